@@ -1,0 +1,105 @@
+/// The registry of divisions (GB/T 2260 codes): provinces, prefectures and
+/// the county-level units that report, with each county's parent.
+///
+/// A county's parent is its prefecture, or its province when it sits
+/// directly under one (429004 仙桃市): such a county counts towards no
+/// prefecture.
+public struct Registry: Sendable {
+    public enum Level: String, Sendable, Comparable {
+        case national, province, prefecture, county
+        var order: Int {
+            switch self {
+            case .national: 0
+            case .province: 1
+            case .prefecture: 2
+            case .county: 3
+            }
+        }
+        public static func < (a: Level, b: Level) -> Bool { a.order < b.order }
+    }
+
+    public struct Unit: Sendable, Equatable {
+        public let code: String
+        public let name: String
+        public let level: Level
+        public let parent: String?
+    }
+
+    /// Every unit by code.
+    public let units: [String: Unit]
+    /// Codes by level, sorted.
+    public let provinces: [String]
+    public let prefectures: [String]
+    public let counties: [String]
+
+    public func isCounty(_ code: String) -> Bool { units[code]?.level == .county }
+
+    /// The province a county belongs to.
+    public func province(of county: String) -> String? {
+        var code = county
+        while let unit = units[code] {
+            if unit.level == .province { return code }
+            guard let parent = unit.parent else { return nil }
+            code = parent
+        }
+        return nil
+    }
+
+    /// The prefecture a county belongs to, nil when it sits under a province.
+    public func prefecture(of county: String) -> String? {
+        guard let parent = units[county]?.parent, units[parent]?.level == .prefecture else { return nil }
+        return parent
+    }
+
+    public struct LoadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads `code,name,level,parent_code` (UTF-8, header first).
+    public static func load(path: String) throws -> Registry {
+        let bytes: [UInt8]
+        do {
+            bytes = try readWholeFile(path, limit: 64 << 20)
+        } catch {
+            throw LoadError(description: "cannot read the registry \(path): \(error)")
+        }
+        return try parse(bytes, source: path)
+    }
+
+    public static func parse(_ bytes: [UInt8], source: String) throws -> Registry {
+        let reader = CSVReader(source: MemorySource(bytes))
+        var units: [String: Unit] = [:]
+        var header: [String: Int] = [:]
+        do {
+            guard try reader.next() else { throw LoadError(description: "the registry \(source) is empty") }
+            for i in 0..<reader.fieldCount { header[Bytes.string(Bytes.trim(reader.field(i)))] = i }
+            guard let c = header["code"], let n = header["name"], let l = header["level"], let p = header["parent_code"] else {
+                throw LoadError(description: "the registry \(source) needs the columns code,name,level,parent_code")
+            }
+            while try reader.next() {
+                guard reader.fieldCount == header.count else {
+                    throw LoadError(description: "\(source) line \(reader.recordLine): \(reader.fieldCount) fields, the header has \(header.count)")
+                }
+                let code = Bytes.string(Bytes.trim(reader.field(c)))
+                guard code.utf8.count == 6, Int(code) != nil else {
+                    throw LoadError(description: "\(source) line \(reader.recordLine): code \(code) is not 6 digits")
+                }
+                guard let level = Level(rawValue: Bytes.string(Bytes.trim(reader.field(l)))), level != .national else {
+                    throw LoadError(description: "\(source) line \(reader.recordLine): level must be province, prefecture or county")
+                }
+                let parent = Bytes.string(Bytes.trim(reader.field(p)))
+                units[code] = Unit(code: code, name: Bytes.string(Bytes.trim(reader.field(n))), level: level,
+                                   parent: parent.isEmpty ? nil : parent)
+            }
+        } catch let error as CSVReadError {
+            throw LoadError(description: "the registry \(source) is not valid CSV: \(error)")
+        }
+        for unit in units.values {
+            if let parent = unit.parent, units[parent] == nil {
+                throw LoadError(description: "\(source): \(unit.code) names parent \(parent), which is not in the registry")
+            }
+        }
+        func codes(_ level: Level) -> [String] { units.values.filter { $0.level == level }.map(\.code).sorted() }
+        return Registry(units: units, provinces: codes(.province), prefectures: codes(.prefecture), counties: codes(.county))
+    }
+}

@@ -1,0 +1,14 @@
+/// Reads a small file (configuration, registry) whole, refusing one larger
+/// than `limit` bytes. Submissions are never read this way.
+public func readWholeFile(_ path: String, limit: Int) throws(InputError) -> [UInt8] {
+    let source = try FileSource(path: path)
+    var bytes: [UInt8] = []
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+    defer { chunk.deallocate() }
+    while true {
+        let n = try source.read(into: chunk)
+        if n == 0 { return bytes }
+        bytes += chunk[0..<n]
+        if bytes.count > limit { throw .tooLarge(limit: limit) }
+    }
+}

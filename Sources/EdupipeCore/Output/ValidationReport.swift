@@ -1,0 +1,61 @@
+/// Renders the result of `edupipe validate` for a clerk (text) or a
+/// program (JSON): per file accepted or rejected, the record count, and
+/// every error and warning with line, column, code and message.
+public enum ValidationReport {
+    public static func text(_ reports: [FileReport]) -> String {
+        var out = ""
+        for r in reports {
+            let verdict = r.isValid ? "accepted" : "rejected"
+            var facts = ["\(r.records) record\(r.records == 1 ? "" : "s")"]
+            facts.append("\(r.log.errorCount) error\(r.log.errorCount == 1 ? "" : "s")")
+            facts.append("\(r.log.warningCount) warning\(r.log.warningCount == 1 ? "" : "s")")
+            if let encoding = r.encoding { facts.append(encoding) }
+            out += "\(r.path): \(verdict) (\(facts.joined(separator: ", ")))\n"
+            for issue in r.log.all {
+                out += "  \(r.path):\(issue.line.map(String.init) ?? "-"): \(issue.column ?? "-"): \(issue.code.rawValue): \(issue.message)\n"
+            }
+        }
+        let rejected = reports.filter { !$0.isValid }.count
+        out += "\(reports.count) file\(reports.count == 1 ? "" : "s"): \(reports.count - rejected) accepted, \(rejected) rejected\n"
+        return out
+    }
+
+    public static func json(_ reports: [FileReport]) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.beginArray(key: "files")
+        for r in reports {
+            w.beginObject()
+            w.string("file", r.path)
+            w.string("status", r.isValid ? "accepted" : "rejected")
+            w.string("county", r.name?.county)
+            w.string("dataset", r.name?.dataset.rawValue)
+            w.string("period", r.name?.period)
+            w.int("revision", r.name?.revision)
+            w.string("encoding", r.encoding)
+            w.int("records", r.records)
+            w.int("errors", r.log.errorCount)
+            w.int("warnings", r.log.warningCount)
+            w.string("first_error", r.log.firstError?.rawValue)
+            w.beginArray(key: "issues")
+            for issue in r.log.all {
+                w.beginObject()
+                w.string("file", r.path)
+                w.int("line", issue.line)
+                w.string("column", issue.column)
+                w.string("code", issue.code.rawValue)
+                w.string("severity", issue.isWarning ? "warning" : "error")
+                w.string("message", issue.message)
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        let rejected = reports.filter { !$0.isValid }.count
+        w.int("accepted", reports.count - rejected)
+        w.int("rejected", rejected)
+        w.endObject()
+        return w.text + "\n"
+    }
+}

@@ -1,0 +1,45 @@
+/// Small byte-level helpers shared by the readers and the value parsers.
+enum Bytes {
+    /// Drops surrounding white space: ASCII space, tab, CR, LF, and the
+    /// no-break (U+00A0) and ideographic (U+3000) spaces that spreadsheets
+    /// typed on Chinese systems often carry.
+    @inline(__always)
+    static func trim(_ v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        guard let base = v.baseAddress, v.count > 0 else { return v }
+        var lo = 0
+        var hi = v.count
+        while lo < hi {
+            let c = v[lo]
+            if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A { lo += 1; continue }
+            if c == 0xC2, lo + 1 < hi, v[lo + 1] == 0xA0 { lo += 2; continue }
+            if c == 0xE3, lo + 2 < hi, v[lo + 1] == 0x80, v[lo + 2] == 0x80 { lo += 3; continue }
+            break
+        }
+        while hi > lo {
+            let c = v[hi - 1]
+            if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A { hi -= 1; continue }
+            if c == 0xA0, hi - 2 >= lo, v[hi - 2] == 0xC2 { hi -= 2; continue }
+            if c == 0x80, hi - 3 >= lo, v[hi - 2] == 0x80, v[hi - 3] == 0xE3 { hi -= 3; continue }
+            break
+        }
+        return UnsafeRawBufferPointer(start: base + lo, count: hi - lo)
+    }
+
+    /// Unicode code points in valid UTF-8: every byte that is not a continuation.
+    static func codePointCount(_ v: UnsafeRawBufferPointer) -> Int {
+        var n = 0
+        for b in v where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    static func equals(_ v: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        guard v.count == literal.utf8CodeUnitCount else { return false }
+        let p = literal.utf8Start
+        for i in 0..<v.count where v[i] != p[i] { return false }
+        return true
+    }
+
+    static func string(_ v: UnsafeRawBufferPointer) -> String {
+        String(decoding: v, as: UTF8.self)
+    }
+}

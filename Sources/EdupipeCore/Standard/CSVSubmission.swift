@@ -1,0 +1,105 @@
+/// Reads the CSV form of a submission (section 1.4) into the dataset rules:
+/// header to schema mapping, field counts, then each record.
+struct CSVSubmission {
+    let rules: RecordRules
+    let maxRecordBytes: Int
+
+    enum Outcome: Equatable {
+        /// Read to the end.
+        case complete
+        /// Stopped by a stream or syntax error after the header.
+        case stopped
+        /// The header is missing or wrong; records were not read.
+        case badHeader
+        /// Not UTF-8: read again as GB18030.
+        case notUTF8
+    }
+
+    func read(path: String, encoding: TextSource.Encoding, limit: Int) -> Outcome {
+        let schema = rules.dataset.schema
+        let reader: CSVReader
+        do {
+            let text = try TextSource(input: ContentSource.open(path: path, limit: limit), encoding: encoding)
+            reader = CSVReader(source: text, maxRecordBytes: maxRecordBytes)
+        } catch {
+            rules.checker.log.setFatal(error)
+            return .stopped
+        }
+        var headerRead = false
+        var columns: [String] = []
+        do {
+            guard try reader.next() else {
+                rules.checker.log.add(Issue(.header, line: 1,
+                    "the file has no header line: the first line names the columns, e.g. \(schema.fields.map(\.name).joined(separator: ","))"))
+                return .badHeader
+            }
+            headerRead = true
+            // Column position to schema field, -1 for an unknown column.
+            var mapping: [Int] = []
+            var seen = Array(repeating: false, count: schema.fields.count)
+            var headerOK = true
+            for i in 0..<reader.fieldCount {
+                let raw = Bytes.trim(reader.field(i))
+                let columnName = Bytes.string(raw)
+                columns.append(columnName)
+                guard let index = schema.index(of: raw) else {
+                    mapping.append(-1)
+                    rules.checker.log.add(Issue(.unknownColumn, line: reader.recordLine, column: columnName,
+                        "column \"\(columnName)\" is not part of the \(rules.dataset.rawValue) dataset and is ignored"))
+                    continue
+                }
+                if seen[index] {
+                    headerOK = false
+                    rules.checker.log.add(Issue(.header, line: reader.recordLine, column: columnName,
+                        "column \(columnName) appears twice in the header: keep one"))
+                }
+                seen[index] = true
+                mapping.append(index)
+            }
+            for (index, field) in schema.fields.enumerated() where field.required && !seen[index] {
+                headerOK = false
+                rules.checker.log.add(Issue(.header, line: reader.recordLine, column: field.name,
+                    "the header has no column \(field.name): a \(rules.dataset.rawValue) file needs the columns \(schema.requiredNames.joined(separator: ","))"))
+            }
+            guard headerOK else { return .badHeader }
+
+            let values = FieldValues(count: schema.fields.count)
+            defer { values.deallocate() }
+            let width = mapping.count
+            while try reader.next() {
+                guard reader.fieldCount == width else {
+                    rules.countUnreadable()
+                    rules.checker.log.add(Issue(.fieldCount, line: reader.recordLine,
+                        "this record has \(reader.fieldCount) fields but the header has \(width): look for a missing or extra comma, and quote values that contain commas"))
+                    continue
+                }
+                for i in 0..<width where mapping[i] >= 0 {
+                    values[mapping[i]] = reader.field(i)
+                }
+                rules.check(values, line: reader.recordLine)
+            }
+            return .complete
+        } catch {
+            switch error {
+            case .input(.notUTF8):
+                return .notUTF8
+            case .input(let inputError):
+                rules.checker.log.setFatal(inputError)
+            case .unterminatedQuote(let line, let field):
+                rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
+                    "a quoted value that starts on line \(line) is never closed: add the closing quote (a quote inside a quoted value is written twice, \"\")"))
+            case .textAfterQuote(let line, let field):
+                rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
+                    "text follows a closing quote on line \(line): a quoted value must be followed by a comma or the end of the line (write a quote inside a quoted value as \"\")"))
+            case .recordTooLong(let line, let limit):
+                rules.checker.log.setFatal(Issue(.csvSyntax, line: line,
+                    "the record starting on line \(line) is longer than \(limit) bytes: most likely a quote opened there is never closed"))
+            }
+            return headerRead ? .stopped : .badHeader
+        }
+    }
+
+    private func column(_ field: Int, _ columns: [String], _ headerRead: Bool) -> String? {
+        headerRead && field < columns.count ? columns[field] : nil
+    }
+}

@@ -1,0 +1,95 @@
+/// Section 3.3, `class_size`: one record per class, key (`school_id`, `class_id`).
+struct ClassSizeRules {
+    enum Stage: Int, Sendable { case primary = 0, junior, senior }
+    static let stages: [(StaticString, Stage)] = [("primary", .primary), ("junior", .junior), ("senior", .senior)]
+    private(set) var totals = ClassSizeTotals()
+    private var keys = ClassKeySet()
+
+    static func grades(_ s: Stage) -> ClosedRange<Int> {
+        switch s {
+        case .primary: 1...6
+        case .junior: 7...9
+        case .senior: 10...12
+        }
+    }
+
+    /// The standard class size of each stage (above it: over standard).
+    static func standardSize(_ s: Stage) -> Int { s == .primary ? 45 : 50 }
+
+    mutating func check(_ v: FieldValues, _ c: inout RecordChecker, _ digest: inout ContentDigest) {
+        _ = c.countyCode(v[0])
+        let school = c.schoolID(v[1])
+        let stage = c.choice(v[2], "stage", Self.stages)
+        var grade = c.integer(v[3], "grade", nil)
+        if let g = grade {
+            if let stage {
+                let allowed = Self.grades(stage)
+                if !allowed.contains(g) {
+                    c.fail(.range, "grade", "grade \(g) is not a \(Bytes.string(v[2])) grade: \(Bytes.string(v[2])) classes are grades \(allowed.lowerBound)-\(allowed.upperBound)")
+                    grade = nil
+                }
+            } else if !(1...12).contains(g) {
+                c.fail(.range, "grade", "grade \(g) is outside 1..12 (primary 1-6, junior 7-9, senior 10-12)")
+                grade = nil
+            }
+        }
+        let classOK = c.text(v[4], "class_id", required: true, maxCharacters: 20)
+        let students = c.integer(v[5], "students", 1...150)
+
+        if let school, classOK, v[4].count > 0 {
+            if let first = keys.insert(school: school, classID: v[4], line: c.line) {
+                c.fail(.duplicateKey, "class_id", "class \(Bytes.string(v[4])) of school \(school) appears again (first on line \(first)): each class has exactly one record")
+            }
+        }
+
+        digest.uint(school)
+        digest.int(stage?.rawValue)
+        digest.int(grade)
+        digest.text(v[4])
+        digest.int(students)
+        digest.endRecord()
+
+        guard c.recordValid, let stage, let students else { return }
+        var t = ClassStageTotals()
+        t.classes = 1
+        t.students = students
+        if students >= 66 { t.superLarge = 1 } else if students >= 56 { t.large = 1 }
+        if students > Self.standardSize(stage) { t.overStandard = 1 }
+        switch stage {
+        case .primary: totals.primary.add(t)
+        case .junior: totals.junior.add(t)
+        case .senior: totals.senior.add(t)
+        }
+    }
+}
+
+/// The (school_id, class_id) pairs of one file, with the line each was first
+/// seen on. Class ids of up to 16 bytes (nearly all) are packed into two
+/// words, so the common case hashes three integers and allocates nothing.
+struct ClassKeySet {
+    private struct Short: Hashable {
+        let school: UInt64
+        let a: UInt64
+        let b: UInt64
+        let length: UInt8
+    }
+    private var short: [Short: Int] = [:]
+    private var long: [[UInt8]: Int] = [:]
+
+    /// Returns the line of the earlier record with the same key, if any.
+    mutating func insert(school: UInt64, classID: UnsafeRawBufferPointer, line: Int) -> Int? {
+        if classID.count <= 16 {
+            var words: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: classID) }
+            let key = Short(school: school, a: words.0, b: words.1, length: UInt8(classID.count))
+            if let first = short[key] { return first }
+            short[key] = line
+            return nil
+        }
+        var key = withUnsafeBytes(of: school) { Array($0) }
+        key.append(contentsOf: classID)
+        if let first = long[key] { return first }
+        long[key] = line
+        return nil
+    }
+}

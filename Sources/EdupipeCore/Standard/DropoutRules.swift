@@ -1,0 +1,70 @@
+/// Section 3.2, `dropout`: one record per child, key `student_id`.
+struct DropoutRules {
+    enum Status: Int, Sendable { case out, returned, homeDelivery, exempt, transferred }
+    enum Reason: Int, Sendable { case economic, learning, health, family, other }
+    static let statuses: [(StaticString, Status)] = [
+        ("out", .out), ("returned", .returned), ("home_delivery", .homeDelivery),
+        ("exempt", .exempt), ("transferred", .transferred),
+    ]
+    static let reasons: [(StaticString, Reason)] = [
+        ("economic", .economic), ("learning", .learning), ("health", .health), ("family", .family), ("other", .other),
+    ]
+    private(set) var totals = DropoutTotals()
+    private var firstLine: [UInt64: Int] = [:]
+
+    mutating func check(_ v: FieldValues, _ c: inout RecordChecker, _ digest: inout ContentDigest) {
+        _ = c.countyCode(v[0])
+        let student = c.residentID(v[1], "student_id")
+        let school = c.schoolID(v[2], required: false)
+        let grade = c.integer(v[3], "grade", 1...9)
+        let identified = c.date(v[4], "identified_on")
+        let status = c.choice(v[5], "status", Self.statuses)
+        var resolved: Int?
+        if v[6].count == 0 {
+            if let status, status != .out {
+                c.fail(.required, "resolved_on", "resolved_on is missing: a child whose status is \(Self.name(status)) needs the date the case was resolved")
+            }
+        } else {
+            resolved = c.date(v[6], "resolved_on", required: false)
+        }
+        let reason = c.choice(v[7], "reason", required: false, Self.reasons)
+
+        if status == .out, v[6].count > 0 {
+            c.fail(.rule, "resolved_on", "resolved_on is \(Bytes.string(v[6])) but status is out: leave resolved_on empty while the child is still out of school")
+        }
+        if let resolved, let identified, resolved < identified {
+            c.fail(.rule, "resolved_on", "resolved_on \(Bytes.string(v[6])) is before identified_on \(Bytes.string(v[4])): a case is resolved on or after the day it was identified")
+        }
+        if let student {
+            if let first = firstLine[student] {
+                c.fail(.duplicateKey, "student_id", "student_id \(ValueParsers.maskedID(v[1])) is listed again (first on line \(first)): each child has exactly one record")
+            } else {
+                firstLine[student] = c.line
+            }
+        }
+
+        digest.uint(student)
+        digest.uint(school)
+        digest.int(grade)
+        digest.int(identified)
+        digest.int(status?.rawValue)
+        digest.int(resolved)
+        digest.int(reason?.rawValue)
+        digest.endRecord()
+
+        guard c.recordValid, let student, let status else { return }
+        totals.records += 1
+        if status == .out { totals.outstanding += 1 }
+        totals.students.append(student)
+    }
+
+    private static func name(_ s: Status) -> String {
+        switch s {
+        case .out: "out"
+        case .returned: "returned"
+        case .homeDelivery: "home_delivery"
+        case .exempt: "exempt"
+        case .transferred: "transferred"
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// One error or warning found in a file: where it is and what would be right.
+///
+/// `line` is the line where the record starts (CSV) or the line of its
+/// `<record>` (XML); `column` is the column or field name of the standard
+/// (`grade`, `student_id`), or the XML attribute of the root. Either is nil
+/// where it does not apply (a corrupt gzip stream has neither).
+public struct Issue: Sendable, Equatable, CustomStringConvertible {
+    public var code: IssueCode
+    public var line: Int?
+    public var column: String?
+    public var message: String
+
+    public init(_ code: IssueCode, line: Int? = nil, column: String? = nil, _ message: String) {
+        self.code = code
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var isWarning: Bool { code.isWarning }
+
+    public var description: String {
+        var place = ""
+        if let line { place += "line \(line)" }
+        if let column { place += place.isEmpty ? "column \(column)" : ", column \(column)" }
+        return place.isEmpty ? "\(code.rawValue): \(message)" : "\(place): \(code.rawValue): \(message)"
+    }
+}

@@ -1,0 +1,47 @@
+/// The rules of one dataset applied to each record of one file, with the
+/// file's running totals, key sets and content digest.
+///
+/// The three rule sets are optionals of which exactly one is set, so each
+/// is mutated in place (an enum payload would copy its key dictionaries).
+final class RecordRules {
+    let dataset: Dataset
+    var checker: RecordChecker
+    private var afterSchool: AfterSchoolRules?
+    private var dropout: DropoutRules?
+    private var classSize: ClassSizeRules?
+    private var digest = ContentDigest()
+    private(set) var records = 0
+
+    init(dataset: Dataset, checker: RecordChecker) {
+        self.dataset = dataset
+        self.checker = checker
+        switch dataset {
+        case .afterSchool: afterSchool = AfterSchoolRules()
+        case .dropout: dropout = DropoutRules()
+        case .classSize: classSize = ClassSizeRules()
+        }
+    }
+
+    func check(_ values: FieldValues, line: Int) {
+        records += 1
+        checker.begin(line: line)
+        switch dataset {
+        case .afterSchool: afterSchool!.check(values, &checker, &digest)
+        case .dropout: dropout!.check(values, &checker, &digest)
+        case .classSize: classSize!.check(values, &checker, &digest)
+        }
+    }
+
+    /// A record that could not be split into fields still counts as read.
+    func countUnreadable() { records += 1 }
+
+    func finish() -> (digest: [UInt8], totals: DatasetTotals) {
+        let totals: DatasetTotals
+        switch dataset {
+        case .afterSchool: totals = .afterSchool(afterSchool!.totals)
+        case .dropout: totals = .dropout(dropout!.totals)
+        case .classSize: totals = .classSize(classSize!.totals)
+        }
+        return (digest.finalize(), totals)
+    }
+}

@@ -1,0 +1,88 @@
+/// Validates one submission file against the standard: the name, the
+/// registry, then the content read as a stream (decompression, size,
+/// encoding, CSV or XML syntax, header or root, every record).
+///
+/// One validator serves many files on one thread; it holds no per-file state.
+public struct SubmissionValidator: Sendable {
+    public let registry: Registry
+    public let config: PipelineConfig
+
+    public init(registry: Registry, config: PipelineConfig) {
+        self.registry = registry
+        self.config = config
+    }
+
+    /// Validates the file at `path`, reported under `displayPath` (its path
+    /// relative to the inbox), whose last component is the submission name.
+    public func validate(path: String, displayPath: String) -> FileReport {
+        let fileName = String(displayPath.split(separator: "/").last ?? Substring(displayPath))
+        var log = IssueLog(listLimit: config.maxListedIssuesPerFile)
+        guard let name = SubmissionName.parse(fileName) else {
+            log.addPreamble(Issue(.filename, SubmissionName.diagnose(fileName)))
+            return FileReport(path: displayPath, name: nil, log: log)
+        }
+        if !registry.isCounty(name.county) {
+            let known = registry.units[name.county].map { "\($0.name) is a \($0.level.rawValue), not a county-level unit" }
+                ?? "it is not in the registry of divisions (2022 vintage)"
+            log.addPreamble(Issue(.unknownCounty, "county \(name.county) cannot report: \(known); use the 6-digit code of the county-level unit that submits"))
+        }
+        var report = FileReport(path: displayPath, name: name, log: log)
+        switch name.format {
+        case .csv: readCSV(path: path, name: name, into: &report)
+        case .xml: readXML(path: path, name: name, into: &report)
+        }
+        return report
+    }
+
+    private func readCSV(path: String, name: SubmissionName, into report: inout FileReport) {
+        for encoding in [TextSource.Encoding.utf8, .gb18030] {
+            report.log.resetContent()
+            let rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county))
+            let outcome = CSVSubmission(rules: rules, maxRecordBytes: config.maxRecordBytes)
+                .read(path: path, encoding: encoding, limit: config.maxDecompressedBytes)
+            report.log = rules.checker.log
+            if outcome == .notUTF8 { continue }
+            report.encoding = encoding.rawValue
+            finish(rules, headerFound: outcome == .complete || outcome == .stopped, into: &report)
+            return
+        }
+    }
+
+    private func readXML(path: String, name: SubmissionName, into report: inout FileReport) {
+        let rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county))
+        XMLSubmission(rules: rules, name: name).read(path: path, limit: config.maxDecompressedBytes)
+        report.log = rules.checker.log
+        finish(rules, headerFound: true, into: &report)
+    }
+
+    private func finish(_ rules: RecordRules, headerFound: Bool, into report: inout FileReport) {
+        report.records = rules.records
+        if !report.log.hasFatal && headerFound && rules.records == 0 && !rules.dataset.mayBeEmpty {
+            report.log.addTrailer(Issue(.empty, "the file has no records: an \(rules.dataset.rawValue) file lists at least one \(rules.dataset == .classSize ? "class" : "school")"))
+        }
+        let (digest, totals) = rules.finish()
+        if report.isValid {
+            report.contentDigest = digest
+            report.totals = totals
+        }
+    }
+}
+
+extension IssueLog {
+    /// Records why the content stopped: the standard's file-level codes.
+    mutating func setFatal(_ error: InputError) {
+        switch error {
+        case .gzip(let why):
+            setFatal(Issue(.gzip, why))
+        case .tooLarge(let limit):
+            setFatal(Issue(.tooLarge, "the file is larger than \(limit) bytes once decompressed (the plan's limit per file): split it or check it is the right file"))
+        case .encoding(let line, let why):
+            setFatal(Issue(.encoding, line: line, why))
+        case .io(let why):
+            setFatal(Issue(.unreadable, why))
+        case .notUTF8:
+            // Handled by reading again as GB18030; never reported.
+            break
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import EdupipeCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check submission files against the standard before uploading them.",
+        discussion: "Exit status: 0 every file accepted, 1 any file rejected, 2 usage or configuration error."
+    )
+
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    @Argument(help: "Submission files (.csv, .csv.gz, .xml, .xml.gz).")
+    var files: [String]
+
+    @Option(help: "Plan configuration (default: the shipped pipelines/basic-education-2022.yaml).")
+    var pipeline: String?
+
+    @Option(help: "Registry of divisions (default: the shipped samples/registry/divisions.csv).")
+    var registry: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    func run() throws {
+        let setup: Setup
+        do {
+            setup = try Setup.load(pipeline: pipeline, registry: registry)
+        } catch {
+            FileHandle.standardError.write("edupipe: \(error)\n")
+            Glibc.exit(2)
+        }
+        let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
+        let reports = files.map { validator.validate(path: $0, displayPath: $0) }
+        switch format {
+        case .text: FileHandle.standardOutput.write(ValidationReport.text(reports))
+        case .json: FileHandle.standardOutput.write(ValidationReport.json(reports))
+        }
+        Glibc.exit(reports.allSatisfy(\.isValid) ? 0 : 1)
+    }
+}

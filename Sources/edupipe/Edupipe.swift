@@ -1,0 +1,53 @@
+import ArgumentParser
+import EdupipeCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Edupipe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edupipe",
+        abstract: "Validate and aggregate county basic-education submissions.",
+        subcommands: [Validate.self]
+    )
+
+    /// Usage errors exit with 2, as the documentation promises (the
+    /// argument parser's own default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            if code.rawValue == 64 || error is ValidationError {
+                FileHandle.standardError.write(fullMessage(for: error) + "\n")
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Minimal stderr writer, so the executable needs no Foundation.
+enum FileHandle {
+    struct Stream {
+        let fd: Int32
+        func write(_ s: String) {
+            var s = s
+            s.withUTF8 { buf in
+                var offset = 0
+                while offset < buf.count {
+                    let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+                    if n <= 0 { return }
+                    offset += n
+                }
+            }
+        }
+    }
+    static let standardError = Stream(fd: 2)
+    static let standardOutput = Stream(fd: 1)
+}
