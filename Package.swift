@@ -43,7 +43,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdupipeCoreTests",
-            dependencies: ["EdupipeCore"]
+            dependencies: ["EdupipeCore", "CZlib"]
         ),
     ],
     swiftLanguageModes: [.v6]

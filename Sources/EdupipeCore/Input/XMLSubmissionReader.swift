@@ -225,12 +225,16 @@ final class XMLSubmissionReader {
 
     private func libraryError(_ error: UnsafePointer<xmlError>?) {
         guard let e = error?.pointee, e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        let message = e.message.map { String(cString: $0) }?.trimmingSpacesAndNewlines ?? "malformed XML"
+        let full = e.message.map { String(cString: $0) } ?? "malformed XML"
+        let message = String(full.split(separator: "\n").first ?? "malformed XML").trimmingSpacesAndNewlines
         let code = Int(e.code)
         let encodingCodes = [Int(XML_ERR_INVALID_ENCODING.rawValue), Int(XML_ERR_UNSUPPORTED_ENCODING.rawValue),
                              Int(XML_ERR_UNKNOWN_ENCODING.rawValue), Int(XML_I18N_CONV_FAILED.rawValue),
                              Int(XML_I18N_NO_HANDLER.rawValue)]
-        if encodingCodes.contains(code) {
+        // libxml2 reports bytes that do not decode as XML_ERR_INVALID_CHAR,
+        // like a forbidden control character; only its text tells them apart.
+        let undecodable = code == Int(XML_ERR_INVALID_CHAR.rawValue) && message.contains("not proper")
+        if encodingCodes.contains(code) || undecodable {
             halt(.encoding(line: Int(e.line), message: message))
         } else {
             halt(.syntax(line: Int(e.line), column: Int(e.int2), message: message))

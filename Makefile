@@ -1,0 +1,34 @@
+# edupipe: `make run` builds and runs on the shipped samples; `make test` runs
+# the tests. Missing system libraries are installed with apt-get.
+
+SWIFT ?= swift
+RELEASE_BIN := .build/release/edupipe
+APT_PACKAGES := libxml2-dev zlib1g-dev pkg-config
+
+.PHONY: all deps build run test bench clean
+
+all: build
+
+# Installs libxml2 and zlib headers when pkg-config cannot find them.
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libxml-2.0 zlib; then \
+		echo "installing $(APT_PACKAGES) with apt-get"; \
+		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+# Until the nightly run exists this validates every shipped sample file.
+run: build
+	$(RELEASE_BIN) validate samples/inbox/*/* || true
+
+# Tests run in a release build (with testing enabled): byte loops are 10-50x
+# slower in debug, and the heavy tests drive the release-built binary.
+test: deps
+	$(SWIFT) build -c release -Xswiftc -enable-testing
+	$(SWIFT) test -c release -Xswiftc -enable-testing
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,164 @@
+@testable import EdupipeCore
+import Testing
+
+/// File-level errors: name, registry, decompression, size, encoding, syntax,
+/// header, root, emptiness.
+@Suite struct FileLevelTests {
+    let goodClasses = Samples.csv(Samples.classHeader, ["110101,1111010001,primary,1,1-01,45"])
+
+    @Test(arguments: [
+        "class_size.csv", "110101_class_size_2022-autumn.txt", "110101_classsize_2022-autumn.csv",
+        "110101_class_size_2022-summer.csv", "110101_class_size_2022-autumn_r0.csv", "110101_class_size_2022-autumn_2.csv",
+        "1101011_class_size_2022-autumn.csv", "110101_class_size_2022-autumn.CSV", "110101_class_size_22-autumn.csv",
+    ])
+    func badNames(name: String) {
+        let r = Fixtures.validate(name, goodClasses)
+        #expect(r.triples == [Triple("E_FILENAME", nil, nil)])
+        #expect(r.name == nil)
+        #expect(r.log.all[0].message.contains("<county>_<dataset>_<period>"))
+    }
+
+    @Test func goodNames() {
+        let n = SubmissionName.parse("110101_class_size_2022-autumn_r12.csv.gz")
+        #expect(n == SubmissionName(county: "110101", dataset: .classSize, period: "2022-autumn", revision: 12, format: .csv, gzipName: true))
+        #expect(SubmissionName.parse("429004_after_school_2023-spring.xml")?.revision == 1)
+    }
+
+    @Test func unknownCounty() {
+        // 110100 is a prefecture (北京市市辖区), 999999 is nothing at all.
+        for county in ["110100", "999999", "110000"] {
+            let text = goodClasses.replacingOccurrences(of: "110101", with: county)
+            let r = Fixtures.validate("\(county)_class_size_2022-autumn.csv", text)
+            #expect(r.triples == [Triple("E_UNKNOWN_COUNTY", nil, nil)], "\(county)")
+        }
+    }
+
+    @Test func countiesDirectlyUnderAProvinceMayReport() {
+        let text = goodClasses.replacingOccurrences(of: "110101", with: "429004")
+        #expect(Fixtures.validate("429004_class_size_2022-autumn.csv", text).isValid)
+    }
+
+    @Test func gzipCorruptAndTruncated() {
+        let zipped = Fixtures.gzip(goodClasses + String(repeating: "110101,1111010002,junior,7,7-01,40\n", count: 1))
+        let truncated = Array(zipped.dropLast(10))
+        let r = Fixtures.validate("110101_class_size_2022-autumn.csv.gz", truncated)
+        #expect(r.log.firstError == .gzip)
+        #expect(r.triples.first == Triple("E_GZIP", nil, nil))
+        var corrupt = zipped
+        corrupt[15] ^= 0x55
+        corrupt[16] ^= 0x55
+        #expect(Fixtures.validate("110101_class_size_2022-autumn.csv.gz", corrupt).log.firstError == .gzip)
+    }
+
+    @Test func gzipDetectedWhateverTheName() {
+        #expect(Fixtures.validate("110101_class_size_2022-autumn.csv", Fixtures.gzip(goodClasses)).isValid)
+        #expect(Fixtures.validate("110101_class_size_2022-autumn.csv.gz", goodClasses).isValid)
+    }
+
+    @Test func multiMemberGzipFile() {
+        let rows = ["110101,1111010001,primary,1,1-01,45\n", "110101,1111010001,primary,1,1-02,46\n"]
+        let bytes = Fixtures.gzip(Samples.classHeader + "\n") + Fixtures.gzip(rows[0]) + Fixtures.gzip(rows[1])
+        let r = Fixtures.validate("110101_class_size_2022-autumn.csv.gz", bytes)
+        #expect(r.isValid)
+        #expect(r.records == 2)
+    }
+
+    @Test func tooLarge() {
+        let big = goodClasses + String(repeating: "\n", count: 5000)
+        let r = Fixtures.validate("110101_class_size_2022-autumn.csv.gz", Fixtures.gzip(big)) { $0.maxDecompressedBytes = 1000 }
+        #expect(r.triples == [Triple("E_TOO_LARGE", nil, nil)])
+        let x = Fixtures.validate("110101_class_size_2022-autumn.xml", Samples.xml("class_size", [Samples.classElement()]) + String(repeating: " ", count: 5000)) { $0.maxDecompressedBytes = 1000 }
+        #expect(x.log.firstError == .tooLarge)
+    }
+
+    @Test func encodingNeitherUTF8NorGB18030() {
+        let bytes = Array((Samples.classHeader + "\n110101,1111010001,primary,1,").utf8) + [0xFF, 0xFE] + Array(",45\n".utf8)
+        let r = Fixtures.validate("110101_class_size_2022-autumn.csv", bytes)
+        #expect(r.triples == [Triple("E_ENCODING", 2, nil)])
+    }
+
+    @Test func gb18030WithChineseNamesAndBooleans() {
+        let text = Samples.csv(Samples.afterHeader, [
+            "110101,1111010001,\"北京市东城区第一实验小学, 东校区\",primary,800,是,700,5,120,是",
+            "110101,1111010002,史家胡同小学,combined,1200,否,0,0,0,否",
+        ])
+        let r = Fixtures.validate("110101_after_school_2022-autumn.csv", Fixtures.gb18030(text))
+        #expect(r.isValid, "\(r.log.all)")
+        #expect(r.encoding == "GB18030")
+        #expect(r.totals == .afterSchool({ var t = AfterSchoolTotals(); t.schools = 2; t.offering = 1; t.participants = 700; t.enrolled = 2000; t.fiveTwo = 1; t.funded = 1; return t }()))
+    }
+
+    @Test func gb18030ErrorsKeepTheirLines() {
+        let text = Samples.csv(Samples.afterHeader, [
+            "110101,1111010001,第一小学,primary,800,是,700,5,120,是",
+            "110101,1111010002,第二小学,primary,800,也许,700,5,120,是",
+        ])
+        let r = Fixtures.validate("110101_after_school_2022-autumn.csv", Fixtures.gb18030(text))
+        #expect(r.triples == [Triple("E_TYPE", 3, "offers_service")])
+        #expect(r.log.all[0].message.contains("也许"))
+    }
+
+    @Test func bomAndCRLF() {
+        let text = "\u{FEFF}" + Samples.csv(Samples.classHeader, ["110101,1111010001,primary,1,1-01,45", "110101,1111010001,primary,1,1-01,45"])
+            .replacingOccurrences(of: "\n", with: "\r\n")
+        let r = Fixtures.validate("110101_class_size_2022-autumn.csv", text)
+        #expect(r.encoding == "UTF-8")
+        #expect(r.triples == [Triple("E_DUPLICATE_KEY", 3, "class_id")])
+    }
+
+    @Test func lineBreaksInsideQuotesMoveLaterLines() {
+        let text = Samples.csv(Samples.afterHeader, [
+            "110101,1111010001,\"第一\n小学\",primary,800,是,700,5,120,是",
+            "110101,1111010002,第二小学,primary,800,是,900,5,120,是",
+        ])
+        let r = Fixtures.validate("110101_after_school_2022-autumn.csv", text)
+        #expect(r.triples == [Triple("E_RULE", 4, "participants")])
+    }
+
+    @Test func csvSyntax() {
+        let open = Samples.classHeader + "\n110101,1111010001,primary,1,\"1-01,45\n110101,1111010001,primary,1,1-02,45\n"
+        #expect(Fixtures.validate("110101_class_size_2022-autumn.csv", open).triples == [Triple("E_CSV_SYNTAX", 2, "class_id")])
+        let after = Samples.classHeader + "\n110101,1111010001,primary,1,\"1-01\"x,45\n"
+        #expect(Fixtures.validate("110101_class_size_2022-autumn.csv", after).triples == [Triple("E_CSV_SYNTAX", 2, "class_id")])
+    }
+
+    @Test func headerProblems() {
+        let missing = Samples.csv("county_code,school_id,stage,grade,class_id", ["110101,1111010001,primary,1,1-01"])
+        #expect(Fixtures.validate("110101_class_size_2022-autumn.csv", missing).triples == [Triple("E_HEADER", 1, "students")])
+        let twice = Samples.csv(Samples.classHeader + ",grade", ["110101,1111010001,primary,1,1-01,45,1"])
+        #expect(Fixtures.validate("110101_class_size_2022-autumn.csv", twice).triples == [Triple("E_HEADER", 1, "grade")])
+        for dataset in ["class_size", "after_school", "dropout"] {
+            for content in ["", "\n\n  \n"] {
+                let r = Fixtures.validate("110101_\(dataset)_2022-autumn.csv", content)
+                #expect(r.triples == [Triple("E_HEADER", 1, nil)], "\(dataset) \(content.count) bytes")
+            }
+        }
+    }
+
+    @Test func columnsInAnyOrderAndUnknownColumnsWarn() {
+        let text = Samples.csv("students,class_id,note,grade,stage,school_id,county_code", ["45,1-01,hello,1,primary,1111010001,110101"])
+        let r = Fixtures.validate("110101_class_size_2022-autumn.csv", text)
+        #expect(r.isValid)
+        #expect(r.triples == [Triple("W_UNKNOWN_COLUMN", 1, "note")])
+        #expect(r.log.warningCount == 1)
+    }
+
+    @Test func emptyFiles() {
+        #expect(Fixtures.validate("110101_class_size_2022-autumn.csv", Samples.classHeader + "\n").triples == [Triple("E_EMPTY", nil, nil)])
+        #expect(Fixtures.validate("110101_after_school_2022-autumn.csv", Samples.afterHeader + "\n\n").triples == [Triple("E_EMPTY", nil, nil)])
+        let dropout = Fixtures.validate("110101_dropout_2022-autumn.csv", Samples.dropoutHeader + "\n")
+        #expect(dropout.isValid)
+        #expect(dropout.totals == .dropout(DropoutTotals()))
+        #expect(Fixtures.validate("110101_class_size_2022-autumn.xml", Samples.xml("class_size", [])).triples == [Triple("E_EMPTY", nil, nil)])
+        #expect(Fixtures.validate("110101_dropout_2022-autumn.xml", Samples.xml("dropout", [])).isValid)
+    }
+
+    @Test func firstErrorFollowsTheStandardsOrder() {
+        // Unknown county first, then the truncation found at the end, then rows.
+        let text = Samples.csv(Samples.classHeader, ["110199,1111010001,primary,9,1-01,45"])
+        let bytes = Array(Fixtures.gzip(text).dropLast(6))
+        let r = Fixtures.validate("110199_class_size_2022-autumn.csv.gz", bytes)
+        #expect(r.log.firstError == .unknownCounty)
+        #expect(r.codes.prefix(2) == ["E_UNKNOWN_COUNTY", "E_GZIP"])
+    }
+}

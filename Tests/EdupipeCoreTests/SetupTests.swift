@@ -1,0 +1,67 @@
+@testable import EdupipeCore
+import Foundation
+import Testing
+
+@Suite struct SetupTests {
+    @Test func registryHasTheCountsOfThe2022Vintage() {
+        let r = Fixtures.registry
+        #expect(r.provinces.count == 31)
+        #expect(r.prefectures.count == 333)
+        #expect(r.counties.count == 2854)
+        #expect(r.isCounty("110101"))
+        #expect(!r.isCounty("110100"))
+        #expect(r.prefecture(of: "429004") == nil)
+        #expect(r.province(of: "429004") == "420000")
+        #expect(r.prefecture(of: "110101") == "110100")
+        #expect(r.province(of: "441900") == "440000")
+    }
+
+    @Test func shippedRegistryIsByteIdenticalToTheSharedOne() throws {
+        let shared = Fixtures.packageRoot + "/../shared/data/divisions.csv"
+        try #require(FileManager.default.fileExists(atPath: shared))
+        let a = try Data(contentsOf: URL(fileURLWithPath: shared))
+        let b = try Data(contentsOf: URL(fileURLWithPath: Fixtures.packageRoot + "/samples/registry/divisions.csv"))
+        #expect(a == b)
+    }
+
+    @Test func shippedPlanHasTheDefaultTargets() {
+        let c = Fixtures.config
+        #expect(c.maxDecompressedBytes == 1 << 30)
+        #expect(c.targets["class_size.large_share.primary"]?.text == "<=0.05")
+        #expect(c.targets["class_size.large_share.senior"]?.text == "<=0")
+        #expect(c.targets["class_size.large_share.all"] == nil)
+        #expect(c.targets["dropout.outstanding"]?.text == "<=0")
+        #expect(c.targets["after_school.student_participation"] == nil)
+        #expect(c.targets.count == 16)
+        #expect(c.deadlines["2022-autumn"] == "2022-12-31")
+    }
+
+    func error(_ yaml: String) -> String {
+        do {
+            _ = try PipelineConfig.parse(yaml, source: "pipelines/bad.yaml")
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func badConfigurationsNameTheKeyAndTheFile() {
+        let e1 = error("plan: x\nlimits:\n  max_decompressed_bytes: lots\n")
+        #expect(e1.hasPrefix("pipelines/bad.yaml: limits.max_decompressed_bytes (line 3)"))
+        let e2 = error("plan: x\ntargets:\n  class_size.huge_share.all: \"<=0\"\n")
+        #expect(e2.contains("pipelines/bad.yaml: targets.class_size.huge_share.all (line 3)"))
+        let e3 = error("plan: x\ntargets:\n  dropout.outstanding: \"< 0\"\n")
+        #expect(e3.contains("targets.dropout.outstanding"))
+        let e4 = error("plan: x\nlimit: {}\n")
+        #expect(e4.contains("pipelines/bad.yaml: limit (line 2): unknown key"))
+        #expect(error("limits: {}\n").contains("plan: missing"))
+        #expect(error("plan: x\nperiods:\n  2022-autumn:\n    deadline: 2022-13-01\n").contains("periods.2022-autumn.deadline"))
+        #expect(error("plan: [x\n").contains("not valid YAML"))
+    }
+
+    @Test func installationFindsTheShippedFilesFromTheExecutable() {
+        // The test runner lives under .build, inside the package checkout.
+        #expect(Installation.locate(Installation.defaultPipeline) != nil)
+        #expect(Installation.locate(Installation.defaultRegistry) != nil)
+    }
+}
