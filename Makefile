@@ -27,7 +27,6 @@ run: build
 # Tests run in a release build (with testing enabled): byte loops are 10-50x
 # slower in debug, and the heavy tests drive the release-built binary.
 test: deps
-	$(SWIFT) build -c release -Xswiftc -enable-testing
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 clean:

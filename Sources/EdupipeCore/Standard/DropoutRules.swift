@@ -10,7 +10,8 @@ struct DropoutRules {
         ("economic", .economic), ("learning", .learning), ("health", .health), ("family", .family), ("other", .other),
     ]
     private(set) var totals = DropoutTotals()
-    private var firstLine: [UInt64: Int] = [:]
+    /// Each key with the line it was first seen on (12 bytes a key).
+    private var firstLine: [UInt64: UInt32] = [:]
 
     mutating func check(_ v: FieldValues, _ c: inout RecordChecker, _ digest: inout ContentDigest) {
         _ = c.countyCode(v[0])
@@ -39,7 +40,7 @@ struct DropoutRules {
             if let first = firstLine[student] {
                 c.fail(.duplicateKey, "student_id", "student_id \(ValueParsers.maskedID(v[1])) is listed again (first on line \(first)): each child has exactly one record")
             } else {
-                firstLine[student] = c.line
+                firstLine[student] = UInt32(truncatingIfNeeded: c.line)
             }
         }
 
