@@ -1,0 +1,36 @@
+/// Children listed by two or more counties in force for one period, found
+/// through keyed hashes, and counted per prefecture, province and nation.
+public struct CrossCountyDuplicates: Sendable {
+    /// Each child listed by two or more counties: short key and sorted counties.
+    public let listed: [(key: String, counties: [String])]
+    public let national: Int
+    public let byProvince: [String: Int]
+    public let byPrefecture: [String: Int]
+
+    public init(lists: [(county: String, students: [UInt64])], keys: StudentKeys, registry: Registry) {
+        var countiesByChild: [[UInt8]: Set<String>] = [:]
+        for (county, students) in lists {
+            for id in students { countiesByChild[keys.key(forNumericID: id), default: []].insert(county) }
+        }
+        var listed: [(key: String, counties: [String])] = []
+        var national = 0
+        var byProvince: [String: Int] = [:]
+        var byPrefecture: [String: Int] = [:]
+        for (mac, counties) in countiesByChild where counties.count >= 2 {
+            national += 1
+            listed.append((StudentKeys.shortHex(mac), counties.sorted()))
+            var perProvince: [String: Int] = [:]
+            var perPrefecture: [String: Int] = [:]
+            for c in counties {
+                if let p = registry.province(of: c) { perProvince[p, default: 0] += 1 }
+                if let p = registry.prefecture(of: c) { perPrefecture[p, default: 0] += 1 }
+            }
+            for (p, n) in perProvince where n >= 2 { byProvince[p, default: 0] += 1 }
+            for (p, n) in perPrefecture where n >= 2 { byPrefecture[p, default: 0] += 1 }
+        }
+        self.listed = listed.sorted { ($0.key, $0.counties.joined(separator: ";")) < ($1.key, $1.counties.joined(separator: ";")) }
+        self.national = national
+        self.byProvince = byProvince
+        self.byPrefecture = byPrefecture
+    }
+}

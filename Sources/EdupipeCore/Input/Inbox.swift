@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The files of an inbox folder, read recursively with `opendir`/`readdir`
+/// (Foundation's enumerator costs more than the files' parsing on Linux).
+///
+/// A file's identity is its path relative to the inbox. Names starting with
+/// `.` and names ending in `.part` or `.tmp` (uploads still in progress) are
+/// skipped silently, and so is everything below such a folder. Symbolic
+/// links to files are read; links to folders are not followed (no loops).
+/// The inbox is only ever read.
+public enum Inbox {
+    public struct ScanError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Relative paths of every submission candidate, sorted by their bytes.
+    public static func list(_ root: String) throws -> [String] {
+        var found: [String] = []
+        try walk(root: root, relative: "", into: &found)
+        return found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    public static func isSkipped(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasSuffix(".part") || name.hasSuffix(".tmp")
+    }
+
+    private static func walk(root: String, relative: String, into found: inout [String]) throws {
+        let dirPath = relative.isEmpty ? root : root + "/" + relative
+        guard let dir = opendir(dirPath) else {
+            throw ScanError(description: "cannot read the inbox folder \(dirPath): \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(dir) }
+        var subfolders: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." || isSkipped(name) { continue }
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            var kind = entry.pointee.d_type
+            if kind == UInt8(DT_UNKNOWN) || kind == UInt8(DT_LNK) {
+                var st = stat()
+                // stat follows links: a link to a file is a file.
+                guard stat(root + "/" + rel, &st) == 0 else { continue }
+                let isDir = st.st_mode & S_IFMT == S_IFDIR
+                if isDir && kind == UInt8(DT_LNK) { continue }
+                kind = isDir ? UInt8(DT_DIR) : (st.st_mode & S_IFMT == S_IFREG ? UInt8(DT_REG) : 0)
+            }
+            if kind == UInt8(DT_DIR) {
+                subfolders.append(rel)
+            } else if kind == UInt8(DT_REG) {
+                found.append(rel)
+            }
+        }
+        for sub in subfolders { try walk(root: root, relative: sub, into: &found) }
+    }
+}

@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a file so that readers see the old version or the new one, never
+/// half of it: the bytes go to a temporary file in the same folder, are
+/// flushed to disk, and the temporary file is renamed over the target.
+public enum AtomicFile {
+    public struct WriteError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Temporary names carry this marker, so a later run can remove what a
+    /// killed one left behind.
+    public static let temporaryMarker = ".edupipe-tmp-"
+
+    public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
+        let writer = try Writer(path: path)
+        try writer.append(bytes)
+        try writer.commit()
+    }
+
+    public static func write(_ text: String, to path: String) throws {
+        try write(text.utf8, to: path)
+    }
+
+    /// Streams a file in pieces, then commits it under its name.
+    public final class Writer {
+        public let path: String
+        let temporary: String
+        private var fd: Int32
+        private var buffer: [UInt8] = []
+
+        public init(path: String) throws {
+            self.path = path
+            let slash = path.lastIndex(of: "/")
+            let dir = slash.map { String(path[..<$0]) } ?? "."
+            let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+            temporary = dir + "/" + AtomicFile.temporaryMarker + "\(getpid())-" + base
+            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if fd < 0 { throw WriteError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+            buffer.reserveCapacity(1 << 16)
+        }
+
+        deinit {
+            if fd >= 0 {
+                close(fd)
+                unlink(temporary)
+            }
+        }
+
+        public func append(_ bytes: some Collection<UInt8>) throws {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 1 << 16 { try flush() }
+        }
+
+        public func append(_ text: String) throws { try append(text.utf8) }
+
+        private func flush() throws {
+            try buffer.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+                    }
+                    offset += n
+                }
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        /// Flushes, syncs and renames; the file then exists under its name.
+        public func commit() throws {
+            try flush()
+            if fsync(fd) != 0 { throw WriteError(description: "cannot sync \(path): \(String(cString: strerror(errno)))") }
+            close(fd)
+            fd = -1
+            if rename(temporary, path) != 0 {
+                let why = String(cString: strerror(errno))
+                unlink(temporary)
+                throw WriteError(description: "cannot rename \(temporary) to \(path): \(why)")
+            }
+        }
+    }
+
+    /// Removes temporary files a killed run left in `dir` (not recursive).
+    public static func removeLeftovers(in dir: String) {
+        guard let d = opendir(dir) else { return }
+        defer { closedir(d) }
+        var stale: [String] = []
+        while let entry = readdir(d) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasPrefix(temporaryMarker) { stale.append(name) }
+        }
+        for name in stale { unlink(dir + "/" + name) }
+    }
+}

@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The per-installation secret of the student keys: `EDUPIPE_KEY` (hex) when
+/// set, else `<state>/key`, created on first use with mode 0600 from the
+/// system's random source. Changing it changes every `student_key`.
+public enum InstallationSecret {
+    public struct SecretError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static let fileName = "key"
+
+    /// Returns the secret and where it came from.
+    public static func load(stateDirectory: String, environment: [String: String]) throws -> (secret: [UInt8], source: String) {
+        if let hex = environment["EDUPIPE_KEY"] {
+            guard let bytes = decodeHex(hex), bytes.count >= 16 else {
+                throw SecretError(description: "EDUPIPE_KEY must be at least 32 hex digits (16 bytes)")
+            }
+            return (bytes, "EDUPIPE_KEY")
+        }
+        try makeDirectory(stateDirectory)
+        let path = stateDirectory + "/" + fileName
+        if let existing = try? readWholeFile(path, limit: 4096) {
+            let text = String(decoding: existing, as: UTF8.self).trimmingSpacesAndNewlines
+            guard let bytes = decodeHex(text), bytes.count >= 16 else {
+                throw SecretError(description: "\(path) does not hold a hex key of at least 32 digits: restore it, or remove it to start a new one (student keys will change)")
+            }
+            return (bytes, path)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw SecretError(description: "cannot create the key file \(path): \(String(cString: strerror(errno)))")
+        }
+        let text = encodeHex(secret) + "\n"
+        let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress!, text.utf8.count) }
+        fsync(fd)
+        close(fd)
+        guard written == text.utf8.count else { throw SecretError(description: "cannot write the key file \(path)") }
+        return (secret, path)
+    }
+
+    static func makeDirectory(_ path: String) throws {
+        var st = stat()
+        if stat(path, &st) == 0 { return }
+        let parent = Installation.parent(path)
+        if !parent.isEmpty && parent != path { try makeDirectory(parent) }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw SecretError(description: "cannot create the folder \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func decodeHex(_ s: String) -> [UInt8]? {
+        let u = Array(s.utf8)
+        guard u.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        var i = 0
+        while i < u.count {
+            guard let hi = nibble(u[i]), let lo = nibble(u[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x61...0x66: c - 0x61 + 10
+        case 0x41...0x46: c - 0x41 + 10
+        default: nil
+        }
+    }
+
+    static func encodeHex(_ bytes: [UInt8]) -> String {
+        bytes.map { b in
+            let h = String(b, radix: 16)
+            return h.count == 1 ? "0" + h : h
+        }.joined()
+    }
+}

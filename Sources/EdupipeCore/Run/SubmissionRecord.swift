@@ -1,0 +1,32 @@
+/// What a run keeps of one file once it is read: counts, the first error,
+/// the digest and totals, and where its issue rows wait on disk.
+public struct SubmissionRecord: Sendable {
+    public let path: String
+    public let name: SubmissionName?
+    public let records: Int
+    public var errors: Int
+    public let warnings: Int
+    public var firstError: IssueCode?
+    public let contentDigest: [UInt8]?
+    public let totals: DatasetTotals?
+    /// The worker whose spool holds this file's rows, and where.
+    public let spool: (worker: Int, segment: IssueSpool.Segment)?
+    public var status: SubmissionStatus = .rejected
+    /// An issue the acceptance rules added (`E_REVISION_CONFLICT`).
+    public var acceptanceIssue: Issue?
+    /// The first issue of the file, for reports that show one line per file.
+    public let firstIssue: Issue?
+
+    init(_ report: FileReport, spool: (worker: Int, segment: IssueSpool.Segment)?) {
+        path = report.path
+        name = report.name
+        records = report.records
+        errors = report.log.errorCount
+        warnings = report.log.warningCount
+        firstError = report.log.firstError
+        contentDigest = report.contentDigest
+        totals = report.totals
+        self.spool = spool
+        firstIssue = report.log.all.first { !$0.isWarning }
+    }
+}

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Runs `work(index, worker)` for every index in `0..<count` on `threads`
+/// plain threads that pull the next index from one shared counter, and
+/// returns when all are done. Files vary in size, so pulling balances the
+/// load; there is no task per item and no lock per record.
+public enum WorkerPool {
+    public static func run(count: Int, threads: Int, _ work: @escaping @Sendable (_ index: Int, _ worker: Int) -> Void) {
+        let threads = max(1, min(threads, count))
+        guard count > 0 else { return }
+        if threads == 1 {
+            for i in 0..<count { work(i, 0) }
+            return
+        }
+        let shared = Shared(count: count, work: work)
+        var ids: [pthread_t] = []
+        for worker in 0..<threads {
+            let box = Unmanaged.passRetained(Start(shared: shared, worker: worker)).toOpaque()
+            var tid = pthread_t()
+            let rc = pthread_create(&tid, nil, { raw in
+                let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
+                start.shared.drain(worker: start.worker)
+                return nil
+            }, box)
+            if rc == 0 {
+                ids.append(tid)
+            } else {
+                // No thread: do this share of the work here instead.
+                Unmanaged<Start>.fromOpaque(box).release()
+                shared.drain(worker: worker)
+            }
+        }
+        for tid in ids { pthread_join(tid, nil) }
+    }
+
+    private final class Shared: Sendable {
+        let next = Atomic<Int>(0)
+        let count: Int
+        let work: @Sendable (Int, Int) -> Void
+        init(count: Int, work: @escaping @Sendable (Int, Int) -> Void) {
+            self.count = count
+            self.work = work
+        }
+        func drain(worker: Int) {
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                if i >= count { return }
+                work(i, worker)
+            }
+        }
+    }
+
+    private final class Start {
+        let shared: Shared
+        let worker: Int
+        init(shared: Shared, worker: Int) {
+            self.shared = shared
+            self.worker = worker
+        }
+    }
+
+    /// The machine's online cores.
+    public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// One result slot per index, each written by exactly one worker and read
+/// only after `WorkerPool.run` has joined every thread.
+public final class ResultSlots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T?>
+
+    public init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    public subscript(i: Int) -> T? {
+        get { slots[i] }
+        set { slots[i] = newValue }
+    }
+}
