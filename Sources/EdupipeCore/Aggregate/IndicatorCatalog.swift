@@ -1,28 +1,52 @@
 /// The indicators of section 4, by name, in output order (byte order of
-/// their names), with the dataset each belongs to.
+/// their names), with the dataset each belongs to and what it measures.
 public enum IndicatorCatalog {
     public static let stages = ["primary", "junior", "senior", "all"]
 
-    /// Every indicator name with its dataset; counts have no denominator.
+    /// A class-size stage, or all stages together.
+    public enum Stage: Sendable { case primary, junior, senior, all }
+
+    /// What an indicator's numerator and denominator are (section 4).
+    public enum Measure: Sendable {
+        case reportingRate(Dataset)
+        case schoolCoverage, studentParticipation, fiveTwoCompliance, fundingSecured
+        case identified, outstanding, resolutionRate, zeroCounties, crossCountyDuplicates
+        case averageSize(Stage), largeShare(Stage), superLargeShare(Stage), overStandardShare(Stage)
+    }
+
     public struct Entry: Sendable {
         public let name: String
         public let dataset: Dataset
-        public let isCount: Bool
+        public let measure: Measure
+        /// Counts have no denominator.
+        public var isCount: Bool {
+            switch measure {
+            case .identified, .outstanding, .crossCountyDuplicates: true
+            default: false
+            }
+        }
+        public var isReportingRate: Bool {
+            if case .reportingRate = measure { return true }
+            return false
+        }
     }
 
     public static let entries: [Entry] = {
         var list: [Entry] = []
-        for d in Dataset.allCases { list.append(Entry(name: "\(d.rawValue).reporting_rate", dataset: d, isCount: false)) }
-        for name in ["school_coverage", "student_participation", "five_two_compliance", "funding_secured"] {
-            list.append(Entry(name: "after_school.\(name)", dataset: .afterSchool, isCount: false))
-        }
-        list.append(Entry(name: "dropout.identified", dataset: .dropout, isCount: true))
-        list.append(Entry(name: "dropout.outstanding", dataset: .dropout, isCount: true))
-        list.append(Entry(name: "dropout.resolution_rate", dataset: .dropout, isCount: false))
-        list.append(Entry(name: "dropout.zero_counties", dataset: .dropout, isCount: false))
-        list.append(Entry(name: "dropout.cross_county_duplicates", dataset: .dropout, isCount: true))
-        for measure in ["avg_size", "large_share", "super_large_share", "over_standard_share"] {
-            for s in stages { list.append(Entry(name: "class_size.\(measure).\(s)", dataset: .classSize, isCount: false)) }
+        for d in Dataset.allCases { list.append(Entry(name: "\(d.rawValue).reporting_rate", dataset: d, measure: .reportingRate(d))) }
+        let after: [(String, Measure)] = [("school_coverage", .schoolCoverage), ("student_participation", .studentParticipation),
+                                          ("five_two_compliance", .fiveTwoCompliance), ("funding_secured", .fundingSecured)]
+        for (name, m) in after { list.append(Entry(name: "after_school.\(name)", dataset: .afterSchool, measure: m)) }
+        let dropout: [(String, Measure)] = [("identified", .identified), ("outstanding", .outstanding),
+                                            ("resolution_rate", .resolutionRate), ("zero_counties", .zeroCounties),
+                                            ("cross_county_duplicates", .crossCountyDuplicates)]
+        for (name, m) in dropout { list.append(Entry(name: "dropout.\(name)", dataset: .dropout, measure: m)) }
+        let stages: [(String, Stage)] = [("primary", .primary), ("junior", .junior), ("senior", .senior), ("all", .all)]
+        for (s, stage) in stages {
+            list.append(Entry(name: "class_size.avg_size.\(s)", dataset: .classSize, measure: .averageSize(stage)))
+            list.append(Entry(name: "class_size.large_share.\(s)", dataset: .classSize, measure: .largeShare(stage)))
+            list.append(Entry(name: "class_size.super_large_share.\(s)", dataset: .classSize, measure: .superLargeShare(stage)))
+            list.append(Entry(name: "class_size.over_standard_share.\(s)", dataset: .classSize, measure: .overStandardShare(stage)))
         }
         return list.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }()

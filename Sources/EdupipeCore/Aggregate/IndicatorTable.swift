@@ -30,7 +30,7 @@ public struct IndicatorTable: Sendable {
         var rows: [IndicatorRow] = []
         func emit(_ level: Registry.Level, _ code: String, _ name: String, _ totals: UnitTotals) {
             for entry in IndicatorCatalog.entries {
-                if level == .county && entry.name == "dropout.cross_county_duplicates" { continue }
+                if level == .county, case .crossCountyDuplicates = entry.measure { continue }
                 rows.append(Self.row(period: period, level: level, code: code, name: name, entry: entry,
                                      totals: totals, target: targets[entry.name]))
             }
@@ -44,9 +44,9 @@ public struct IndicatorTable: Sendable {
 
     static func row(period: String, level: Registry.Level, code: String, name: String,
                     entry: IndicatorCatalog.Entry, totals t: UnitTotals, target: Target?) -> IndicatorRow {
-        let (numerator, denominator) = measure(entry.name, t)
+        let (numerator, denominator) = measure(entry.measure, t)
         let hasData: Bool
-        if entry.name.hasSuffix(".reporting_rate") {
+        if entry.isReportingRate {
             hasData = (denominator ?? 0) > 0
         } else {
             hasData = t.hasData(entry.dataset) && (entry.isCount || (denominator ?? 0) > 0)
@@ -69,36 +69,30 @@ public struct IndicatorTable: Sendable {
     }
 
     /// Numerator and denominator (nil for counts) of one indicator.
-    static func measure(_ indicator: String, _ t: UnitTotals) -> (Int, Int?) {
-        let parts = indicator.split(separator: ".")
-        switch (parts[0], parts[1]) {
-        case (_, "reporting_rate"):
-            return (t.reporting[Dataset(rawValue: String(parts[0]))!] ?? 0, t.counties)
-        case ("after_school", "school_coverage"): return (t.afterSchool.offering, t.afterSchool.schools)
-        case ("after_school", "student_participation"): return (t.afterSchool.participants, t.afterSchool.enrolled)
-        case ("after_school", "five_two_compliance"): return (t.afterSchool.fiveTwo, t.afterSchool.offering)
-        case ("after_school", "funding_secured"): return (t.afterSchool.funded, t.afterSchool.offering)
-        case ("dropout", "identified"): return (t.dropoutRecords, nil)
-        case ("dropout", "outstanding"): return (t.dropoutOutstanding, nil)
-        case ("dropout", "resolution_rate"): return (t.dropoutRecords - t.dropoutOutstanding, t.dropoutRecords)
-        case ("dropout", "zero_counties"): return (t.zeroCounties, t.reporting[.dropout] ?? 0)
-        case ("dropout", "cross_county_duplicates"): return (t.crossCountyDuplicates, nil)
-        case ("class_size", let measure):
-            let stage: ClassStageTotals
-            switch parts[2] {
-            case "primary": stage = t.classSize.primary
-            case "junior": stage = t.classSize.junior
-            case "senior": stage = t.classSize.senior
-            default: stage = t.classSize.all
+    static func measure(_ m: IndicatorCatalog.Measure, _ t: UnitTotals) -> (Int, Int?) {
+        func stage(_ s: IndicatorCatalog.Stage) -> ClassStageTotals {
+            switch s {
+            case .primary: t.classSize.primary
+            case .junior: t.classSize.junior
+            case .senior: t.classSize.senior
+            case .all: t.classSize.all
             }
-            switch measure {
-            case "avg_size": return (stage.students, stage.classes)
-            case "large_share": return (stage.large, stage.classes)
-            case "super_large_share": return (stage.superLarge, stage.classes)
-            default: return (stage.overStandard, stage.classes)
-            }
-        default:
-            preconditionFailure("indicator \(indicator) is in the catalog but not measured")
+        }
+        switch m {
+        case .reportingRate(let d): return (t.reporting[d] ?? 0, t.counties)
+        case .schoolCoverage: return (t.afterSchool.offering, t.afterSchool.schools)
+        case .studentParticipation: return (t.afterSchool.participants, t.afterSchool.enrolled)
+        case .fiveTwoCompliance: return (t.afterSchool.fiveTwo, t.afterSchool.offering)
+        case .fundingSecured: return (t.afterSchool.funded, t.afterSchool.offering)
+        case .identified: return (t.dropoutRecords, nil)
+        case .outstanding: return (t.dropoutOutstanding, nil)
+        case .resolutionRate: return (t.dropoutRecords - t.dropoutOutstanding, t.dropoutRecords)
+        case .zeroCounties: return (t.zeroCounties, t.reporting[.dropout] ?? 0)
+        case .crossCountyDuplicates: return (t.crossCountyDuplicates, nil)
+        case .averageSize(let s): return (stage(s).students, stage(s).classes)
+        case .largeShare(let s): return (stage(s).large, stage(s).classes)
+        case .superLargeShare(let s): return (stage(s).superLarge, stage(s).classes)
+        case .overStandardShare(let s): return (stage(s).overStandard, stage(s).classes)
         }
     }
 }

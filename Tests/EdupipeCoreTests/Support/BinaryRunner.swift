@@ -12,8 +12,15 @@ enum BinaryRunner {
         let signal: Int32?
         let stdout: String
         let stderr: String
+        /// Peak resident memory of edupipe itself, from GNU time.
         let maxRSSBytes: Int
     }
+
+    /// glibc's posix_spawn clones the caller's address space until exec,
+    /// and Linux carries that space's high-water mark into the child's
+    /// rusage: the test runner's own size. GNU time forks for real, so its
+    /// figure is edupipe's alone.
+    static let time = "/usr/bin/time"
 
     /// The `edupipe` of the same build folder as the test runner, so a test
     /// never drives a stale binary of another configuration.
@@ -39,7 +46,11 @@ enum BinaryRunner {
         posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         // `env -C` changes directory and then execs edupipe in the same
         // process, so wait4's usage is edupipe's.
-        let command = (directory.map { ["/usr/bin/env", "-C", $0] } ?? []) + [binary] + arguments
+        let rssFile = (out as NSString).deletingLastPathComponent + "/rss"
+        guard FileManager.default.isExecutableFile(atPath: time) else {
+            throw RunnerError(description: "\(time) is missing: `make deps` installs Debian's time package")
+        }
+        let command = (directory.map { ["/usr/bin/env", "-C", $0] } ?? []) + [time, "-f", "%M", "-o", rssFile, binary] + arguments
         let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var env = ProcessInfo.processInfo.environment
@@ -51,14 +62,39 @@ enum BinaryRunner {
         let rc = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
         guard rc == 0 else { throw RunnerError(description: "posix_spawn failed: \(rc)") }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let exited = status & 0x7F == 0
+        // time writes "Command exited with non-zero status N" before the figure.
+        let rssText = (try? String(contentsOfFile: rssFile, encoding: .utf8)) ?? ""
+        let kilobytes = rssText.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? -1
         return Result(status: exited ? (status >> 8) & 0xFF : -1,
                       signal: exited ? nil : status & 0x7F,
                       stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "",
-                      maxRSSBytes: Int(usage.ru_maxrss) * 1024)
+                      maxRSSBytes: kilobytes * 1024)
+    }
+
+    /// Starts edupipe without waiting for it (to kill it mid-run).
+    static func start(_ arguments: [String]) throws -> pid_t {
+        guard let binary else { throw RunnerError(description: "edupipe is not built beside the test runner") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, binary, &actions, nil, argv, environ)
+        guard rc == 0 else { throw RunnerError(description: "posix_spawn failed: \(rc)") }
+        return pid
+    }
+
+    /// Kills a started process with SIGKILL and reaps it.
+    static func kill9(_ pid: pid_t) {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 
     struct RunnerError: Error, CustomStringConvertible { let description: String }
