@@ -215,6 +215,28 @@ import Testing
         }
     }
 
+    @Test func theInboxIsNeverModified() throws {
+        let inbox = HandInbox.make()
+        func snapshot() throws -> [String: (Data, Date)] {
+            var files: [String: (Data, Date)] = [:]
+            for path in try FileManager.default.subpathsOfDirectory(atPath: inbox) {
+                let full = inbox + "/" + path
+                let attributes = try FileManager.default.attributesOfItem(atPath: full)
+                if attributes[.type] as? FileAttributeType == .typeRegular {
+                    files[path] = (FileManager.default.contents(atPath: full)!, attributes[.modificationDate] as! Date)
+                }
+            }
+            return files
+        }
+        let before = try snapshot()
+        _ = try run(inbox: inbox, jobs: 3)
+        let after = try snapshot()
+        #expect(before.keys.sorted() == after.keys.sorted())
+        for (path, (data, date)) in before {
+            #expect(after[path]?.0 == data && after[path]?.1 == date, "\(path) changed")
+        }
+    }
+
     @Test func anUnreadableInboxIsAnError() {
         #expect(throws: NightlyRun.RunError.self) { try run(inbox: "/nonexistent/inbox") }
     }
