@@ -3,8 +3,7 @@ struct AfterSchoolRules {
     enum Stage: Int, Sendable { case primary, junior, combined }
     static let stages: [(StaticString, Stage)] = [("primary", .primary), ("junior", .junior), ("combined", .combined)]
     private(set) var totals = AfterSchoolTotals()
-    /// Each key with the line it was first seen on (12 bytes a key).
-    private var firstLine: [UInt64: UInt32] = [:]
+    private var schools = KeyLines()
 
     mutating func check(_ v: FieldValues, _ c: inout RecordChecker, _ digest: inout ContentDigest) {
         _ = c.countyCode(v[0])
@@ -33,10 +32,8 @@ struct AfterSchoolRules {
             }
         }
         if let school {
-            if let first = firstLine[school] {
+            if let first = schools.insert(school, line: c.line) {
                 c.fail(.duplicateKey, "school_id", "school_id \(school) appears again (first on line \(first)): each school has exactly one record")
-            } else {
-                firstLine[school] = UInt32(truncatingIfNeeded: c.line)
             }
         }
 

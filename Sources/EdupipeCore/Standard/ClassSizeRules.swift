@@ -69,14 +69,11 @@ struct ClassSizeRules {
 /// keys share a fingerprint with probability about n²/2⁶⁵ (10⁻¹³ for a
 /// county's 1,500 classes), which would only reject a file falsely.
 struct ClassKeySet {
-    private var firstLine: [UInt64: UInt32] = [:]
+    private var keys = KeyLines()
 
     /// Returns the line of the earlier record with the same key, if any.
     mutating func insert(school: UInt64, classID: UnsafeRawBufferPointer, line: Int) -> Int? {
-        let key = Self.fingerprint(school: school, classID: classID)
-        if let first = firstLine[key] { return Int(first) }
-        firstLine[key] = UInt32(truncatingIfNeeded: line)
-        return nil
+        keys.insert(Self.fingerprint(school: school, classID: classID), line: line)
     }
 
     /// A fixed (seedless) 64-bit hash, so results never vary between runs.

@@ -10,8 +10,7 @@ struct DropoutRules {
         ("economic", .economic), ("learning", .learning), ("health", .health), ("family", .family), ("other", .other),
     ]
     private(set) var totals = DropoutTotals()
-    /// Each key with the line it was first seen on (12 bytes a key).
-    private var firstLine: [UInt64: UInt32] = [:]
+    private var students = KeyLines()
 
     mutating func check(_ v: FieldValues, _ c: inout RecordChecker, _ digest: inout ContentDigest) {
         _ = c.countyCode(v[0])
@@ -37,10 +36,8 @@ struct DropoutRules {
             c.fail(.rule, "resolved_on", "resolved_on \(Bytes.string(v[6])) is before identified_on \(Bytes.string(v[4])): a case is resolved on or after the day it was identified")
         }
         if let student {
-            if let first = firstLine[student] {
+            if let first = students.insert(student, line: c.line) {
                 c.fail(.duplicateKey, "student_id", "student_id \(ValueParsers.maskedID(v[1])) is listed again (first on line \(first)): each child has exactly one record")
-            } else {
-                firstLine[student] = UInt32(truncatingIfNeeded: c.line)
             }
         }
 

@@ -19,11 +19,7 @@ struct Run: ParsableCommand {
     @Option(help: "The output folder.")
     var out: String
 
-    @Option(help: "Plan configuration (default: the shipped pipelines/basic-education-2022.yaml).")
-    var pipeline: String?
-
-    @Option(help: "Registry of divisions (default: the shipped samples/registry/divisions.csv).")
-    var registry: String?
+    @OptionGroup var plan: PlanOptions
 
     @Option(help: "Write the indicator table of this period only (YYYY-spring or YYYY-autumn).")
     var period: String?
@@ -50,7 +46,7 @@ struct Run: ParsableCommand {
     func run() throws {
         let setup: Setup
         do {
-            setup = try Setup.load(pipeline: pipeline, registry: registry)
+            setup = try plan.load()
         } catch {
             FileHandle.standardError.write("edupipe: \(error)\n")
             Glibc.exit(1)

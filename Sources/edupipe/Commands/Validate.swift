@@ -15,11 +15,7 @@ struct Validate: ParsableCommand {
     @Argument(help: "Submission files (.csv, .csv.gz, .xml, .xml.gz).")
     var files: [String]
 
-    @Option(help: "Plan configuration (default: the shipped pipelines/basic-education-2022.yaml).")
-    var pipeline: String?
-
-    @Option(help: "Registry of divisions (default: the shipped samples/registry/divisions.csv).")
-    var registry: String?
+    @OptionGroup var plan: PlanOptions
 
     @Option(help: "Output format: text or json.")
     var format: Format = .text
@@ -27,7 +23,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         let setup: Setup
         do {
-            setup = try Setup.load(pipeline: pipeline, registry: registry)
+            setup = try plan.load()
         } catch {
             FileHandle.standardError.write("edupipe: \(error)\n")
             Glibc.exit(2)
