@@ -28,11 +28,9 @@ public final class CSVReader {
     private var eof = false
     private var started = false
     private let maxRecordBytes: Int
-
-    private var starts: [Int] = []
-    private var ends: [Int] = []
-    /// Per field: bit 0 quoted, bit 1 holds `""` escapes.
-    private var flags: [UInt8] = []
+    /// The current record's fields, in memory the reader manages itself so
+    /// the byte loop touches no Swift array (and pays no exclusivity check).
+    private var fields = FieldSpans(capacity: 32)
 
     /// The line where the current record starts (1-based).
     public private(set) var recordLine = 0
@@ -44,21 +42,22 @@ public final class CSVReader {
         self.maxRecordBytes = maxRecordBytes
         capacity = max(64, min(initialCapacity, maxRecordBytes + 8))
         buffer = .allocate(byteCount: capacity, alignment: 16)
-        starts.reserveCapacity(32)
-        ends.reserveCapacity(32)
-        flags.reserveCapacity(32)
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        fields.deallocate()
+    }
 
     /// Fields in the current record.
-    public var fieldCount: Int { starts.count }
+    public var fieldCount: Int { fields.count }
 
     /// The bytes of field `i` of the current record, quotes removed and `""`
     /// unescaped, not trimmed.
     @inline(__always)
     public func field(_ i: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: buffer + starts[i], count: ends[i] - starts[i])
+        let span = fields.base[i]
+        return UnsafeRawBufferPointer(start: buffer + Int(span.start), count: Int(span.end - span.start))
     }
 
     /// Moves to the next non-blank record; false at the end of the input.
@@ -135,11 +134,15 @@ public final class CSVReader {
 
     /// Finds the fields of the record at `pos` without changing any byte, so
     /// that it can start over when the record is cut by the buffer's end.
+    /// It works on local copies of the reader's state, so the byte loop reads
+    /// no class property.
     private func scanRecord() -> Scan {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        flags.removeAll(keepingCapacity: true)
+        var spans = fields
+        spans.count = 0
+        defer { fields = spans }
         let b = buffer.assumingMemoryBound(to: UInt8.self)
+        let end = self.end
+        let eof = self.eof
         var p = pos
         var lines = 0
         while true {
@@ -147,7 +150,7 @@ public final class CSVReader {
                 // Only reachable after a comma, or at the record start handled
                 // by next(): the record's last field is empty.
                 if !eof { return .needMore }
-                addField(p, p, 0)
+                spans.append(p, p, 0)
                 return .complete(p, lines: lines)
             }
             if b[p] == UInt8(ascii: "\"") {
@@ -159,7 +162,7 @@ public final class CSVReader {
                         if b[p] == 0x0A { lines += 1 }
                         p += 1
                     }
-                    if p == end { return eof ? .unterminatedQuote(starts.count) : .needMore }
+                    if p == end { return eof ? .unterminatedQuote(spans.count) : .needMore }
                     if p + 1 == end && !eof { return .needMore }
                     if p + 1 < end && b[p + 1] == UInt8(ascii: "\"") {
                         hasEscapes = true
@@ -168,7 +171,7 @@ public final class CSVReader {
                     }
                     break
                 }
-                addField(contentStart, p, hasEscapes ? 3 : 1)
+                spans.append(contentStart, p, hasEscapes ? 3 : 1)
                 p += 1
                 // White space between a closing quote and the delimiter is
                 // tolerated: surrounding white space never counts.
@@ -182,9 +185,9 @@ public final class CSVReader {
                 case 0x0D:
                     if p + 1 == end { return eof ? .complete(p + 1, lines: lines) : .needMore }
                     if b[p + 1] == 0x0A { return .complete(p + 2, lines: lines + 1) }
-                    return .textAfterQuote(starts.count - 1)
+                    return .textAfterQuote(spans.count - 1)
                 default:
-                    return .textAfterQuote(starts.count - 1)
+                    return .textAfterQuote(spans.count - 1)
                 }
             } else {
                 let fieldStart = p
@@ -193,37 +196,23 @@ public final class CSVReader {
                     if c == UInt8(ascii: ",") || c == 0x0A { break }
                     p += 1
                 }
-                if p == end {
-                    if !eof { return .needMore }
-                    var fieldEnd = p
-                    if fieldEnd > fieldStart && b[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
-                    addField(fieldStart, fieldEnd, 0)
-                    return .complete(p, lines: lines)
-                }
-                if b[p] == 0x0A {
-                    var fieldEnd = p
-                    if fieldEnd > fieldStart && b[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
-                    addField(fieldStart, fieldEnd, 0)
-                    return .complete(p + 1, lines: lines + 1)
-                }
-                addField(fieldStart, p, 0)
+                if p == end && !eof { return .needMore }
+                var fieldEnd = p
+                let atLineEnd = p == end || b[p] == 0x0A
+                if atLineEnd && fieldEnd > fieldStart && b[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
+                spans.append(fieldStart, fieldEnd, 0)
+                if p == end { return .complete(p, lines: lines) }
+                if b[p] == 0x0A { return .complete(p + 1, lines: lines + 1) }
                 p += 1
             }
         }
     }
 
-    @inline(__always)
-    private func addField(_ start: Int, _ end: Int, _ fieldFlags: UInt8) {
-        starts.append(start)
-        ends.append(end)
-        flags.append(fieldFlags)
-    }
-
     /// A line with nothing on it, or only spaces and tabs, is not a record.
     private func isBlankRecord() -> Bool {
         // A quoted field, even an empty one (""), is a value.
-        guard starts.count == 1, flags[0] == 0 else { return false }
-        for i in starts[0]..<ends[0] {
+        guard fields.count == 1, fields.base[0].flags == 0 else { return false }
+        for i in Int(fields.base[0].start)..<Int(fields.base[0].end) {
             let c = buffer.load(fromByteOffset: i, as: UInt8.self)
             if c != 0x20 && c != 0x09 && c != 0x0D { return false }
         }
@@ -233,17 +222,55 @@ public final class CSVReader {
     /// Turns `""` into `"` in place; safe because the record is complete and
     /// will not be scanned again.
     private func unescapeQuotedFields() {
-        for i in 0..<flags.count where flags[i] & 2 != 0 {
-            let b = buffer.assumingMemoryBound(to: UInt8.self)
-            var read = starts[i]
-            var write = starts[i]
-            let stop = ends[i]
+        let b = buffer.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<fields.count where fields.base[i].flags & 2 != 0 {
+            var read = Int(fields.base[i].start)
+            var write = read
+            let stop = Int(fields.base[i].end)
             while read < stop {
                 b[write] = b[read]
                 read += b[read] == UInt8(ascii: "\"") ? 2 : 1
                 write += 1
             }
-            ends[i] = write
+            fields.base[i].end = Int32(write)
         }
+    }
+}
+
+/// Start and end offsets of fields in the reader's buffer (at most
+/// `maxRecordBytes` plus a little, so 32 bits suffice), grown by doubling.
+struct FieldSpans {
+    struct Span {
+        var start: Int32
+        var end: Int32
+        /// Bit 0: quoted; bit 1: holds `""` escapes.
+        var flags: UInt8
+    }
+
+    private(set) var base: UnsafeMutablePointer<Span>
+    private var capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    @inline(__always)
+    mutating func append(_ start: Int, _ end: Int, _ flags: UInt8) {
+        if count == capacity { grow() }
+        base[count] = Span(start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end), flags: flags)
+        count += 1
+    }
+
+    @inline(never)
+    private mutating func grow() {
+        let bigger = UnsafeMutablePointer<Span>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
     }
 }
