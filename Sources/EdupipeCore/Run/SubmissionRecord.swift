@@ -7,7 +7,8 @@ public struct SubmissionRecord: Sendable {
     public var errors: Int
     public let warnings: Int
     public var firstError: IssueCode?
-    public let contentDigest: [UInt8]?
+    /// Set only for files that share a revision with another valid file.
+    public var contentDigest: [UInt8]?
     public let totals: DatasetTotals?
     /// The worker whose spool holds this file's rows, and where.
     public let spool: (worker: Int, segment: IssueSpool.Segment)?

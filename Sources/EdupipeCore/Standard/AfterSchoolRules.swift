@@ -1,7 +1,9 @@
 /// Section 3.1, `after_school`: one record per school, key `school_id`.
 struct AfterSchoolRules {
-    enum Stage: Int, Sendable { case primary, junior, combined }
-    static let stages: [(StaticString, Stage)] = [("primary", .primary), ("junior", .junior), ("combined", .combined)]
+    enum Stage: Int, Sendable, Vocabulary {
+        case primary, junior, combined
+        static let words = ["primary", "junior", "combined"]
+    }
     private(set) var totals = AfterSchoolTotals()
     private var schools = KeyLines()
 
@@ -9,7 +11,7 @@ struct AfterSchoolRules {
         _ = c.countyCode(v[0])
         let school = c.schoolID(v[1])
         _ = c.text(v[2], "school_name", required: false, maxCharacters: 100)
-        let stage = c.choice(v[3], "stage", Self.stages)
+        let stage = c.choice(v[3], "stage", Stage.self)
         let enrolled = c.integer(v[4], "enrolled", 0...20000)
         let offers = c.boolean(v[5], "offers_service")
         let participants = c.integer(v[6], "participants", nil)
@@ -37,16 +39,18 @@ struct AfterSchoolRules {
             }
         }
 
-        digest.uint(school)
-        digest.text(v[2])
-        digest.int(stage?.rawValue)
-        digest.int(enrolled)
-        digest.bool(offers)
-        digest.int(participants)
-        digest.int(days)
-        digest.int(minutes)
-        digest.bool(funded)
-        digest.endRecord()
+        if digest.enabled {
+            digest.uint(school)
+            digest.text(v[2])
+            digest.int(stage?.rawValue)
+            digest.int(enrolled)
+            digest.bool(offers)
+            digest.int(participants)
+            digest.int(days)
+            digest.int(minutes)
+            digest.bool(funded)
+            digest.endRecord()
+        }
 
         guard c.recordValid, let offers, let enrolled, let participants, let days, let minutes, let funded else { return }
         totals.schools += 1

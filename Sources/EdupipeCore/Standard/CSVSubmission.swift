@@ -1,7 +1,6 @@
 /// Reads the CSV form of a submission (section 1.4) into the dataset rules:
 /// header to schema mapping, field counts, then each record.
 struct CSVSubmission {
-    let rules: RecordRules
     let maxRecordBytes: Int
 
     enum Outcome: Equatable {
@@ -15,7 +14,7 @@ struct CSVSubmission {
         case notUTF8
     }
 
-    func read(path: String, encoding: TextSource.Encoding, limit: Int) -> Outcome {
+    func read(path: String, encoding: TextSource.Encoding, limit: Int, into rules: inout RecordRules) -> Outcome {
         let schema = rules.dataset.schema
         let reader: CSVReader
         do {

@@ -1,7 +1,9 @@
 /// Section 3.3, `class_size`: one record per class, key (`school_id`, `class_id`).
 struct ClassSizeRules {
-    enum Stage: Int, Sendable { case primary = 0, junior, senior }
-    static let stages: [(StaticString, Stage)] = [("primary", .primary), ("junior", .junior), ("senior", .senior)]
+    enum Stage: Int, Sendable, Vocabulary {
+        case primary, junior, senior
+        static let words = ["primary", "junior", "senior"]
+    }
     private(set) var totals = ClassSizeTotals()
     private var keys = ClassKeySet()
 
@@ -19,7 +21,7 @@ struct ClassSizeRules {
     mutating func check(_ v: FieldValues, _ c: inout RecordChecker, _ digest: inout ContentDigest) {
         _ = c.countyCode(v[0])
         let school = c.schoolID(v[1])
-        let stage = c.choice(v[2], "stage", Self.stages)
+        let stage = c.choice(v[2], "stage", Stage.self)
         var grade = c.integer(v[3], "grade", nil)
         if let g = grade {
             if let stage {
@@ -42,12 +44,14 @@ struct ClassSizeRules {
             }
         }
 
-        digest.uint(school)
-        digest.int(stage?.rawValue)
-        digest.int(grade)
-        digest.text(v[4])
-        digest.int(students)
-        digest.endRecord()
+        if digest.enabled {
+            digest.uint(school)
+            digest.int(stage?.rawValue)
+            digest.int(grade)
+            digest.text(v[4])
+            digest.int(students)
+            digest.endRecord()
+        }
 
         guard c.recordValid, let stage, let students else { return }
         var t = ClassStageTotals()

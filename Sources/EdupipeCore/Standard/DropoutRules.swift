@@ -1,14 +1,13 @@
 /// Section 3.2, `dropout`: one record per child, key `student_id`.
 struct DropoutRules {
-    enum Status: Int, Sendable { case out, returned, homeDelivery, exempt, transferred }
-    enum Reason: Int, Sendable { case economic, learning, health, family, other }
-    static let statuses: [(StaticString, Status)] = [
-        ("out", .out), ("returned", .returned), ("home_delivery", .homeDelivery),
-        ("exempt", .exempt), ("transferred", .transferred),
-    ]
-    static let reasons: [(StaticString, Reason)] = [
-        ("economic", .economic), ("learning", .learning), ("health", .health), ("family", .family), ("other", .other),
-    ]
+    enum Status: Int, Sendable, Vocabulary {
+        case out, returned, homeDelivery, exempt, transferred
+        static let words = ["out", "returned", "home_delivery", "exempt", "transferred"]
+    }
+    enum Reason: Int, Sendable, Vocabulary {
+        case economic, learning, health, family, other
+        static let words = ["economic", "learning", "health", "family", "other"]
+    }
     private(set) var totals = DropoutTotals()
     private var students = KeyLines()
 
@@ -18,7 +17,7 @@ struct DropoutRules {
         let school = c.schoolID(v[2], required: false)
         let grade = c.integer(v[3], "grade", 1...9)
         let identified = c.date(v[4], "identified_on")
-        let status = c.choice(v[5], "status", Self.statuses)
+        let status = c.choice(v[5], "status", Status.self)
         var resolved: Int?
         if v[6].count == 0 {
             if let status, status != .out {
@@ -27,7 +26,7 @@ struct DropoutRules {
         } else {
             resolved = c.date(v[6], "resolved_on", required: false)
         }
-        let reason = c.choice(v[7], "reason", required: false, Self.reasons)
+        let reason = c.choice(v[7], "reason", required: false, Reason.self)
 
         if status == .out, v[6].count > 0 {
             c.fail(.rule, "resolved_on", "resolved_on is \(Bytes.string(v[6])) but status is out: leave resolved_on empty while the child is still out of school")
@@ -41,14 +40,16 @@ struct DropoutRules {
             }
         }
 
-        digest.uint(student)
-        digest.uint(school)
-        digest.int(grade)
-        digest.int(identified)
-        digest.int(status?.rawValue)
-        digest.int(resolved)
-        digest.int(reason?.rawValue)
-        digest.endRecord()
+        if digest.enabled {
+            digest.uint(student)
+            digest.uint(school)
+            digest.int(grade)
+            digest.int(identified)
+            digest.int(status?.rawValue)
+            digest.int(resolved)
+            digest.int(reason?.rawValue)
+            digest.endRecord()
+        }
 
         guard c.recordValid, let student, let status else { return }
         totals.records += 1
@@ -56,13 +57,5 @@ struct DropoutRules {
         totals.students.append(student)
     }
 
-    private static func name(_ s: Status) -> String {
-        switch s {
-        case .out: "out"
-        case .returned: "returned"
-        case .homeDelivery: "home_delivery"
-        case .exempt: "exempt"
-        case .transferred: "transferred"
-        }
-    }
+    private static func name(_ s: Status) -> String { Status.words[s.rawValue] }
 }

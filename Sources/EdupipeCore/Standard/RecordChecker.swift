@@ -129,18 +129,16 @@ struct RecordChecker {
     }
 
     /// One of a fixed list of words, matched exactly.
-    mutating func choice<T>(_ v: UnsafeRawBufferPointer, _ name: String, required: Bool = true,
-                            _ options: [(StaticString, T)]) -> T? {
+    mutating func choice<T: Vocabulary>(_ v: UnsafeRawBufferPointer, _ name: String, required: Bool = true,
+                                        _ type: T.Type) -> T? {
         if v.count == 0 {
             if required {
-                let list = options.map { "\($0.0)" }.joined(separator: ", ")
-                fail(.required, name, "\(name) is missing: every record needs \(name) (one of \(list))")
+                fail(.required, name, "\(name) is missing: every record needs \(name) (one of \(T.words.joined(separator: ", ")))")
             }
             return nil
         }
-        for (word, value) in options where Bytes.equals(v, word) { return value }
-        let list = options.map { "\($0.0)" }.joined(separator: ", ")
-        fail(.enumeration, name, "\(name) is \(Self.show(v)): write one of \(list)")
+        if let value = T.match(v) { return value }
+        fail(.enumeration, name, "\(name) is \(Self.show(v)): write one of \(T.words.joined(separator: ", "))")
         return nil
     }
 

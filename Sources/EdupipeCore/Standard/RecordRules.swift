@@ -1,20 +1,23 @@
 /// The rules of one dataset applied to each record of one file, with the
 /// file's running totals, key sets and content digest.
 ///
+/// A value type held in a local variable by the CSV reader loop, so the
+/// compiler checks exclusive access statically instead of on every record.
 /// The three rule sets are optionals of which exactly one is set, so each
-/// is mutated in place (an enum payload would copy its key dictionaries).
-final class RecordRules {
+/// is mutated in place (an enum payload would copy its key tables).
+struct RecordRules {
     let dataset: Dataset
     var checker: RecordChecker
     private var afterSchool: AfterSchoolRules?
     private var dropout: DropoutRules?
     private var classSize: ClassSizeRules?
-    private var digest = ContentDigest()
+    private var digest: ContentDigest
     private(set) var records = 0
 
-    init(dataset: Dataset, checker: RecordChecker) {
+    init(dataset: Dataset, checker: RecordChecker, digest: Bool) {
         self.dataset = dataset
         self.checker = checker
+        self.digest = ContentDigest(enabled: digest)
         switch dataset {
         case .afterSchool: afterSchool = AfterSchoolRules()
         case .dropout: dropout = DropoutRules()
@@ -22,7 +25,7 @@ final class RecordRules {
         }
     }
 
-    func check(_ values: FieldValues, line: Int) {
+    mutating func check(_ values: FieldValues, line: Int) {
         records += 1
         checker.begin(line: line)
         switch dataset {
@@ -33,9 +36,9 @@ final class RecordRules {
     }
 
     /// A record that could not be split into fields still counts as read.
-    func countUnreadable() { records += 1 }
+    mutating func countUnreadable() { records += 1 }
 
-    func finish() -> (digest: [UInt8], totals: DatasetTotals) {
+    mutating func finish() -> (digest: [UInt8]?, totals: DatasetTotals) {
         let totals: DatasetTotals
         switch dataset {
         case .afterSchool: totals = .afterSchool(afterSchool!.totals)

@@ -14,7 +14,10 @@ public struct SubmissionValidator: Sendable {
 
     /// Validates the file at `path`, reported under `displayPath` (its path
     /// relative to the inbox), whose last component is the submission name.
-    public func validate(path: String, displayPath: String) -> FileReport {
+    ///
+    /// `digest` computes the SHA-256 of the typed records, which only the
+    /// acceptance rules need, and only for files that share a revision.
+    public func validate(path: String, displayPath: String, digest: Bool = false) -> FileReport {
         let fileName = String(displayPath.split(separator: "/").last ?? Substring(displayPath))
         var log = IssueLog(listLimit: config.maxListedIssuesPerFile)
         guard let name = SubmissionName.parse(fileName) else {
@@ -28,34 +31,38 @@ public struct SubmissionValidator: Sendable {
         }
         var report = FileReport(path: displayPath, name: name, log: log)
         switch name.format {
-        case .csv: readCSV(path: path, name: name, into: &report)
-        case .xml: readXML(path: path, name: name, into: &report)
+        case .csv: readCSV(path: path, name: name, digest: digest, into: &report)
+        case .xml: readXML(path: path, name: name, digest: digest, into: &report)
         }
         return report
     }
 
-    private func readCSV(path: String, name: SubmissionName, into report: inout FileReport) {
+    private func readCSV(path: String, name: SubmissionName, digest: Bool, into report: inout FileReport) {
         for encoding in [TextSource.Encoding.utf8, .gb18030] {
             report.log.resetContent()
-            let rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county))
-            let outcome = CSVSubmission(rules: rules, maxRecordBytes: config.maxRecordBytes)
-                .read(path: path, encoding: encoding, limit: config.maxDecompressedBytes)
+            var rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county),
+                                    digest: digest)
+            let outcome = CSVSubmission(maxRecordBytes: config.maxRecordBytes)
+                .read(path: path, encoding: encoding, limit: config.maxDecompressedBytes, into: &rules)
             report.log = rules.checker.log
             if outcome == .notUTF8 { continue }
             report.encoding = encoding.rawValue
-            finish(rules, headerFound: outcome == .complete || outcome == .stopped, into: &report)
+            finish(&rules, headerFound: outcome == .complete || outcome == .stopped, into: &report)
             return
         }
     }
 
-    private func readXML(path: String, name: SubmissionName, into report: inout FileReport) {
-        let rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county))
-        XMLSubmission(rules: rules, name: name).read(path: path, limit: config.maxDecompressedBytes)
-        report.log = rules.checker.log
-        finish(rules, headerFound: true, into: &report)
+    private func readXML(path: String, name: SubmissionName, digest: Bool, into report: inout FileReport) {
+        let rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county),
+                                digest: digest)
+        let xml = XMLSubmission(rules: rules, name: name)
+        xml.read(path: path, limit: config.maxDecompressedBytes)
+        var result = xml.rules
+        report.log = result.checker.log
+        finish(&result, headerFound: true, into: &report)
     }
 
-    private func finish(_ rules: RecordRules, headerFound: Bool, into report: inout FileReport) {
+    private func finish(_ rules: inout RecordRules, headerFound: Bool, into report: inout FileReport) {
         report.records = rules.records
         if !report.log.hasFatal && headerFound && rules.records == 0 && !rules.dataset.mayBeEmpty {
             report.log.addTrailer(Issue(.empty, "the file has no records: an \(rules.dataset.rawValue) file lists at least one \(rules.dataset == .classSize ? "class" : "school")"))

@@ -1,7 +1,7 @@
 /// Reads the XML form of a submission (section 1.5) into the dataset rules:
 /// the root's metadata against the file name, then each `<record>`.
 final class XMLSubmission: XMLSubmissionDelegate {
-    let rules: RecordRules
+    private(set) var rules: RecordRules
     let name: SubmissionName
 
     init(rules: RecordRules, name: SubmissionName) {

@@ -1,0 +1,100 @@
+/// The records of one synthetic county, as plain values (each dataset's
+/// columns in the standard's order), before they are written in a form.
+struct SyntheticCounty {
+    let code: String
+    let name: String
+    var afterSchool: [[String]] = []
+    var classes: [[String]] = []
+    var dropout: [[String]] = []
+
+    static let afterColumns = DatasetSchema.afterSchool.fields.map(\.name)
+    static let classColumns = DatasetSchema.classSize.fields.map(\.name)
+    static let dropoutColumns = DatasetSchema.dropout.fields.map(\.name)
+
+    /// Draws a county: about 90 schools and 1,500 classes at scale 1, and a
+    /// dropout list of 0-30 children. `shared` is a child also listed by the
+    /// previous county (a cross-county duplicate), when there is one.
+    init(code: String, name: String, seed: UInt64, scale: Double, period: String, shared: String?) {
+        self.code = code
+        self.name = name
+        var rng = SynthRandom(seed: seed, stream: UInt64(code)!)
+        let year = Int(period.prefix(4)) ?? 2022
+        let schools = max(3, Int((Double(rng.int(60...120)) * scale).rounded()))
+        for s in 1...schools {
+            let id = code + zeroPadded(s, 4)
+            let stage = s % 10 < 6 ? "primary" : (s % 10 < 9 ? "junior" : "combined")
+            let enrolled = rng.int(200...2500)
+            var schoolName = "\(name)第\(s)\(stage == "primary" ? "小学" : (stage == "junior" ? "中学" : "九年一贯制学校"))"
+            if s % 17 == 0 { schoolName += ", 分校" }
+            if rng.chance(0.98) {
+                let participants = enrolled * rng.int(70...98) / 100
+                let meets = rng.chance(0.9)
+                let days = meets ? 5 : rng.int(3...5)
+                let minutes = meets ? rng.int(120...180) : rng.int(60...119)
+                afterSchool.append([code, id, schoolName, stage, String(enrolled), "1", String(participants),
+                                    String(days), String(minutes), rng.chance(0.95) ? "1" : "0"])
+            } else {
+                afterSchool.append([code, id, schoolName, stage, String(enrolled), "0", "0", "0", "0", "0"])
+            }
+        }
+        let classCount = max(1, Int((Double(rng.int(1200...1800)) * scale).rounded()))
+        for c in 0..<classCount {
+            let draw = rng.int(0...99)
+            let (stage, grades, mean): (String, ClosedRange<Int>, Double) =
+                draw < 60 ? ("primary", 1...6, 42) : (draw < 87 ? ("junior", 7...9, 46) : ("senior", 10...12, 50))
+            let grade = rng.int(grades)
+            let school = code + zeroPadded(1 + c % schools, 4)
+            let students = min(95, max(15, rng.around(mean, spread: 6)))
+            classes.append([code, school, stage, String(grade), "\(grade)-\(c / schools + 1)", String(students)])
+        }
+        let children = Self.childCount(code: code, seed: seed)
+        var ids = Set<String>()
+        for k in 0..<children {
+            let born = "\(year - rng.int(6...15))" + zeroPadded(rng.int(1...12), 2) + zeroPadded(rng.int(1...28), 2)
+            let id = k == 0 ? Self.sharedChild(code: code, seed: seed, year: year) : Self.residentID(code + born + zeroPadded(rng.int(0...998), 3))
+            guard ids.insert(id).inserted else { continue }
+            dropout.append(Self.child(id: id, county: code, rng: &rng, year: year, schools: schools))
+        }
+        if let shared, !ids.contains(shared) {
+            dropout.append(Self.child(id: shared, county: code, rng: &rng, year: year, schools: schools))
+        }
+    }
+
+    /// How many children a county lists: drawn from its own stream, so a
+    /// neighbour can know it without drawing the whole county.
+    static func childCount(code: String, seed: UInt64) -> Int {
+        var rng = SynthRandom(seed: seed ^ 0xD10F, stream: UInt64(code)!)
+        return rng.chance(0.2) ? 0 : rng.int(1...30)
+    }
+
+    /// The child a county's list always starts with (when it has one), which
+    /// a neighbouring county may list too.
+    static func sharedChild(code: String, seed: UInt64, year: Int) -> String {
+        residentID(code + "\(year - 10)0601" + "999")
+    }
+
+    private static func child(id: String, county: String, rng: inout SynthRandom, year: Int, schools: Int) -> [String] {
+        let month = rng.int(9...11)
+        let identified = "\(year)-" + zeroPadded(month, 2) + "-" + zeroPadded(rng.int(1...28), 2)
+        let draw = rng.int(0...99)
+        let status = draw < 12 ? "out" : ["returned", "returned", "returned", "home_delivery", "exempt", "transferred"][draw % 6]
+        let resolved = status == "out" ? "" : "\(year)-12-" + zeroPadded(rng.int(1...28), 2)
+        let reason = ["economic", "learning", "health", "family", "other", ""][rng.int(0...5)]
+        let school = rng.chance(0.8) ? county + zeroPadded(rng.int(1...schools), 4) : ""
+        return [county, id, school, String(rng.int(1...9)), identified, status, resolved, reason]
+    }
+
+    /// The 17 digits plus their ISO 7064 MOD 11-2 check character.
+    static func residentID(_ body: String) -> String {
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        var sum = 0
+        for (i, ch) in body.utf8.enumerated() { sum += Int(ch - 0x30) * weights[i] }
+        return body + String(Array("10X98765432")[sum % 11])
+    }
+}
+
+/// `n` in decimal, left-padded with zeros to `width` digits.
+func zeroPadded(_ n: Int, _ width: Int) -> String {
+    let digits = String(n)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
+}

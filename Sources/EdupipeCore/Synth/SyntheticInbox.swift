@@ -1,0 +1,169 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a realistic synthetic inbox from the registry (`edupipe synth`):
+/// one file per county and dataset under `<out>/<province>/`, deterministic
+/// for a seed. A share of CSV files is in GB18030, with CRLF line ends, or
+/// with the columns in another order, as county exports really are.
+public struct SyntheticInbox {
+    public enum Form: String, Sendable, CaseIterable {
+        case csv, csvGz = "csv.gz", xml, xmlGz = "xml.gz"
+    }
+
+    public struct Options: Sendable {
+        public var out: String
+        public var seed: UInt64
+        /// nil: every county.
+        public var counties: Int?
+        public var provinces: [String]
+        public var scale: Double
+        public var forms: [Form]
+        public var period: String
+        public var jobs: Int
+
+        public init(out: String, seed: UInt64, counties: Int? = nil, provinces: [String] = [], scale: Double = 1,
+                    forms: [Form] = [.csvGz], period: String = "2022-autumn", jobs: Int = WorkerPool.coreCount) {
+            self.out = out
+            self.seed = seed
+            self.counties = counties
+            self.provinces = provinces
+            self.scale = scale
+            self.forms = forms
+            self.period = period
+            self.jobs = jobs
+        }
+    }
+
+    public struct Summary: Sendable {
+        public var files = 0
+        public var bytes = 0
+        public var records = 0
+    }
+
+    public static func write(_ o: Options, registry: Registry) throws -> Summary {
+        var codes = registry.counties
+        if !o.provinces.isEmpty {
+            codes = codes.filter { c in o.provinces.contains { c.hasPrefix($0.prefix(2)) } }
+        }
+        if let k = o.counties { codes = Array(codes.prefix(k)) }
+        try InstallationSecret.makeDirectory(o.out)
+        let selected = codes
+        let results = ResultSlots<Summary>(count: codes.count)
+        let failures = ResultSlots<String>(count: codes.count)
+        WorkerPool.run(count: selected.count, threads: o.jobs) { i, _ in
+            let code = selected[i]
+            // Every 20th county also lists the first child of the county before it.
+            let previous = i > 0 && i % 20 == 1 ? selected[i - 1] : nil
+            let shared = previous.flatMap { p in
+                SyntheticCounty.childCount(code: p, seed: o.seed) > 0
+                    ? SyntheticCounty.sharedChild(code: p, seed: o.seed, year: Int(o.period.prefix(4)) ?? 2022) : nil
+            }
+            let county = SyntheticCounty(code: code, name: registry.units[code]?.name ?? code, seed: o.seed,
+                                         scale: o.scale, period: o.period, shared: shared)
+            do {
+                results[i] = try writeCounty(county, options: o, province: registry.province(of: code) ?? "000000")
+            } catch {
+                failures[i] = "\(error)"
+            }
+        }
+        var total = Summary()
+        for i in codes.indices {
+            if let f = failures[i] { throw AtomicFile.WriteError(description: f) }
+            total.files += results[i]!.files
+            total.bytes += results[i]!.bytes
+            total.records += results[i]!.records
+        }
+        return total
+    }
+
+    private static func writeCounty(_ county: SyntheticCounty, options o: Options, province: String) throws -> Summary {
+        var rng = SynthRandom(seed: o.seed ^ 0xF0F0, stream: UInt64(county.code)!)
+        let dir = o.out + "/" + province
+        try InstallationSecret.makeDirectory(dir)
+        var summary = Summary()
+        let sets: [(Dataset, [String], [[String]])] = [
+            (.afterSchool, SyntheticCounty.afterColumns, county.afterSchool),
+            (.classSize, SyntheticCounty.classColumns, county.classes),
+            (.dropout, SyntheticCounty.dropoutColumns, county.dropout),
+        ]
+        for (dataset, columns, rows) in sets {
+            let form = o.forms[rng.int(0...(o.forms.count - 1))]
+            var bytes: [UInt8]
+            if form == .csv || form == .csvGz {
+                bytes = csv(columns: columns, rows: rows, rng: &rng)
+            } else {
+                bytes = xml(dataset: dataset, county: county.code, period: o.period, columns: columns, rows: rows, rng: &rng)
+            }
+            if form == .csvGz || form == .xmlGz { bytes = GzipCompressor.compress(bytes) }
+            let ext = form.rawValue
+            try AtomicFile.write(bytes, to: "\(dir)/\(county.code)_\(dataset.rawValue)_\(o.period).\(ext)")
+            summary.files += 1
+            summary.bytes += bytes.count
+            summary.records += rows.count
+        }
+        return summary
+    }
+
+    /// CSV as county offices export it: 15% GB18030 with 是/否 booleans, 10%
+    /// CRLF, 10% with the columns in another order.
+    static func csv(columns: [String], rows: [[String]], rng: inout SynthRandom) -> [UInt8] {
+        let gb = rng.chance(0.15)
+        let crlf = rng.chance(0.10)
+        var order = Array(columns.indices)
+        if rng.chance(0.10) { order.shuffle(using: &rng) }
+        let newline = crlf ? "\r\n" : "\n"
+        let booleanColumns: Set<Int> = gb ? Set(columns.indices.filter { ["offers_service", "funding_secured"].contains(columns[$0]) }) : []
+        var text = order.map { columns[$0] }.joined(separator: ",") + newline
+        for row in rows {
+            text += order.map { i -> String in
+                var v = row[i]
+                if booleanColumns.contains(i) { v = v == "1" ? "是" : "否" }
+                return CSVLine.escape(v)
+            }.joined(separator: ",") + newline
+        }
+        return gb ? toGB18030(text) : Array(text.utf8)
+    }
+
+    /// XML in element form, or attribute form for half the files.
+    static func xml(dataset: Dataset, county: String, period: String, columns: [String], rows: [[String]],
+                    rng: inout SynthRandom) -> [UInt8] {
+        let attributes = rng.chance(0.5)
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<submission dataset=\"\(dataset.rawValue)\" county=\"\(county)\" period=\"\(period)\">\n"
+        for row in rows {
+            if attributes {
+                text += "  <record"
+                for (i, c) in columns.enumerated() where !row[i].isEmpty { text += " \(c)=\"\(escape(row[i]))\"" }
+                text += "/>\n"
+            } else {
+                text += "  <record>"
+                for (i, c) in columns.enumerated() where !row[i].isEmpty { text += "<\(c)>\(escape(row[i]))</\(c)>" }
+                text += "</record>\n"
+            }
+        }
+        return Array((text + "</submission>\n").utf8)
+    }
+
+    private static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    private static func toGB18030(_ text: String) -> [UInt8] {
+        let cd = iconv_open("GB18030", "UTF-8")
+        defer { iconv_close(cd) }
+        var input = Array(text.utf8)
+        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+        let produced: Int = input.withUnsafeMutableBytes { inBuf in
+            output.withUnsafeMutableBytes { outBuf in
+                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuf.count
+                var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var outLeft = outBuf.count
+                _ = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                return outBuf.count - outLeft
+            }
+        }
+        return Array(output[0..<produced])
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import EdupipeCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a realistic synthetic inbox from the registry, deterministic for a seed."
+    )
+
+    @Option(help: "Folder to write the inbox into (one subfolder per province).")
+    var out: String
+
+    @Option(help: "Seed of the generator: the same seed gives the same files.")
+    var seed: UInt64
+
+    @Option(help: "all, or the first K counties of the registry.")
+    var counties: String = "all"
+
+    @Option(help: "Only these provinces, by code prefix (11,42,...).")
+    var provinces: String?
+
+    @Option(help: "Scale of schools and classes per county (1 is about 90 schools and 1,500 classes).")
+    var scale: Double = 1
+
+    @Option(help: "File forms to draw from: csv, csv.gz, xml, xml.gz, comma separated.")
+    var forms: String = "csv.gz"
+
+    @Option(help: "Period of the files (YYYY-spring or YYYY-autumn).")
+    var period: String = "2022-autumn"
+
+    @OptionGroup var plan: PlanOptions
+
+    func validate() throws {
+        if counties != "all" && (Int(counties) ?? 0) < 1 { throw ValidationError("--counties is all or a positive number") }
+        if !SubmissionName.isPeriod(period) { throw ValidationError("--period must be YYYY-spring or YYYY-autumn") }
+        if scale <= 0 || scale > 100 { throw ValidationError("--scale must be above 0 and at most 100") }
+        for f in forms.split(separator: ",") where SyntheticInbox.Form(rawValue: String(f)) == nil {
+            throw ValidationError("unknown form \(f): use csv, csv.gz, xml or xml.gz")
+        }
+    }
+
+    func run() throws {
+        let setup: Setup
+        do {
+            setup = try plan.load()
+        } catch {
+            FileHandle.standardError.write("edupipe: \(error)\n")
+            Glibc.exit(2)
+        }
+        let options = SyntheticInbox.Options(
+            out: out, seed: seed, counties: counties == "all" ? nil : Int(counties),
+            provinces: provinces.map { $0.split(separator: ",").map(String.init) } ?? [],
+            scale: scale, forms: forms.split(separator: ",").compactMap { SyntheticInbox.Form(rawValue: String($0)) },
+            period: period)
+        do {
+            let s = try SyntheticInbox.write(options, registry: setup.registry)
+            FileHandle.standardOutput.write("wrote \(s.files) files, \(s.records) records, \(s.bytes) bytes into \(out)\n")
+        } catch {
+            FileHandle.standardError.write("edupipe: \(error)\n")
+            Glibc.exit(1)
+        }
+    }
+}
