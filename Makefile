@@ -30,5 +30,10 @@ run: build
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 
+# Speed and memory against the zlib floor, gzip, Polars, DuckDB and xmllint
+# on a synthetic national inbox (generated once under bench/data).
+bench: build
+	bash bench/run.sh
+
 clean:
 	rm -rf .build out

@@ -2,7 +2,13 @@
 struct AfterSchoolRules {
     enum Stage: Int, Sendable, Vocabulary {
         case primary, junior, combined
-        static let words = ["primary", "junior", "combined"]
+        var word: StaticString {
+            switch self {
+            case .primary: "primary"
+            case .junior: "junior"
+            case .combined: "combined"
+            }
+        }
     }
     private(set) var totals = AfterSchoolTotals()
     private var schools = KeyLines()

@@ -2,7 +2,13 @@
 struct ClassSizeRules {
     enum Stage: Int, Sendable, Vocabulary {
         case primary, junior, senior
-        static let words = ["primary", "junior", "senior"]
+        var word: StaticString {
+            switch self {
+            case .primary: "primary"
+            case .junior: "junior"
+            case .senior: "senior"
+            }
+        }
     }
     private(set) var totals = ClassSizeTotals()
     private var keys = ClassKeySet()

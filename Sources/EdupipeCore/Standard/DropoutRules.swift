@@ -2,11 +2,27 @@
 struct DropoutRules {
     enum Status: Int, Sendable, Vocabulary {
         case out, returned, homeDelivery, exempt, transferred
-        static let words = ["out", "returned", "home_delivery", "exempt", "transferred"]
+        var word: StaticString {
+            switch self {
+            case .out: "out"
+            case .returned: "returned"
+            case .homeDelivery: "home_delivery"
+            case .exempt: "exempt"
+            case .transferred: "transferred"
+            }
+        }
     }
     enum Reason: Int, Sendable, Vocabulary {
         case economic, learning, health, family, other
-        static let words = ["economic", "learning", "health", "family", "other"]
+        var word: StaticString {
+            switch self {
+            case .economic: "economic"
+            case .learning: "learning"
+            case .health: "health"
+            case .family: "family"
+            case .other: "other"
+            }
+        }
     }
     private(set) var totals = DropoutTotals()
     private var students = KeyLines()
@@ -57,5 +73,5 @@ struct DropoutRules {
         totals.students.append(student)
     }
 
-    private static func name(_ s: Status) -> String { Status.words[s.rawValue] }
+    private static func name(_ s: Status) -> String { "\(s.word)" }
 }

@@ -133,12 +133,12 @@ struct RecordChecker {
                                         _ type: T.Type) -> T? {
         if v.count == 0 {
             if required {
-                fail(.required, name, "\(name) is missing: every record needs \(name) (one of \(T.words.joined(separator: ", ")))")
+                fail(.required, name, "\(name) is missing: every record needs \(name) (one of \(T.wordList))")
             }
             return nil
         }
         if let value = T.match(v) { return value }
-        fail(.enumeration, name, "\(name) is \(Self.show(v)): write one of \(T.words.joined(separator: ", "))")
+        fail(.enumeration, name, "\(name) is \(Self.show(v)): write one of \(T.wordList)")
         return nil
     }
 

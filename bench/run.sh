@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# make bench: measures edupipe against the decompression floor and against
+# Polars, DuckDB and xmllint on the same synthetic national inbox, and prints
+# the figures side by side. Nothing here asserts on time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.build/release/edupipe
+DATA=bench/data
+JOBS=$(nproc)
+export EDUPIPE_KEY=${EDUPIPE_KEY:-$(printf '5a%.0s' {1..32})}
+
+[ -x "$BIN" ] || swift build -c release
+command -v xmllint >/dev/null || { apt-get update -qq && apt-get install -y -qq libxml2-utils; }
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
+
+# The inboxes are generated once and kept outside git.
+[ -d $DATA/csv ] || $BIN synth --out $DATA/csv --seed 2022 --forms csv.gz
+[ -d $DATA/xml ] || $BIN synth --out $DATA/xml --seed 2022 --forms xml.gz
+
+# Polars and DuckDB live in a throwaway virtual environment, never in the project.
+if [ ! -x bench/.venv/bin/python ]; then
+  python3 -m venv bench/.venv
+  bench/.venv/bin/pip install -q polars duckdb
+fi
+
+BYTES=$(python3 bench/zlib_floor.py $DATA/csv)
+RECORDS=$(find $DATA/csv -name '*.gz' -print0 | xargs -0 cat | gzip -dc | grep -vc -e '^county_code' -e '^\S*,county_code' || true)
+XBYTES=$(python3 bench/zlib_floor.py $DATA/xml)
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+measure() { # name, inbox bytes, command...
+  local name=$1 bytes=$2; shift 2
+  /usr/bin/time -f "%e %U %S %M" -o "$OUT/t" "$@" > /dev/null 2> "$OUT/err" || { echo "$name failed:"; cat "$OUT/err"; return; }
+  read -r wall user sys rss < "$OUT/t"
+  echo "$name|$wall|$user|$sys|$rss|$bytes" >> "$OUT/rows"
+}
+
+measure "zlib floor (python zlib, 1 core)" $BYTES python3 bench/zlib_floor.py $DATA/csv
+measure "gzip -dc, all files as one stream" $BYTES sh -c "find $DATA/csv -name '*.gz' | sort | xargs cat | gzip -dc"
+measure "edupipe run --jobs 1" $BYTES $BIN run --inbox $DATA/csv --out $OUT/o1 --state $OUT/s --jobs 1 --quiet
+measure "edupipe run --jobs $JOBS" $BYTES $BIN run --inbox $DATA/csv --out $OUT/o2 --state $OUT/s --jobs $JOBS --quiet
+measure "polars (3 datasets, no validation)" $BYTES bench/.venv/bin/python bench/polars_counts.py $DATA/csv
+measure "duckdb (3 datasets, no validation)" $BYTES bench/.venv/bin/python bench/duckdb_counts.py $DATA/csv
+measure "xmllint --stream (xml.gz)" $XBYTES sh -c "find $DATA/xml -name '*.gz' | sort | xargs xmllint --stream --noout"
+measure "edupipe run --jobs $JOBS (xml.gz)" $XBYTES $BIN run --inbox $DATA/xml --out $OUT/o3 --state $OUT/s --jobs $JOBS --quiet
+SMALL=$(find samples/inbox -name '*.csv' | head -1)
+measure "edupipe validate, one small file" 0 sh -c "$BIN validate $SMALL || true"
+
+FLOOR=$(head -1 "$OUT/rows" | cut -d'|' -f2)
+GZ=$(sed -n 2p "$OUT/rows" | cut -d'|' -f2)
+POLARS=$(grep '^polars' "$OUT/rows" | cut -d'|' -f2)
+XMLLINT=$(grep '^xmllint' "$OUT/rows" | cut -d'|' -f2)
+echo "national inbox: $(find $DATA/csv -type f | wc -l) files, $RECORDS records, $((BYTES / 1000000)) MB of CSV; xml: $((XBYTES / 1000000)) MB; $(nproc) cores; $(date -u +%F)"
+printf '%-38s %8s %8s %8s %10s %9s %9s %8s %8s %8s\n' command wall_s cpu_s rss_MB MB/s Mrec/s vs_zlib vs_gzip vs_polars vs_xmllint
+while IFS='|' read -r name wall user sys rss bytes; do
+  awk -v n="$name" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v b="$bytes" -v rec="$RECORDS" \
+      -v f="$FLOOR" -v g="$GZ" -v p="${POLARS:-0}" -v x="${XMLLINT:-0}" 'BEGIN {
+    mbs = (w > 0 && b > 0) ? b / 1e6 / w : 0; rs = (w > 0 && b > 0) ? rec / 1e6 / w : 0
+    printf "%-38s %8.2f %8.2f %8.1f %10.0f %9.2f %9.2f %8.2f %8.2f %8.2f\n", n, w, u + s, r / 1024, mbs, rs, w / f, w / g, (p > 0 ? w / p : 0), (x > 0 ? w / x : 0) }'
+done < "$OUT/rows"
