@@ -28,11 +28,15 @@ public struct IndicatorTable: Sendable {
         for (code, n) in duplicates.byPrefecture { prefecture[code]?.crossCountyDuplicates = n }
 
         var rows: [IndicatorRow] = []
+        rows.reserveCapacity((1 + registry.provinces.count + registry.prefectures.count + registry.counties.count)
+                             * IndicatorCatalog.entries.count)
+        // One target lookup per indicator, not per row.
+        let entryTargets = IndicatorCatalog.entries.map { targets[$0.name] }
         func emit(_ level: Registry.Level, _ code: String, _ name: String, _ totals: UnitTotals) {
-            for entry in IndicatorCatalog.entries {
+            for (i, entry) in IndicatorCatalog.entries.enumerated() {
                 if level == .county, case .crossCountyDuplicates = entry.measure { continue }
-                rows.append(Self.row(period: period, level: level, code: code, name: name, entry: entry,
-                                     totals: totals, target: targets[entry.name]))
+                rows.append(Self.row(period: period, level: level, code: code, name: name, entry: i,
+                                     totals: totals, target: entryTargets[i]))
             }
         }
         emit(.national, Self.nationalCode, Self.nationalName, national)
@@ -43,7 +47,8 @@ public struct IndicatorTable: Sendable {
     }
 
     static func row(period: String, level: Registry.Level, code: String, name: String,
-                    entry: IndicatorCatalog.Entry, totals t: UnitTotals, target: Target?) -> IndicatorRow {
+                    entry index: Int, totals t: UnitTotals, target: Target?) -> IndicatorRow {
+        let entry = IndicatorCatalog.entries[index]
         let (numerator, denominator) = measure(entry.measure, t)
         let hasData: Bool
         if entry.isReportingRate {
@@ -51,21 +56,18 @@ public struct IndicatorTable: Sendable {
         } else {
             hasData = t.hasData(entry.dataset) && (entry.isCount || (denominator ?? 0) > 0)
         }
-        let value: String?
         let status: IndicatorRow.Status
         if !hasData {
-            value = nil
             status = .noData
         } else {
-            value = entry.isCount ? String(numerator) : Ratio.sixDecimals(numerator, denominator!)
             if let target {
                 status = target.isMet(numerator: numerator, denominator: denominator ?? 1) ? .met : .notMet
             } else {
                 status = .noTarget
             }
         }
-        return IndicatorRow(period: period, level: level, code: code, name: name, indicator: entry.name,
-                            numerator: numerator, denominator: denominator, value: value, target: target, status: status)
+        return IndicatorRow(period: period, level: level, code: code, name: name, entry: index,
+                            numerator: numerator, denominator: denominator, target: target, status: status)
     }
 
     /// Numerator and denominator (nil for counts) of one indicator.

@@ -4,10 +4,11 @@ import Crypto
 /// secret): children are matched across counties by these keys, and only
 /// these keys (shortened) are ever written.
 public struct StudentKeys {
-    private let key: SymmetricKey
+    /// An HMAC already keyed: each ID copies it instead of keying anew.
+    private let keyed: HMAC<SHA256>
 
     public init(secret: [UInt8]) {
-        key = SymmetricKey(data: secret)
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: secret))
     }
 
     /// The HMAC of the canonical 18-character ID (check character `X` upper
@@ -18,7 +19,9 @@ public struct StudentKeys {
         var text = String(body)
         text = String(repeating: "0", count: max(0, 17 - text.count)) + text
         text += check == 10 ? "X" : String(check)
-        return Array(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key))
+        var mac = keyed
+        mac.update(data: Array(text.utf8))
+        return Array(mac.finalize())
     }
 
     /// The first 16 hex digits, as written to `duplicates.csv`.

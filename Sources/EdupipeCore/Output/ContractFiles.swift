@@ -11,13 +11,13 @@ public enum ContractFiles {
             let dir = out + "/" + table.period
             try InstallationSecret.makeDirectory(dir)
             AtomicFile.removeLeftovers(in: dir)
-            try stream(to: dir + "/indicators.csv") { try indicatorsCSV(table, into: $0) }
-            try stream(to: dir + "/indicators.json") { try indicatorsJSON(table, into: $0) }
+            try stream(to: dir + "/indicators.csv") { try indicatorsCSV(table, into: &$0, $1) }
+            try stream(to: dir + "/indicators.json") { try indicatorsJSON(table, into: &$0, $1) }
             if let d = duplicates[table.period] {
-                try stream(to: dir + "/duplicates.csv") { try duplicatesCSV(period: table.period, d, into: $0) }
+                try stream(to: dir + "/duplicates.csv") { try duplicatesCSV(period: table.period, d, into: &$0, $1) }
             }
         }
-        try stream(to: out + "/submissions.csv") { try submissionsCSV(submissions, into: $0) }
+        try stream(to: out + "/submissions.csv") { try submissionsCSV(submissions, into: &$0, $1) }
 
         let errors = try AtomicFile.Writer(path: out + "/errors.csv")
         try errors.append(errorsHeader)
@@ -28,110 +28,136 @@ public enum ContractFiles {
         try errors.commit()
     }
 
-    /// Hands out a buffer whose contents go to `path` in chunks, committed
-    /// atomically at the end.
-    public final class Sink {
-        var buffer = TextBuffer()
-        let flush: (inout TextBuffer) throws -> Void
-        init(flush: @escaping (inout TextBuffer) throws -> Void) { self.flush = flush }
-        /// Call after each row: writes the buffer out once it is large.
-        func rowDone() throws { if buffer.count >= 1 << 16 { try flush(&buffer) } }
-    }
+    /// Writes the buffer's bytes out and empties it.
+    public typealias Flush = (inout TextBuffer) throws -> Void
 
-    public static func stream(to path: String, _ body: (Sink) throws -> Void) throws {
+    /// Runs `body` with a buffer whose contents go to `path` in pieces (the
+    /// body calls `flush` when the buffer is large), committed atomically.
+    public static func stream(to path: String, _ body: (inout TextBuffer, Flush) throws -> Void) throws {
         let writer = try AtomicFile.Writer(path: path)
-        let sink = Sink { buffer in
-            try writer.append(buffer.bytes)
-            buffer.clear()
+        var buffer = TextBuffer()
+        let flush: Flush = { b in
+            try writer.append(b.bytes)
+            b.clear()
         }
-        try body(sink)
-        try sink.flush(&sink.buffer)
+        try body(&buffer, flush)
+        try flush(&buffer)
         try writer.commit()
     }
 
     /// The whole text of one output, for tests and exports.
-    public static func text(_ body: (Sink) throws -> Void) rethrows -> String {
+    public static func text(_ body: (inout TextBuffer, Flush) throws -> Void) rethrows -> String {
         var out: [UInt8] = []
-        let sink = Sink { buffer in
-            out += buffer.bytes
-            buffer.clear()
+        var buffer = TextBuffer()
+        let flush: Flush = { b in
+            out.append(contentsOf: b.bytes)
+            b.clear()
         }
-        try body(sink)
-        out += sink.buffer.bytes
+        try body(&buffer, flush)
+        out.append(contentsOf: buffer.bytes)
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func submissionsCSV(_ submissions: [SubmissionRecord], into sink: Sink) throws {
-        sink.buffer.append(submissionsHeader)
+    @inline(__always)
+    static func rowDone(_ b: inout TextBuffer, _ flush: Flush) throws {
+        if b.count >= 1 << 16 { try flush(&b) }
+    }
+
+    public static func submissionsCSV(_ submissions: [SubmissionRecord], into b: inout TextBuffer, _ flush: Flush) throws {
+        b.append(submissionsHeader)
         for s in submissions {
-            let b = sink
-            b.buffer.csvField(s.path); b.buffer.append(0x2C)
-            b.buffer.csvField(s.name?.county); b.buffer.append(0x2C)
-            b.buffer.csvField(s.name?.dataset.rawValue); b.buffer.append(0x2C)
-            b.buffer.csvField(s.name?.period); b.buffer.append(0x2C)
-            if let n = s.name { b.buffer.appendInt(n.revision) }
-            b.buffer.append(0x2C)
-            b.buffer.append(s.status.rawValue); b.buffer.append(0x2C)
-            b.buffer.appendInt(s.records); b.buffer.append(0x2C)
-            b.buffer.appendInt(s.errors); b.buffer.append(0x2C)
-            b.buffer.appendInt(s.warnings); b.buffer.append(0x2C)
-            b.buffer.csvField(s.firstError?.rawValue)
-            b.buffer.append(0x0A)
-            try sink.rowDone()
+            b.csvField(s.path); b.append(0x2C)
+            b.csvField(s.name?.county); b.append(0x2C)
+            b.csvField(s.name?.dataset.rawValue); b.append(0x2C)
+            b.csvField(s.name?.period); b.append(0x2C)
+            if let n = s.name { b.appendInt(n.revision) }
+            b.append(0x2C)
+            b.append(s.status.rawValue); b.append(0x2C)
+            b.appendInt(s.records); b.append(0x2C)
+            b.appendInt(s.errors); b.append(0x2C)
+            b.appendInt(s.warnings); b.append(0x2C)
+            b.csvField(s.firstError?.rawValue)
+            b.append(0x0A)
+            try rowDone(&b, flush)
         }
     }
 
-    public static func indicatorsCSV(_ table: IndicatorTable, into sink: Sink) throws {
-        sink.buffer.append(indicatorsHeader)
+    /// A row's value as written: six decimals, the count, or nothing.
+    @inline(__always)
+    static func value(_ r: IndicatorRow, into b: inout TextBuffer, empty: StaticString) {
+        if r.status == .noData { return b.append(empty) }
+        if let d = r.denominator { b.appendRatio(r.numerator, d) } else { b.appendInt(r.numerator) }
+    }
+
+    public static func indicatorsCSV(_ table: IndicatorTable, into b: inout TextBuffer, _ flush: Flush) throws {
+        b.append(indicatorsHeader)
+        var period = TextBuffer(capacity: 32)
+        period.csvField(table.period)
+        var lastUnit = ""
+        var unit = TextBuffer(capacity: 128)
         for r in table.rows {
-            sink.buffer.csvField(r.period); sink.buffer.append(0x2C)
-            sink.buffer.append(r.level.rawValue); sink.buffer.append(0x2C)
-            sink.buffer.append(r.code); sink.buffer.append(0x2C)
-            sink.buffer.csvField(r.name); sink.buffer.append(0x2C)
-            sink.buffer.append(r.indicator); sink.buffer.append(0x2C)
-            sink.buffer.appendInt(r.numerator); sink.buffer.append(0x2C)
-            if let d = r.denominator { sink.buffer.appendInt(d) }
-            sink.buffer.append(0x2C)
-            if let v = r.value { sink.buffer.append(v) }
-            sink.buffer.append(0x2C)
-            if let t = r.target { sink.buffer.append(t.text) }
-            sink.buffer.append(0x2C)
-            sink.buffer.append(r.status.rawValue)
-            sink.buffer.append(0x0A)
-            try sink.rowDone()
+            // level,code,name is the same for a unit's 40 rows.
+            if r.code != lastUnit || unit.count == 0 {
+                lastUnit = r.code
+                unit.clear()
+                unit.append(r.level.rawValue); unit.append(0x2C)
+                unit.append(r.code); unit.append(0x2C)
+                unit.csvField(r.name); unit.append(0x2C)
+            }
+            b.append(period.bytes); b.append(0x2C)
+            b.append(unit.bytes)
+            b.append(IndicatorCatalog.entries[r.entry].name); b.append(0x2C)
+            b.appendInt(r.numerator); b.append(0x2C)
+            if let d = r.denominator { b.appendInt(d) }
+            b.append(0x2C)
+            value(r, into: &b, empty: "")
+            b.append(0x2C)
+            if let t = r.target { b.append(t.text) }
+            b.append(0x2C)
+            b.append(r.status.rawValue)
+            b.append(0x0A)
+            try rowDone(&b, flush)
         }
     }
 
     /// The same rows typed: numbers as numbers, null where the CSV is empty.
-    public static func indicatorsJSON(_ table: IndicatorTable, into sink: Sink) throws {
-        sink.buffer.append("[\n")
+    public static func indicatorsJSON(_ table: IndicatorTable, into b: inout TextBuffer, _ flush: Flush) throws {
+        b.append("[\n" as StaticString)
+        var period = TextBuffer(capacity: 32)
+        period.jsonString(table.period)
+        var lastUnit = ""
+        var unit = TextBuffer(capacity: 160)
         for (i, r) in table.rows.enumerated() {
-            let b = sink
-            b.buffer.append("{\"period\":"); b.buffer.jsonString(r.period)
-            b.buffer.append(",\"level\":\""); b.buffer.append(r.level.rawValue)
-            b.buffer.append("\",\"code\":\""); b.buffer.append(r.code)
-            b.buffer.append("\",\"name\":"); b.buffer.jsonString(r.name)
-            b.buffer.append(",\"indicator\":\""); b.buffer.append(r.indicator)
-            b.buffer.append("\",\"numerator\":"); b.buffer.appendInt(r.numerator)
-            b.buffer.append(",\"denominator\":")
-            if let d = r.denominator { b.buffer.appendInt(d) } else { b.buffer.append("null") }
-            b.buffer.append(",\"value\":"); b.buffer.append(r.value ?? "null")
-            b.buffer.append(",\"target\":"); b.buffer.jsonString(r.target?.text)
-            b.buffer.append(",\"status\":\""); b.buffer.append(r.status.rawValue)
-            b.buffer.append(i + 1 < table.rows.count ? "\"},\n" : "\"}\n")
-            try sink.rowDone()
+            if r.code != lastUnit || unit.count == 0 {
+                lastUnit = r.code
+                unit.clear()
+                unit.append(",\"level\":\"" as StaticString); unit.append(r.level.rawValue)
+                unit.append("\",\"code\":\"" as StaticString); unit.append(r.code)
+                unit.append("\",\"name\":" as StaticString); unit.jsonString(r.name)
+            }
+            b.append("{\"period\":" as StaticString); b.append(period.bytes)
+            b.append(unit.bytes)
+            b.append(",\"indicator\":\"" as StaticString); b.append(IndicatorCatalog.entries[r.entry].name)
+            b.append("\",\"numerator\":" as StaticString); b.appendInt(r.numerator)
+            b.append(",\"denominator\":" as StaticString)
+            if let d = r.denominator { b.appendInt(d) } else { b.append("null" as StaticString) }
+            b.append(",\"value\":" as StaticString); value(r, into: &b, empty: "null")
+            b.append(",\"target\":" as StaticString); b.jsonString(r.target?.text)
+            b.append(",\"status\":\"" as StaticString); b.append(r.status.rawValue)
+            b.append(i + 1 < table.rows.count ? "\"},\n" as StaticString : "\"}\n" as StaticString)
+            try rowDone(&b, flush)
         }
-        sink.buffer.append("]\n")
+        b.append("]\n" as StaticString)
     }
 
-    public static func duplicatesCSV(period: String, _ d: CrossCountyDuplicates, into sink: Sink) throws {
-        sink.buffer.append("period,student_key,counties\n")
+    public static func duplicatesCSV(period: String, _ d: CrossCountyDuplicates, into b: inout TextBuffer, _ flush: Flush) throws {
+        b.append("period,student_key,counties\n" as StaticString)
         for entry in d.listed {
-            sink.buffer.csvField(period); sink.buffer.append(0x2C)
-            sink.buffer.append(entry.key); sink.buffer.append(0x2C)
-            sink.buffer.append(entry.counties.joined(separator: ";"))
-            sink.buffer.append(0x0A)
-            try sink.rowDone()
+            b.csvField(period); b.append(0x2C)
+            b.append(entry.key); b.append(0x2C)
+            b.append(entry.counties.joined(separator: ";"))
+            b.append(0x0A)
+            try rowDone(&b, flush)
         }
     }
 }

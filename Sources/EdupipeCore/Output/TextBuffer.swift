@@ -1,34 +1,91 @@
 /// A growable byte buffer for writing CSV and JSON text without building a
 /// `String` per row: fields are appended as UTF-8, quoted or escaped only
-/// when they hold a byte that needs it.
-public struct TextBuffer {
-    public private(set) var bytes: [UInt8] = []
+/// when they hold a byte that needs it. Writers own it as a local value and
+/// hand it on `inout`, so appending is a bounds check and a copy.
+public struct TextBuffer: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    public private(set) var count = 0
 
-    public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 1 << 17) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
 
-    public var count: Int { bytes.count }
-    public mutating func clear() { bytes.removeAll(keepingCapacity: true) }
+    deinit { base.deallocate() }
+
+    public mutating func clear() { count = 0 }
+
+    /// The bytes written so far, valid until the next append or clear.
+    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ needed: Int) {
+        var size = capacity * 2
+        while size < needed { size *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = size
+    }
+
+    @inline(__always)
+    public mutating func append(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count += 1
+    }
+
+    public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count)
+        (base + count).update(from: bytes.baseAddress!, count: bytes.count)
+        count += bytes.count
+    }
 
     public mutating func append(_ s: String) {
         var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
+        s.withUTF8 { append($0) }
     }
 
-    public mutating func append(_ b: UInt8) { bytes.append(b) }
+    public mutating func append(_ s: StaticString) {
+        append(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
 
-    /// A non-negative or negative integer in decimal, without a `String`.
+    /// An integer in decimal, without a `String`.
     public mutating func appendInt(_ n: Int) {
-        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        reserve(21)
+        if n < 0 { append(UInt8(ascii: "-")) }
         var v = n.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
+        var digits = 0
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { d in
             repeat {
-                d[23 - count] = UInt8(ascii: "0") + UInt8(v % 10)
+                d[23 - digits] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
-                count += 1
+                digits += 1
             } while v > 0
-            bytes.append(contentsOf: d[(24 - count)...])
+            (base + count).update(from: d.baseAddress!.assumingMemoryBound(to: UInt8.self) + 24 - digits, count: digits)
+        }
+        count += digits
+    }
+
+    /// `numerator/denominator` rounded half up to six decimals, in integers.
+    public mutating func appendRatio(_ numerator: Int, _ denominator: Int) {
+        let (whole, fraction) = Ratio.scaled(numerator, denominator)
+        appendInt(whole)
+        append(UInt8(ascii: "."))
+        var f = fraction
+        var divisor = 100_000
+        for _ in 0..<6 {
+            append(UInt8(ascii: "0") + UInt8(f / divisor))
+            f %= divisor
+            divisor /= 10
         }
     }
 
@@ -37,39 +94,43 @@ public struct TextBuffer {
         guard var s else { return }
         s.withUTF8 { u in
             if !u.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                bytes.append(contentsOf: u)
+                append(u)
                 return
             }
-            bytes.append(0x22)
+            append(0x22)
             for b in u {
-                if b == 0x22 { bytes.append(0x22) }
-                bytes.append(b)
+                if b == 0x22 { append(0x22) }
+                append(b)
             }
-            bytes.append(0x22)
+            append(0x22)
         }
     }
 
     /// A JSON string literal (or `null`).
     public mutating func jsonString(_ s: String?) {
-        guard var s else { return append("null") }
-        bytes.append(0x22)
+        guard var s else { return append("null" as StaticString) }
+        append(0x22)
         s.withUTF8 { u in
+            if !u.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+                append(u)
+                return
+            }
             for b in u {
                 switch b {
-                case 0x22: bytes.append(0x5C); bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+                case 0x22: append(0x5C); append(0x22)
+                case 0x5C: append(0x5C); append(0x5C)
+                case 0x0A: append(0x5C); append(UInt8(ascii: "n"))
+                case 0x0D: append(0x5C); append(UInt8(ascii: "r"))
+                case 0x09: append(0x5C); append(UInt8(ascii: "t"))
                 case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: Array("\\u00".utf8))
-                    bytes.append(hex[Int(b >> 4)])
-                    bytes.append(hex[Int(b & 0xF)])
-                default: bytes.append(b)
+                    let hex: StaticString = "0123456789abcdef"
+                    append("\\u00" as StaticString)
+                    append(hex.utf8Start[Int(b >> 4)])
+                    append(hex.utf8Start[Int(b & 0xF)])
+                default: append(b)
                 }
             }
         }
-        bytes.append(0x22)
+        append(0x22)
     }
 }

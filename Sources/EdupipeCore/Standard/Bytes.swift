@@ -6,6 +6,15 @@ enum Bytes {
     @inline(__always)
     static func trim(_ v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         guard let base = v.baseAddress, v.count > 0 else { return v }
+        // Nearly every value starts and ends with a printable ASCII byte.
+        let first = v[0], last = v[v.count - 1]
+        if first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80 { return v }
+        return trimSlow(base, v.count)
+    }
+
+    @inline(never)
+    private static func trimSlow(_ base: UnsafeRawPointer, _ count: Int) -> UnsafeRawBufferPointer {
+        let v = UnsafeRawBufferPointer(start: base, count: count)
         var lo = 0
         var hi = v.count
         while lo < hi {

@@ -114,16 +114,15 @@ struct RecordChecker {
     /// A resident ID; messages mask it (section 2, privacy).
     mutating func residentID(_ v: UnsafeRawBufferPointer, _ name: String) -> UInt64? {
         guard present(v, name, "\(name) (the child's 18-character resident ID)") else { return nil }
-        let masked = ValueParsers.maskedID(v)
         switch ValueParsers.residentID(v) {
         case .valid(let id):
             return id
         case .malformed:
-            fail(.type, name, "\(name) \(masked) (\(Bytes.codePointCount(v)) characters) is not a resident ID: write 18 characters, 17 digits and a check character 0-9 or X")
+            fail(.type, name, "\(name) \(ValueParsers.maskedID(v)) (\(Bytes.codePointCount(v)) characters) is not a resident ID: write 18 characters, 17 digits and a check character 0-9 or X")
         case .impossibleBirthDate:
-            fail(.type, name, "\(name) \(masked) is not a resident ID: its digits 7-14 are not a real birth date (YYYYMMDD)")
+            fail(.type, name, "\(name) \(ValueParsers.maskedID(v)) is not a resident ID: its digits 7-14 are not a real birth date (YYYYMMDD)")
         case .wrongCheck:
-            fail(.checksum, name, "\(name) \(masked) has a wrong check character (ISO 7064 MOD 11-2): one of its 18 characters is mistyped; copy the ID again from the household register")
+            fail(.checksum, name, "\(name) \(ValueParsers.maskedID(v)) has a wrong check character (ISO 7064 MOD 11-2): one of its 18 characters is mistyped; copy the ID again from the household register")
         }
         return nil
     }
