@@ -32,36 +32,62 @@ enum XMLStop: Equatable {
 /// substitution and DTD loading are never enabled; `XML_PARSE_NONET` forbids
 /// the network.
 final class XMLSubmissionReader {
+    /// Everything the callbacks change, behind one pointer: the callbacks
+    /// reach it through a `let`, so no dynamic exclusivity check is paid per
+    /// element or per run of text.
+    private struct State {
+        var parser: xmlParserCtxtPtr?
+        var stop: XMLStop?
+        var depth = 0
+        /// The line of the open `<record>`, 0 outside records.
+        var recordLine = 0
+        /// The schema field whose element is open at depth 3; -1 none, -2 a
+        /// repeated field whose text is ignored.
+        var openField = -1
+        /// The field matched last: fields usually come in schema order, so
+        /// the next one is tried first.
+        var lastField = -1
+        /// The current record's values, back to back; at most
+        /// `maxValueBytes` per field, so it never grows.
+        var arenaCount = 0
+    }
+
+    private let arena: UnsafeMutablePointer<UInt8>
+    /// Per field: where its value starts in the arena, and its length (-1:
+    /// not given in this record).
+    private let fieldStart: UnsafeMutablePointer<Int>
+    private let fieldLength: UnsafeMutablePointer<Int>
+
     private let fieldNames: [[UInt8]]
     private unowned let delegate: XMLSubmissionDelegate
-    private var parser: xmlParserCtxtPtr?
-    private(set) var stop: XMLStop?
-
-    private var depth = 0
-    private var recordLine = 0
-    /// The schema field whose element is open at depth 2, or -1.
-    private var openField = -1
-    /// Element nesting inside a field element (ignored, with a warning).
-    private var arena: [UInt8] = []
-    private var fieldStart: [Int]
-    private var fieldLength: [Int]
-    private var fieldSeen: [Bool]
+    private let state: UnsafeMutablePointer<State>
     private let values: FieldValues
     /// No value of the standard is longer; more is cut (and then fails its check).
     private static let maxValueBytes = 4096
 
+    var stop: XMLStop? { state.pointee.stop }
+
     init(fieldNames: [String], delegate: XMLSubmissionDelegate) {
         self.fieldNames = fieldNames.map { Array($0.utf8) }
         self.delegate = delegate
-        fieldStart = Array(repeating: 0, count: fieldNames.count)
-        fieldLength = Array(repeating: 0, count: fieldNames.count)
-        fieldSeen = Array(repeating: false, count: fieldNames.count)
-        values = FieldValues(count: fieldNames.count)
-        arena.reserveCapacity(4096)
+        let n = fieldNames.count
+        state = .allocate(capacity: 1)
+        state.initialize(to: State())
+        arena = .allocate(capacity: n * Self.maxValueBytes)
+        fieldStart = .allocate(capacity: n)
+        fieldStart.initialize(repeating: 0, count: n)
+        fieldLength = .allocate(capacity: n)
+        fieldLength.initialize(repeating: -1, count: n)
+        values = FieldValues(count: n)
     }
 
     deinit {
-        if let parser { xmlFreeParserCtxt(parser) }
+        if let parser = state.pointee.parser { xmlFreeParserCtxt(parser) }
+        state.deinitialize(count: 1)
+        state.deallocate()
+        arena.deallocate()
+        fieldStart.deallocate()
+        fieldLength.deallocate()
         values.deallocate()
     }
 
@@ -84,13 +110,13 @@ final class XMLSubmissionReader {
         guard let ctxt = xmlCreatePushParserCtxt(&handler, me, nil, 0, nil) else {
             throw .io("libxml2 could not create a parser")
         }
-        parser = ctxt
+        state.pointee.parser = ctxt
         let options = XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_NOWARNING.rawValue
         xmlCtxtUseOptions(ctxt, Int32(bitPattern: options))
 
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { chunk.deallocate() }
-        while stop == nil {
+        while state.pointee.stop == nil {
             let n = try source.read(into: chunk)
             let base = chunk.baseAddress!.assumingMemoryBound(to: CChar.self)
             _ = xmlParseChunk(ctxt, base, Int32(n), n == 0 ? 1 : 0)
@@ -107,16 +133,16 @@ final class XMLSubmissionReader {
     }
 
     private func halt(_ reason: XMLStop) {
-        if stop == nil { stop = reason }
-        if let parser { xmlStopParser(parser) }
+        if state.pointee.stop == nil { state.pointee.stop = reason }
+        if let parser = state.pointee.parser { xmlStopParser(parser) }
     }
 
-    private var currentLine: Int { parser.map { Int(xmlSAX2GetLineNumber($0)) } ?? 0 }
+    private var currentLine: Int { state.pointee.parser.map { Int(xmlSAX2GetLineNumber($0)) } ?? 0 }
 
     /// The line where the start tag just parsed begins: libxml2 is past its
     /// attributes, which may span lines, so count back to its `<`.
     private func startTagLine() -> Int {
-        guard let input = parser?.pointee.input, var p = input.pointee.cur, let base = input.pointee.base else {
+        guard let input = state.pointee.parser?.pointee.input, var p = input.pointee.cur, let base = input.pointee.base else {
             return currentLine
         }
         var line = Int(input.pointee.line)
@@ -128,17 +154,34 @@ final class XMLSubmissionReader {
         return currentLine
     }
 
+    /// The schema field named `name`: the one after the last match first,
+    /// then every field, comparing lengths before bytes.
     private func fieldIndex(_ name: UnsafePointer<xmlChar>) -> Int? {
-        let length = strlen(name)
-        let bytes = UnsafeBufferPointer(start: name, count: length)
-        return fieldNames.firstIndex { $0.elementsEqual(bytes) }
+        let next = state.pointee.lastField + 1
+        if next < fieldNames.count && Self.equals(fieldNames[next], name) {
+            state.pointee.lastField = next
+            return next
+        }
+        for i in fieldNames.indices where Self.equals(fieldNames[i], name) {
+            state.pointee.lastField = i
+            return i
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func equals(_ field: [UInt8], _ name: UnsafePointer<xmlChar>) -> Bool {
+        field.withUnsafeBufferPointer { f in
+            for i in 0..<f.count where name[i] != f[i] { return false }
+            return name[f.count] == 0
+        }
     }
 
     private func startElement(_ localname: UnsafePointer<xmlChar>?, _ nbAttributes: Int32,
                               _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
-        guard stop == nil, let localname else { return }
-        depth += 1
-        switch depth {
+        guard state.pointee.stop == nil, let localname else { return }
+        state.pointee.depth += 1
+        switch state.pointee.depth {
         case 1:
             var attrs: [String: String] = [:]
             for i in 0..<Int(nbAttributes) {
@@ -153,70 +196,73 @@ final class XMLSubmissionReader {
                 delegate.xmlUnknown("element <\(String(cString: localname))>", line: startTagLine())
                 return
             }
-            recordLine = startTagLine()
-            arena.removeAll(keepingCapacity: true)
-            for i in fieldSeen.indices { fieldSeen[i] = false; fieldLength[i] = 0 }
+            let line = startTagLine()
+            state.pointee.recordLine = line
+            state.pointee.arenaCount = 0
+            state.pointee.lastField = -1
+            fieldLength.update(repeating: -1, count: fieldNames.count)
             for i in 0..<Int(nbAttributes) {
                 let a = attributes! + i * 5
                 guard let index = fieldIndex(a[0]!) else {
-                    delegate.xmlUnknown("attribute \(String(cString: a[0]!))", line: recordLine)
+                    delegate.xmlUnknown("attribute \(String(cString: a[0]!))", line: line)
                     continue
                 }
-                fieldSeen[index] = true
-                fieldStart[index] = arena.count
+                fieldStart[index] = state.pointee.arenaCount
+                fieldLength[index] = 0
                 append(UnsafeBufferPointer(start: a[3]!, count: a[4]! - a[3]!), to: index)
             }
-        case 3 where openField == -1 && inRecord:
+        case 3 where state.pointee.openField == -1 && state.pointee.recordLine > 0:
             guard let index = fieldIndex(localname) else {
-                delegate.xmlUnknown("element <\(String(cString: localname))>", line: recordLine)
+                delegate.xmlUnknown("element <\(String(cString: localname))>", line: state.pointee.recordLine)
                 return
             }
-            if fieldSeen[index] {
-                delegate.xmlFieldTwice(String(cString: localname), line: recordLine)
+            if fieldLength[index] >= 0 {
+                delegate.xmlFieldTwice(String(cString: localname), line: state.pointee.recordLine)
                 // Keep the first value; the record is rejected anyway.
-                openField = -2
+                state.pointee.openField = -2
                 return
             }
-            fieldSeen[index] = true
-            fieldStart[index] = arena.count
-            openField = index
+            fieldStart[index] = state.pointee.arenaCount
+            fieldLength[index] = 0
+            state.pointee.openField = index
         default:
-            if inRecord {
-                delegate.xmlUnknown("element <\(String(cString: localname))> inside a field", line: recordLine)
+            if state.pointee.recordLine > 0 {
+                delegate.xmlUnknown("element <\(String(cString: localname))> inside a field", line: state.pointee.recordLine)
             }
         }
     }
 
-    private var inRecord: Bool { depth >= 2 && recordLine > 0 }
-
     private func endElement() {
-        guard stop == nil else { return }
-        if depth == 3 { openField = -1 }
-        if depth == 2 && recordLine > 0 {
-            arena.withUnsafeBytes { bytes in
-                for i in fieldSeen.indices {
-                    values[i] = fieldSeen[i]
-                        ? UnsafeRawBufferPointer(rebasing: bytes[fieldStart[i]..<(fieldStart[i] + fieldLength[i])])
-                        : UnsafeRawBufferPointer(start: nil, count: 0)
-                }
-                delegate.xmlRecord(values, line: recordLine)
+        guard state.pointee.stop == nil else { return }
+        let depth = state.pointee.depth
+        if depth == 3 { state.pointee.openField = -1 }
+        if depth == 2 && state.pointee.recordLine > 0 {
+            let line = state.pointee.recordLine
+            for i in fieldNames.indices {
+                values[i] = fieldLength[i] >= 0
+                    ? UnsafeRawBufferPointer(start: arena + fieldStart[i], count: fieldLength[i])
+                    : UnsafeRawBufferPointer(start: nil, count: 0)
             }
-            recordLine = 0
+            delegate.xmlRecord(values, line: line)
+            state.pointee.recordLine = 0
         }
-        depth -= 1
+        state.pointee.depth -= 1
     }
 
     private func text(_ ch: UnsafePointer<xmlChar>?, _ len: Int32) {
-        guard stop == nil, depth == 3, openField >= 0, let ch else { return }
-        append(UnsafeBufferPointer(start: ch, count: Int(len)), to: openField)
+        guard state.pointee.depth == 3, state.pointee.openField >= 0, state.pointee.stop == nil, let ch else { return }
+        append(UnsafeBufferPointer(start: ch, count: Int(len)), to: state.pointee.openField)
     }
 
+    /// Appends text to the open field. A field's text arrives in one or
+    /// more runs, with no other field's text between them, so its bytes stay
+    /// contiguous at the end of the arena.
     private func append(_ bytes: UnsafeBufferPointer<UInt8>, to field: Int) {
-        let room = Self.maxValueBytes - fieldLength[field]
-        guard room > 0 else { return }
-        let part = bytes.prefix(room)
-        arena.append(contentsOf: part)
-        fieldLength[field] += part.count
+        let n = min(bytes.count, Self.maxValueBytes - fieldLength[field])
+        guard n > 0 else { return }
+        (arena + state.pointee.arenaCount).update(from: bytes.baseAddress!, count: n)
+        state.pointee.arenaCount += n
+        fieldLength[field] += n
     }
 
     private func doctype() {

@@ -11,7 +11,8 @@ struct AfterSchoolRules {
         }
     }
     private(set) var totals = AfterSchoolTotals()
-    private var schools = KeyLines()
+    /// A county has about 90 schools: a small table, grown if needed.
+    private var schools = KeyLines(capacity: 256)
 
     mutating func check(_ v: FieldValues, _ c: inout RecordChecker, _ digest: inout ContentDigest) {
         _ = c.countyCode(v[0])

@@ -79,7 +79,8 @@ struct ClassSizeRules {
 /// keys share a fingerprint with probability about n²/2⁶⁵ (10⁻¹³ for a
 /// county's 1,500 classes), which would only reject a file falsely.
 struct ClassKeySet {
-    private var keys = KeyLines()
+    /// A county has about 1,500 classes.
+    private var keys = KeyLines(capacity: 4096)
 
     /// Returns the line of the earlier record with the same key, if any.
     mutating func insert(school: UInt64, classID: UnsafeRawBufferPointer, line: Int) -> Int? {

@@ -25,7 +25,7 @@ struct DropoutRules {
         }
     }
     private(set) var totals = DropoutTotals()
-    private var students = KeyLines()
+    private var students = KeyLines(capacity: 64)
 
     mutating func check(_ v: FieldValues, _ c: inout RecordChecker, _ digest: inout ContentDigest) {
         _ = c.countyCode(v[0])

@@ -11,7 +11,8 @@ struct KeyLines {
     private var mask: Int
     private var count = 0
 
-    init(capacity: Int = 4096) {
+    /// `capacity` slots to start with (a power of two at least 16).
+    init(capacity: Int) {
         let size = max(16, capacity.nextPowerOfTwo)
         keys = Array(repeating: 0, count: size)
         lines = Array(repeating: 0, count: size)

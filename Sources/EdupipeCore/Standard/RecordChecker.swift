@@ -24,9 +24,11 @@ struct RecordChecker {
         recordValid = true
     }
 
-    mutating func fail(_ code: IssueCode, _ column: String?, _ message: String) {
+    /// Column names are literals: a `StaticString` costs nothing to pass,
+    /// and a `String` is made only for an error.
+    mutating func fail(_ code: IssueCode, _ column: StaticString, _ message: @autoclosure () -> String) {
         recordValid = false
-        log.add(Issue(code, line: line, column: column, message))
+        log.add(Issue(code, line: line, column: "\(column)", message()))
     }
 
     /// A value quoted for a message: at most 40 characters, never a control byte.
@@ -39,7 +41,7 @@ struct RecordChecker {
     // MARK: presence
 
     /// False (and `E_REQUIRED`) when a required value is missing.
-    mutating func present(_ v: UnsafeRawBufferPointer, _ name: String, _ what: @autoclosure () -> String) -> Bool {
+    mutating func present(_ v: UnsafeRawBufferPointer, _ name: StaticString, _ what: @autoclosure () -> String) -> Bool {
         if v.count > 0 { return true }
         fail(.required, name, "\(name) is missing: every record needs \(what())")
         return false
@@ -47,7 +49,7 @@ struct RecordChecker {
 
     // MARK: types
 
-    mutating func integer(_ v: UnsafeRawBufferPointer, _ name: String, _ range: ClosedRange<Int>?) -> Int? {
+    mutating func integer(_ v: UnsafeRawBufferPointer, _ name: StaticString, _ range: ClosedRange<Int>?) -> Int? {
         guard present(v, name, "\(name) (a whole number)") else { return nil }
         guard let n = ValueParsers.integer(v) else {
             fail(.type, name, "\(name) is \(Self.show(v)), not a whole number: write ASCII digits only, with no sign, decimal point or separator")
@@ -61,7 +63,7 @@ struct RecordChecker {
         return n
     }
 
-    mutating func boolean(_ v: UnsafeRawBufferPointer, _ name: String) -> Bool? {
+    mutating func boolean(_ v: UnsafeRawBufferPointer, _ name: StaticString) -> Bool? {
         guard present(v, name, "\(name) (yes or no)") else { return nil }
         guard let b = ValueParsers.boolean(v) else {
             fail(.type, name, "\(name) is \(Self.show(v)), not a yes/no value: write 1 or 0, Y or N, true or false, 是 or 否")
@@ -70,7 +72,7 @@ struct RecordChecker {
         return b
     }
 
-    mutating func date(_ v: UnsafeRawBufferPointer, _ name: String, required: Bool = true) -> Int? {
+    mutating func date(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool = true) -> Int? {
         if required {
             guard present(v, name, "\(name) (a date)") else { return nil }
         } else if v.count == 0 {
@@ -84,21 +86,21 @@ struct RecordChecker {
     }
 
     mutating func countyCode(_ v: UnsafeRawBufferPointer) -> Bool {
-        let name = "county_code"
+        let name: StaticString = "county_code"
         let county = fileCounty
         guard present(v, name, "county_code (the file's 6-digit county code, \(county))") else { return false }
         guard let code = ValueParsers.fixedDigits(v, count: 6) else {
-            fail(.type, name, "county_code is \(Self.show(v)), not a 6-digit county code: write \(fileCounty), the county of the file name")
+            fail(.type, name, "county_code is \(Self.show(v)), not a 6-digit county code: write \(county), the county of the file name")
             return false
         }
         guard code == fileCountyNumber else {
-            fail(.countyMismatch, name, "county_code is \(Bytes.string(v)) but the file is for county \(fileCounty): every record must carry the county of the file name")
+            fail(.countyMismatch, name, "county_code is \(Bytes.string(v)) but the file is for county \(county): every record must carry the county of the file name")
             return false
         }
         return true
     }
 
-    mutating func schoolID(_ v: UnsafeRawBufferPointer, _ name: String = "school_id", required: Bool = true) -> UInt64? {
+    mutating func schoolID(_ v: UnsafeRawBufferPointer, _ name: StaticString = "school_id", required: Bool = true) -> UInt64? {
         if required {
             guard present(v, name, "school_id (the 10-digit national school identification code)") else { return nil }
         } else if v.count == 0 {
@@ -112,7 +114,7 @@ struct RecordChecker {
     }
 
     /// A resident ID; messages mask it (section 2, privacy).
-    mutating func residentID(_ v: UnsafeRawBufferPointer, _ name: String) -> UInt64? {
+    mutating func residentID(_ v: UnsafeRawBufferPointer, _ name: StaticString) -> UInt64? {
         guard present(v, name, "\(name) (the child's 18-character resident ID)") else { return nil }
         switch ValueParsers.residentID(v) {
         case .valid(let id):
@@ -128,7 +130,7 @@ struct RecordChecker {
     }
 
     /// One of a fixed list of words, matched exactly.
-    mutating func choice<T: Vocabulary>(_ v: UnsafeRawBufferPointer, _ name: String, required: Bool = true,
+    mutating func choice<T: Vocabulary>(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool = true,
                                         _ type: T.Type) -> T? {
         if v.count == 0 {
             if required {
@@ -142,7 +144,7 @@ struct RecordChecker {
     }
 
     /// Free text of at most `maxCharacters` Unicode code points.
-    mutating func text(_ v: UnsafeRawBufferPointer, _ name: String, required: Bool, maxCharacters: Int) -> Bool {
+    mutating func text(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool, maxCharacters: Int) -> Bool {
         if v.count == 0 {
             if required { return present(v, name, "\(name) (text, 1 to \(maxCharacters) characters)") }
             return true
