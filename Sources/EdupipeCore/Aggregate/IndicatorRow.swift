@@ -1,19 +1,49 @@
-/// One row of `indicators.csv`: a unit's value of one indicator.
-public struct IndicatorRow: Sendable, Equatable {
-    public enum Status: String, Sendable { case noData = "no_data", noTarget = "no_target", met, notMet = "not_met" }
-
+/// What the rows of one unit in one period's table share: written once,
+/// pointed to by each of the unit's 40 rows.
+public final class IndicatorUnit: Sendable {
     public let period: String
     public let level: Registry.Level
     public let code: String
     public let name: String
-    /// Index into `IndicatorCatalog.entries`.
-    public let entry: Int
+    /// The plan's target of each catalog entry (shared by the whole table).
+    let targets: [Target?]
+
+    init(period: String, level: Registry.Level, code: String, name: String, targets: [Target?]) {
+        self.period = period
+        self.level = level
+        self.code = code
+        self.name = name
+        self.targets = targets
+    }
+}
+
+/// One row of `indicators.csv`: a unit's value of one indicator. About 32
+/// bytes: what rows share lives in their `IndicatorUnit`.
+public struct IndicatorRow: Sendable {
+    public enum Status: String, Sendable { case noData = "no_data", noTarget = "no_target", met, notMet = "not_met" }
+
+    public let unit: IndicatorUnit
     public let numerator: Int
     /// Nil for count indicators.
     public let denominator: Int?
-    public let target: Target?
+    /// Index into `IndicatorCatalog.entries`.
+    private let entryIndex: UInt16
     public let status: Status
 
+    init(unit: IndicatorUnit, entry: Int, numerator: Int, denominator: Int?, status: Status) {
+        self.unit = unit
+        entryIndex = UInt16(entry)
+        self.numerator = numerator
+        self.denominator = denominator
+        self.status = status
+    }
+
+    public var entry: Int { Int(entryIndex) }
+    public var period: String { unit.period }
+    public var level: Registry.Level { unit.level }
+    public var code: String { unit.code }
+    public var name: String { unit.name }
+    public var target: Target? { unit.targets[entry] }
     public var indicator: String { IndicatorCatalog.entries[entry].name }
 
     /// The value as written: 6 decimals for ratios, the count for counts;

@@ -33,10 +33,10 @@ public struct IndicatorTable: Sendable {
         // One target lookup per indicator, not per row.
         let entryTargets = IndicatorCatalog.entries.map { targets[$0.name] }
         func emit(_ level: Registry.Level, _ code: String, _ name: String, _ totals: UnitTotals) {
+            let unit = IndicatorUnit(period: period, level: level, code: code, name: name, targets: entryTargets)
             for (i, entry) in IndicatorCatalog.entries.enumerated() {
                 if level == .county, case .crossCountyDuplicates = entry.measure { continue }
-                rows.append(Self.row(period: period, level: level, code: code, name: name, entry: i,
-                                     totals: totals, target: entryTargets[i]))
+                rows.append(Self.row(unit: unit, entry: i, totals: totals))
             }
         }
         emit(.national, Self.nationalCode, Self.nationalName, national)
@@ -46,9 +46,9 @@ public struct IndicatorTable: Sendable {
         self.rows = rows
     }
 
-    static func row(period: String, level: Registry.Level, code: String, name: String,
-                    entry index: Int, totals t: UnitTotals, target: Target?) -> IndicatorRow {
+    static func row(unit: IndicatorUnit, entry index: Int, totals t: UnitTotals) -> IndicatorRow {
         let entry = IndicatorCatalog.entries[index]
+        let target = unit.targets[index]
         let (numerator, denominator) = measure(entry.measure, t)
         let hasData: Bool
         if entry.isReportingRate {
@@ -66,8 +66,7 @@ public struct IndicatorTable: Sendable {
                 status = .noTarget
             }
         }
-        return IndicatorRow(period: period, level: level, code: code, name: name, entry: index,
-                            numerator: numerator, denominator: denominator, target: target, status: status)
+        return IndicatorRow(unit: unit, entry: index, numerator: numerator, denominator: denominator, status: status)
     }
 
     /// Numerator and denominator (nil for counts) of one indicator.

@@ -93,12 +93,12 @@ public enum ContractFiles {
         b.append(indicatorsHeader)
         var period = TextBuffer(capacity: 32)
         period.csvField(table.period)
-        var lastUnit = ""
+        var lastUnit: IndicatorUnit?
         var unit = TextBuffer(capacity: 128)
         for r in table.rows {
             // level,code,name is the same for a unit's 40 rows.
-            if r.code != lastUnit || unit.count == 0 {
-                lastUnit = r.code
+            if r.unit !== lastUnit {
+                lastUnit = r.unit
                 unit.clear()
                 unit.append(r.level.rawValue); unit.append(0x2C)
                 unit.append(r.code); unit.append(0x2C)
@@ -125,11 +125,11 @@ public enum ContractFiles {
         b.append("[\n" as StaticString)
         var period = TextBuffer(capacity: 32)
         period.jsonString(table.period)
-        var lastUnit = ""
+        var lastUnit: IndicatorUnit?
         var unit = TextBuffer(capacity: 160)
         for (i, r) in table.rows.enumerated() {
-            if r.code != lastUnit || unit.count == 0 {
-                lastUnit = r.code
+            if r.unit !== lastUnit {
+                lastUnit = r.unit
                 unit.clear()
                 unit.append(",\"level\":\"" as StaticString); unit.append(r.level.rawValue)
                 unit.append("\",\"code\":\"" as StaticString); unit.append(r.code)
