@@ -62,6 +62,27 @@ import Testing
         #expect(parse(String(repeating: "9", count: 40), ValueParsers.integer) == ValueParsers.integerCeiling)
     }
 
+    @Test func fixedDigitsMatchesThePlainParseEightAtATime() {
+        var rng = SeededGenerator(seed: 11)
+        for count in [1, 6, 8, 10, 16, 17] {
+            for _ in 0..<200 {
+                let digits = (0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) }
+                let text = String(digits)
+                #expect(parse(text) { ValueParsers.fixedDigits($0, count: count) } == UInt64(text), "\(text)")
+            }
+            // Every non-digit byte, at every position, is refused.
+            let base = Array(String(repeating: "7", count: count).utf8)
+            for position in 0..<count {
+                for bad: UInt8 in [0x00, 0x20, 0x2F, 0x3A, 0x40, 0x7F, 0x80, 0xB0, 0xB9, 0xFF] {
+                    var bytes = base
+                    bytes[position] = bad
+                    #expect(bytes.withUnsafeBytes { ValueParsers.fixedDigits($0, count: count) } == nil)
+                }
+            }
+        }
+        #expect(parse("123456789") { ValueParsers.fixedDigits($0, count: 10) } == nil)
+    }
+
     @Test func maskingNeverShowsTheWholeID() {
         let masked = parse("11010519491231002X", ValueParsers.maskedID)
         #expect(masked == "110105********002X")

@@ -20,106 +20,120 @@ public enum CSVReadError: Error, Sendable, Equatable {
 /// are handled; blank lines are skipped. `recordLine` is the line where the
 /// current record starts.
 public final class CSVReader {
+    /// The reader's changing state, behind one pointer the reader holds as a
+    /// `let`: reading it per record costs no dynamic exclusivity check, as a
+    /// class's `var` properties would.
+    private struct State {
+        var buffer: UnsafeMutableRawPointer
+        var capacity: Int
+        var pos = 0
+        var end = 0
+        var eof = false
+        var started = false
+        /// The current record's fields.
+        var fields = FieldSpans(capacity: 32)
+        var recordLine = 0
+        /// The line where the next record would start.
+        var nextLine = 1
+    }
+
     private let source: ByteSource
-    private var buffer: UnsafeMutableRawPointer
-    private var capacity: Int
-    private var pos = 0
-    private var end = 0
-    private var eof = false
-    private var started = false
     private let maxRecordBytes: Int
-    /// The current record's fields, in memory the reader manages itself so
-    /// the byte loop touches no Swift array (and pays no exclusivity check).
-    private var fields = FieldSpans(capacity: 32)
+    private let state: UnsafeMutablePointer<State>
 
     /// The line where the current record starts (1-based).
-    public private(set) var recordLine = 0
-    /// The line where the next record would start.
-    private var nextLine = 1
+    public var recordLine: Int { state.pointee.recordLine }
 
     public init(source: ByteSource, maxRecordBytes: Int = 1 << 20, initialCapacity: Int = 1 << 18) {
         self.source = source
         self.maxRecordBytes = maxRecordBytes
-        capacity = max(64, min(initialCapacity, maxRecordBytes + 8))
-        buffer = .allocate(byteCount: capacity, alignment: 16)
+        let capacity = max(64, min(initialCapacity, maxRecordBytes + 8))
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(buffer: .allocate(byteCount: capacity, alignment: 16), capacity: capacity))
     }
 
     deinit {
-        buffer.deallocate()
-        fields.deallocate()
+        state.pointee.buffer.deallocate()
+        state.pointee.fields.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// Fields in the current record.
-    public var fieldCount: Int { fields.count }
+    public var fieldCount: Int { state.pointee.fields.count }
 
     /// The bytes of field `i` of the current record, quotes removed and `""`
     /// unescaped, not trimmed.
     @inline(__always)
     public func field(_ i: Int) -> UnsafeRawBufferPointer {
-        let span = fields.base[i]
-        return UnsafeRawBufferPointer(start: buffer + Int(span.start), count: Int(span.end - span.start))
+        let span = state.pointee.fields.base[i]
+        return UnsafeRawBufferPointer(start: state.pointee.buffer + Int(span.start), count: Int(span.end - span.start))
     }
 
     /// Moves to the next non-blank record; false at the end of the input.
     public func next() throws(CSVReadError) -> Bool {
-        if !started { try start() }
+        let s = state
+        if !s.pointee.started { try start() }
         while true {
-            if pos == end {
-                if eof { return false }
+            if s.pointee.pos == s.pointee.end {
+                if s.pointee.eof { return false }
                 try refill()
                 continue
             }
-            switch scanRecord() {
+            switch Self.scanRecord(&s.pointee) {
             case .complete(let newPos, let lines):
-                recordLine = nextLine
-                nextLine += lines
-                pos = newPos
-                if isBlankRecord() { continue }
-                unescapeQuotedFields()
+                s.pointee.recordLine = s.pointee.nextLine
+                s.pointee.nextLine += lines
+                s.pointee.pos = newPos
+                if Self.isBlankRecord(s.pointee) { continue }
+                Self.unescapeQuotedFields(&s.pointee)
                 return true
             case .needMore:
-                if end - pos >= maxRecordBytes {
-                    throw .recordTooLong(line: nextLine, limit: maxRecordBytes)
+                if s.pointee.end - s.pointee.pos >= maxRecordBytes {
+                    throw .recordTooLong(line: s.pointee.nextLine, limit: maxRecordBytes)
                 }
                 try refill()
             case .unterminatedQuote(let field):
-                throw .unterminatedQuote(line: nextLine, field: field)
+                throw .unterminatedQuote(line: s.pointee.nextLine, field: field)
             case .textAfterQuote(let field):
-                throw .textAfterQuote(line: nextLine, field: field)
+                throw .textAfterQuote(line: s.pointee.nextLine, field: field)
             }
         }
     }
 
     private func start() throws(CSVReadError) {
-        started = true
-        while end < 3 && !eof { try refill() }
-        if end >= 3,
-           buffer.load(fromByteOffset: 0, as: UInt8.self) == 0xEF,
-           buffer.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
-           buffer.load(fromByteOffset: 2, as: UInt8.self) == 0xBF {
-            pos = 3
+        state.pointee.started = true
+        while state.pointee.end < 3 && !state.pointee.eof { try refill() }
+        let b = state.pointee.buffer
+        if state.pointee.end >= 3,
+           b.load(fromByteOffset: 0, as: UInt8.self) == 0xEF,
+           b.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
+           b.load(fromByteOffset: 2, as: UInt8.self) == 0xBF {
+            state.pointee.pos = 3
         }
     }
 
     /// Keeps the unfinished record, moved to the front, and reads more after it.
     private func refill() throws(CSVReadError) {
-        if pos > 0 {
-            let keep = end - pos
-            if keep > 0 { buffer.copyMemory(from: buffer + pos, byteCount: keep) }
-            pos = 0
-            end = keep
+        let s = state
+        if s.pointee.pos > 0 {
+            let keep = s.pointee.end - s.pointee.pos
+            if keep > 0 { s.pointee.buffer.copyMemory(from: s.pointee.buffer + s.pointee.pos, byteCount: keep) }
+            s.pointee.pos = 0
+            s.pointee.end = keep
         }
-        if end == capacity {
-            let newCapacity = min(capacity * 2, maxRecordBytes + 8)
+        if s.pointee.end == s.pointee.capacity {
+            let newCapacity = min(s.pointee.capacity * 2, maxRecordBytes + 8)
             let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
-            grown.copyMemory(from: buffer, byteCount: end)
-            buffer.deallocate()
-            buffer = grown
-            capacity = newCapacity
+            grown.copyMemory(from: s.pointee.buffer, byteCount: s.pointee.end)
+            s.pointee.buffer.deallocate()
+            s.pointee.buffer = grown
+            s.pointee.capacity = newCapacity
         }
         do {
-            let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
-            if n == 0 { eof = true } else { end += n }
+            let room = UnsafeMutableRawBufferPointer(start: s.pointee.buffer + s.pointee.end, count: s.pointee.capacity - s.pointee.end)
+            let n = try source.read(into: room)
+            if n == 0 { s.pointee.eof = true } else { s.pointee.end += n }
         } catch {
             throw .input(error)
         }
@@ -136,15 +150,15 @@ public final class CSVReader {
     /// that it can start over when the record is cut by the buffer's end.
     /// It works on local copies of the reader's state, so the byte loop reads
     /// no class property.
-    private func scanRecord() -> Scan {
-        var spans = fields
+    private static func scanRecord(_ state: inout State) -> Scan {
+        var spans = state.fields
         spans.count = 0
-        defer { fields = spans }
-        let b = buffer.assumingMemoryBound(to: UInt8.self)
-        let end = self.end
-        let eof = self.eof
-        if let plain = Self.scanPlainRecord(&spans, b, pos, end) { return plain }
-        var p = pos
+        defer { state.fields = spans }
+        let b = state.buffer.assumingMemoryBound(to: UInt8.self)
+        let end = state.end
+        let eof = state.eof
+        if let plain = scanPlainRecord(&spans, b, state.pos, end) { return plain }
+        var p = state.pos
         var lines = 0
         while true {
             if p == end {
@@ -255,11 +269,12 @@ public final class CSVReader {
     }
 
     /// A line with nothing on it, or only spaces and tabs, is not a record.
-    private func isBlankRecord() -> Bool {
+    private static func isBlankRecord(_ state: State) -> Bool {
+        let fields = state.fields
         // A quoted field, even an empty one (""), is a value.
         guard fields.count == 1, fields.base[0].flags == 0 else { return false }
         for i in Int(fields.base[0].start)..<Int(fields.base[0].end) {
-            let c = buffer.load(fromByteOffset: i, as: UInt8.self)
+            let c = state.buffer.load(fromByteOffset: i, as: UInt8.self)
             if c != 0x20 && c != 0x09 && c != 0x0D { return false }
         }
         return true
@@ -267,8 +282,9 @@ public final class CSVReader {
 
     /// Turns `""` into `"` in place; safe because the record is complete and
     /// will not be scanned again.
-    private func unescapeQuotedFields() {
-        let b = buffer.assumingMemoryBound(to: UInt8.self)
+    private static func unescapeQuotedFields(_ state: inout State) {
+        let b = state.buffer.assumingMemoryBound(to: UInt8.self)
+        let fields = state.fields
         for i in 0..<fields.count where fields.base[i].flags & 2 != 0 {
             var read = Int(fields.base[i].start)
             var write = read

@@ -6,26 +6,38 @@ public enum ContractFiles {
     public static let indicatorsHeader = "period,level,code,name,indicator,numerator,denominator,value,target,status\n"
 
     static func write(out: String, submissions: [SubmissionRecord], spools: [IssueSpool],
-                      tables: [IndicatorTable], duplicates: [String: CrossCountyDuplicates]) throws {
+                      tables: [IndicatorTable], duplicates: [String: CrossCountyDuplicates], jobs: Int) throws {
+        // Each file is independent of the others: write them on the worker
+        // threads, the largest (the indicator tables) first.
+        var tasks: [@Sendable () throws -> Void] = []
         for table in tables {
             let dir = out + "/" + table.period
             try InstallationSecret.makeDirectory(dir)
             AtomicFile.removeLeftovers(in: dir)
-            try stream(to: dir + "/indicators.csv") { try indicatorsCSV(table, into: &$0, $1) }
-            try stream(to: dir + "/indicators.json") { try indicatorsJSON(table, into: &$0, $1) }
+            tasks.append { try stream(to: dir + "/indicators.json") { try indicatorsJSON(table, into: &$0, $1) } }
+            tasks.append { try stream(to: dir + "/indicators.csv") { try indicatorsCSV(table, into: &$0, $1) } }
             if let d = duplicates[table.period] {
-                try stream(to: dir + "/duplicates.csv") { try duplicatesCSV(period: table.period, d, into: &$0, $1) }
+                tasks.append { try stream(to: dir + "/duplicates.csv") { try duplicatesCSV(period: table.period, d, into: &$0, $1) } }
             }
         }
-        try stream(to: out + "/submissions.csv") { try submissionsCSV(submissions, into: &$0, $1) }
-
-        let errors = try AtomicFile.Writer(path: out + "/errors.csv")
-        try errors.append(errorsHeader)
-        for s in submissions {
-            if let spool = s.spool { try spools[spool.worker].copy(spool.segment, to: errors) }
-            if let issue = s.acceptanceIssue { try errors.append(IssueSpool.rows(file: s.path, [issue])) }
+        tasks.append { try stream(to: out + "/submissions.csv") { try submissionsCSV(submissions, into: &$0, $1) } }
+        tasks.append {
+            let errors = try AtomicFile.Writer(path: out + "/errors.csv")
+            try errors.append(errorsHeader)
+            for s in submissions {
+                if let spool = s.spool { try spools[spool.worker].copy(spool.segment, to: errors) }
+                if let issue = s.acceptanceIssue { try errors.append(IssueSpool.rows(file: s.path, [issue])) }
+            }
+            try errors.commit()
         }
-        try errors.commit()
+        let failures = ResultSlots<String>(count: tasks.count)
+        let work = tasks
+        WorkerPool.run(count: work.count, threads: jobs) { i, _ in
+            do { try work[i]() } catch { failures[i] = "\(error)" }
+        }
+        for i in work.indices {
+            if let failure = failures[i] { throw AtomicFile.WriteError(description: failure) }
+        }
     }
 
     /// Writes the buffer's bytes out and empties it.

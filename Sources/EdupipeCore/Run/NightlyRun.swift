@@ -96,7 +96,7 @@ public struct NightlyRun {
         }
 
         try ContractFiles.write(out: options.out, submissions: submissions, spools: spools,
-                                tables: tables, duplicates: duplicates)
+                                tables: tables, duplicates: duplicates, jobs: jobs)
         return Result(submissions: submissions, tables: tables, duplicates: duplicates,
                       counties: countiesByPeriod, keySource: secret.source)
     }

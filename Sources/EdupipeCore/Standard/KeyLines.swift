@@ -11,12 +11,12 @@ struct KeyLines {
     private var mask: Int
     private var count = 0
 
-    /// `capacity` slots to start with (a power of two at least 16).
+    /// The table allocates its `capacity` slots (a power of two at least
+    /// 16) on the first insert: a table never used costs nothing.
     init(capacity: Int) {
-        let size = max(16, capacity.nextPowerOfTwo)
-        keys = Array(repeating: 0, count: size)
-        lines = Array(repeating: 0, count: size)
-        mask = size - 1
+        keys = []
+        lines = []
+        mask = max(16, capacity.nextPowerOfTwo) - 1
     }
 
     /// Records `key` at `line`; returns the earlier line if it was seen.
@@ -41,7 +41,7 @@ struct KeyLines {
     private mutating func grow() {
         let oldKeys = keys
         let oldLines = lines
-        let size = keys.count * 2
+        let size = keys.isEmpty ? mask + 1 : keys.count * 2
         keys = Array(repeating: 0, count: size)
         lines = Array(repeating: 0, count: size)
         mask = size - 1

@@ -3,14 +3,15 @@
 ///
 /// A value type held in a local variable by the CSV reader loop, so the
 /// compiler checks exclusive access statically instead of on every record.
-/// The three rule sets are optionals of which exactly one is set, so each
-/// is mutated in place (an enum payload would copy its key tables).
+/// The three rule sets are plain stored values (only the file's dataset's is
+/// used; their key tables allocate on first use), so each is mutated in
+/// place: neither an optional's unwrap nor an enum payload copies them.
 struct RecordRules {
     let dataset: Dataset
     var checker: RecordChecker
-    private var afterSchool: AfterSchoolRules?
-    private var dropout: DropoutRules?
-    private var classSize: ClassSizeRules?
+    private var afterSchool = AfterSchoolRules()
+    private var dropout = DropoutRules()
+    private var classSize = ClassSizeRules()
     private var digest: ContentDigest
     private(set) var records = 0
 
@@ -18,20 +19,15 @@ struct RecordRules {
         self.dataset = dataset
         self.checker = checker
         self.digest = ContentDigest(enabled: digest)
-        switch dataset {
-        case .afterSchool: afterSchool = AfterSchoolRules()
-        case .dropout: dropout = DropoutRules()
-        case .classSize: classSize = ClassSizeRules()
-        }
     }
 
     mutating func check(_ values: FieldValues, line: Int) {
         records += 1
         checker.begin(line: line)
         switch dataset {
-        case .afterSchool: afterSchool!.check(values, &checker, &digest)
-        case .dropout: dropout!.check(values, &checker, &digest)
-        case .classSize: classSize!.check(values, &checker, &digest)
+        case .afterSchool: afterSchool.check(values, &checker, &digest)
+        case .dropout: dropout.check(values, &checker, &digest)
+        case .classSize: classSize.check(values, &checker, &digest)
         }
     }
 
@@ -41,9 +37,9 @@ struct RecordRules {
     mutating func finish() -> (digest: [UInt8]?, totals: DatasetTotals) {
         let totals: DatasetTotals
         switch dataset {
-        case .afterSchool: totals = .afterSchool(afterSchool!.totals)
-        case .dropout: totals = .dropout(dropout!.totals)
-        case .classSize: totals = .classSize(classSize!.totals)
+        case .afterSchool: totals = .afterSchool(afterSchool.totals)
+        case .dropout: totals = .dropout(dropout.totals)
+        case .classSize: totals = .classSize(classSize.totals)
         }
         return (digest.finalize(), totals)
     }
