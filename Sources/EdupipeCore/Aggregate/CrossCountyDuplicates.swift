@@ -7,10 +7,11 @@ public struct CrossCountyDuplicates: Sendable {
     public let byProvince: [String: Int]
     public let byPrefecture: [String: Int]
 
-    public init(lists: [(county: String, students: [UInt64])], keys: StudentKeys, registry: Registry) {
-        var countiesByChild: [[UInt8]: Set<String>] = [:]
+    /// `lists`: each county's dropout list in force, as keyed hashes.
+    public init(lists: [(county: String, students: [StudentKey])], registry: Registry) {
+        var countiesByChild: [StudentKey: Set<String>] = [:]
         for (county, students) in lists {
-            for id in students { countiesByChild[keys.key(forNumericID: id), default: []].insert(county) }
+            for key in students { countiesByChild[key, default: []].insert(county) }
         }
         var listed: [(key: String, counties: [String])] = []
         var national = 0
@@ -18,7 +19,7 @@ public struct CrossCountyDuplicates: Sendable {
         var byPrefecture: [String: Int] = [:]
         for (mac, counties) in countiesByChild where counties.count >= 2 {
             national += 1
-            listed.append((StudentKeys.shortHex(mac), counties.sorted()))
+            listed.append((mac.shortHex, counties.sorted()))
             var perProvince: [String: Int] = [:]
             var perPrefecture: [String: Int] = [:]
             for c in counties {

@@ -1,9 +1,34 @@
 import Crypto
 
+/// A child's keyed hash: the 32 bytes of HMAC-SHA256, as four words so a
+/// key is stored and compared without an allocation.
+public struct StudentKey: Hashable, Sendable, Comparable {
+    let words: (UInt64, UInt64, UInt64, UInt64)
+
+    init(_ mac: some Collection<UInt8>) {
+        var w: [UInt64] = [0, 0, 0, 0]
+        for (i, b) in mac.prefix(32).enumerated() { w[i / 8] = w[i / 8] << 8 | UInt64(b) }
+        words = (w[0], w[1], w[2], w[3])
+    }
+
+    /// The first 16 hex digits, as written to `duplicates.csv`.
+    public var shortHex: String {
+        let h = String(words.0, radix: 16)
+        return String(repeating: "0", count: 16 - h.count) + h
+    }
+
+    public static func == (a: StudentKey, b: StudentKey) -> Bool { a.words == b.words }
+    public func hash(into hasher: inout Hasher) { hasher.combine(words.0); hasher.combine(words.1) }
+    public static func < (a: StudentKey, b: StudentKey) -> Bool { a.words < b.words }
+}
+
 /// Turns resident IDs into keyed hashes (HMAC-SHA256 with the installation's
 /// secret): children are matched across counties by these keys, and only
 /// these keys (shortened) are ever written.
-public struct StudentKeys {
+///
+/// Shared by the worker threads: it is never changed, and each use copies
+/// the keyed HMAC state before feeding it.
+public struct StudentKeys: @unchecked Sendable {
     /// An HMAC already keyed: each ID copies it instead of keying anew.
     private let keyed: HMAC<SHA256>
 
@@ -13,7 +38,7 @@ public struct StudentKeys {
 
     /// The HMAC of the canonical 18-character ID (check character `X` upper
     /// case) whose numeric form `ValueParsers.residentID` produced.
-    public func key(forNumericID id: UInt64) -> [UInt8] {
+    public func key(forNumericID id: UInt64) -> StudentKey {
         let body = id / 11
         let check = id % 11
         var text = String(body)
@@ -21,14 +46,6 @@ public struct StudentKeys {
         text += check == 10 ? "X" : String(check)
         var mac = keyed
         mac.update(data: Array(text.utf8))
-        return Array(mac.finalize())
-    }
-
-    /// The first 16 hex digits, as written to `duplicates.csv`.
-    public static func shortHex(_ mac: [UInt8]) -> String {
-        mac.prefix(8).map { b in
-            let h = String(b, radix: 16)
-            return h.count == 1 ? "0" + h : h
-        }.joined()
+        return mac.finalize().withUnsafeBytes { StudentKey($0) }
     }
 }

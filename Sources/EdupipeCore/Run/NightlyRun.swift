@@ -59,7 +59,8 @@ public struct NightlyRun {
 
         let jobs = max(1, min(options.jobs, max(1, paths.count)))
         let spools = try (0..<jobs).map { try IssueSpool(directory: options.out, worker: $0) }
-        var submissions = try readAll(paths, spools: spools, jobs: jobs)
+        let keys = StudentKeys(secret: secret.secret)
+        var submissions = try readAll(paths, spools: spools, jobs: jobs, keys: keys)
         digestSharedRevisions(&submissions)
 
         let decision = Acceptance.decide(submissions.map {
@@ -76,19 +77,18 @@ public struct NightlyRun {
 
         var periods = Set(submissions.compactMap { $0.name?.period })
         if let only = options.period { periods = [only] }
-        let keys = StudentKeys(secret: secret.secret)
         var tables: [IndicatorTable] = []
         var duplicates: [String: CrossCountyDuplicates] = [:]
         var countiesByPeriod: [String: [String: CountyFiles]] = [:]
         for period in periods.sorted() {
             var counties: [String: CountyFiles] = [:]
-            var lists: [(county: String, students: [UInt64])] = []
+            var lists: [(county: String, students: [StudentKey])] = []
             for s in submissions where s.status == .accepted && s.name?.period == period {
                 guard let name = s.name, let totals = s.totals else { continue }
                 counties[name.county, default: CountyFiles()].set(totals)
-                if case .dropout(let d) = totals { lists.append((name.county, d.students)) }
+                if case .dropout = totals { lists.append((name.county, s.studentKeys)) }
             }
-            let dups = CrossCountyDuplicates(lists: lists, keys: keys, registry: setup.registry)
+            let dups = CrossCountyDuplicates(lists: lists, registry: setup.registry)
             duplicates[period] = dups
             countiesByPeriod[period] = counties
             tables.append(IndicatorTable(period: period, counties: counties, duplicates: dups,
@@ -136,17 +136,25 @@ public struct NightlyRun {
 
     /// Validates every file on `jobs` threads; each worker spools its files'
     /// issue rows, so only counts and totals stay in memory.
-    private func readAll(_ paths: [String], spools: [IssueSpool], jobs: Int) throws -> [SubmissionRecord] {
+    private func readAll(_ paths: [String], spools: [IssueSpool], jobs: Int, keys: StudentKeys) throws -> [SubmissionRecord] {
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
         let slots = ResultSlots<SubmissionRecord>(count: paths.count)
         let failures = ResultSlots<String>(count: paths.count)
         let inbox = options.inbox
         WorkerPool.run(count: paths.count, threads: jobs) { index, worker in
-            let report = validator.validate(path: inbox + "/" + paths[index], displayPath: paths[index])
+            var report = validator.validate(path: inbox + "/" + paths[index], displayPath: paths[index])
+            // Children are matched by keyed hash only: hash here, on the
+            // worker, and keep no raw ID beyond this file.
+            var studentKeys: [StudentKey] = []
+            if case .dropout(var list)? = report.totals {
+                studentKeys = list.students.map(keys.key(forNumericID:))
+                list.students = []
+                report.totals = .dropout(list)
+            }
             let issues = report.log.all
             do {
                 let segment = issues.isEmpty ? nil : try spools[worker].append(IssueSpool.rows(file: report.path, issues))
-                slots[index] = SubmissionRecord(report, spool: segment.map { (worker, $0) })
+                slots[index] = SubmissionRecord(report, spool: segment.map { (worker, $0) }, studentKeys: studentKeys)
             } catch {
                 failures[index] = "\(error)"
             }

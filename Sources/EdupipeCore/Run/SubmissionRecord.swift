@@ -17,8 +17,11 @@ public struct SubmissionRecord: Sendable {
     public var acceptanceIssue: Issue?
     /// The first issue of the file, for reports that show one line per file.
     public let firstIssue: Issue?
+    /// A dropout list's children as keyed hashes; the raw IDs are dropped
+    /// as soon as the file is read.
+    public let studentKeys: [StudentKey]
 
-    init(_ report: FileReport, spool: (worker: Int, segment: IssueSpool.Segment)?) {
+    init(_ report: FileReport, spool: (worker: Int, segment: IssueSpool.Segment)?, studentKeys: [StudentKey]) {
         path = report.path
         name = report.name
         records = report.records
@@ -29,5 +32,6 @@ public struct SubmissionRecord: Sendable {
         totals = report.totals
         self.spool = spool
         firstIssue = report.log.all.first { !$0.isWarning }
+        self.studentKeys = studentKeys
     }
 }
