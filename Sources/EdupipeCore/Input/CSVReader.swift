@@ -86,7 +86,7 @@ public final class CSVReader {
                 s.pointee.nextLine += lines
                 s.pointee.pos = newPos
                 if Self.isBlankRecord(s.pointee) { continue }
-                Self.unescapeQuotedFields(&s.pointee)
+                if s.pointee.fields.hasEscapes { Self.unescapeQuotedFields(&s.pointee) }
                 return true
             case .needMore:
                 if s.pointee.end - s.pointee.pos >= maxRecordBytes {
@@ -311,7 +311,11 @@ struct FieldSpans {
 
     private(set) var base: UnsafeMutablePointer<Span>
     private var capacity: Int
-    var count = 0
+    var count = 0 {
+        didSet { if count == 0 { hasEscapes = false } }
+    }
+    /// Whether any field of the record holds `""` to unescape.
+    private(set) var hasEscapes = false
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -324,6 +328,7 @@ struct FieldSpans {
     mutating func append(_ start: Int, _ end: Int, _ flags: UInt8) {
         if count == capacity { grow() }
         base[count] = Span(start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end), flags: flags)
+        if flags & 2 != 0 { hasEscapes = true }
         count += 1
     }
 

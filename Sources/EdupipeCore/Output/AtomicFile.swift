@@ -54,21 +54,34 @@ public enum AtomicFile {
             if buffer.count >= 1 << 16 { try flush() }
         }
 
+        /// Large pieces go straight to the file, without a copy.
+        public func append(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+            guard bytes.count >= 1 << 14 else {
+                buffer.append(contentsOf: bytes)
+                if buffer.count >= 1 << 16 { try flush() }
+                return
+            }
+            try flush()
+            try writeAll(UnsafeRawBufferPointer(bytes))
+        }
+
         public func append(_ text: String) throws { try append(text.utf8) }
 
         private func flush() throws {
-            try buffer.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-                    }
-                    offset += n
-                }
-            }
+            try buffer.withUnsafeBytes { try writeAll($0) }
             buffer.removeAll(keepingCapacity: true)
+        }
+
+        private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+                }
+                offset += n
+            }
         }
 
         /// Flushes, syncs and renames; the file then exists under its name.
