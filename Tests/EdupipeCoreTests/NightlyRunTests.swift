@@ -174,7 +174,7 @@ import Testing
     @Test func deterministicWhateverTheThreadsAndTheOrderOnDisk() throws {
         let n = HandInbox.files.count
         let forward = HandInbox.make(order: Array(0..<n))
-        var generator = SeededGenerator(seed: 7)
+        var generator = SynthRandom(seed: 7, stream: 0)
         let shuffled = HandInbox.make(order: Array(0..<n).shuffled(using: &generator))
         let (_, a) = try run(inbox: forward, jobs: 1)
         let (_, b) = try run(inbox: shuffled, jobs: 4)
@@ -249,18 +249,5 @@ import Testing
         #expect(Ratio.sixDecimals(1_655, 34) == "48.676471")
         #expect(Ratio.sixDecimals(0, 7) == "0.000000")
         #expect(Ratio.sixDecimals(Int(Int32.max) * 1000, 1) == "2147483647000.000000")
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for shuffles in tests.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -12,3 +12,13 @@ public enum InputError: Error, Sendable, Equatable {
     /// The file could not be opened or read.
     case io(String)
 }
+
+extension InputError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .gzip(let why), .io(let why), .encoding(_, let why): why
+        case .tooLarge(let limit): "larger than \(limit) bytes"
+        case .notUTF8: "not UTF-8"
+        }
+    }
+}

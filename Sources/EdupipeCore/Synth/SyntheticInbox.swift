@@ -149,8 +149,12 @@ public struct SyntheticInbox {
             .replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    private static func toGB18030(_ text: String) -> [UInt8] {
-        let cd = iconv_open("GB18030", "UTF-8")
+    /// UTF-8 text in another charset (GB18030, GBK, GB2312), as Chinese
+    /// Windows software saves it. The text is edupipe's own, so a character
+    /// the charset lacks is a programming error.
+    static func toGB18030(_ text: String, charset: String = "GB18030") -> [UInt8] {
+        let cd = iconv_open(charset, "UTF-8")
+        precondition(cd != iconv_t(bitPattern: -1), "iconv has no \(charset) converter")
         defer { iconv_close(cd) }
         var input = Array(text.utf8)
         var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
@@ -160,7 +164,8 @@ public struct SyntheticInbox {
                 var inLeft = inBuf.count
                 var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress?.assumingMemoryBound(to: CChar.self)
                 var outLeft = outBuf.count
-                _ = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                let rc = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                precondition(rc != -1 && inLeft == 0, "text not representable in \(charset)")
                 return outBuf.count - outLeft
             }
         }

@@ -44,13 +44,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let setup: Setup
-        do {
-            setup = try plan.load()
-        } catch {
-            FileHandle.standardError.write("edupipe: \(error)\n")
-            Glibc.exit(1)
-        }
+        let setup = plan.loadOrExit(status: 1)
         var environment: [String: String] = [:]
         if let key = getenv("EDUPIPE_KEY") { environment["EDUPIPE_KEY"] = String(cString: key) }
         let options = RunOptions(inbox: inbox, out: out, period: period, jobs: jobs,

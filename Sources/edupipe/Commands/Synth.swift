@@ -42,13 +42,7 @@ struct Synth: ParsableCommand {
     }
 
     func run() throws {
-        let setup: Setup
-        do {
-            setup = try plan.load()
-        } catch {
-            FileHandle.standardError.write("edupipe: \(error)\n")
-            Glibc.exit(2)
-        }
+        let setup = plan.loadOrExit(status: 2)
         let options = SyntheticInbox.Options(
             out: out, seed: seed, counties: counties == "all" ? nil : Int(counties),
             provinces: provinces.map { $0.split(separator: ",").map(String.init) } ?? [],

@@ -21,13 +21,7 @@ struct Validate: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let setup: Setup
-        do {
-            setup = try plan.load()
-        } catch {
-            FileHandle.standardError.write("edupipe: \(error)\n")
-            Glibc.exit(2)
-        }
+        let setup = plan.loadOrExit(status: 2)
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
         let reports = files.map { validator.validate(path: $0, displayPath: $0) }
         switch format {

@@ -1,5 +1,8 @@
 import ArgumentParser
 import EdupipeCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The plan and registry every command reads, shipped ones by default.
 struct PlanOptions: ParsableArguments {
@@ -9,7 +12,14 @@ struct PlanOptions: ParsableArguments {
     @Option(help: "Registry of divisions (default: the shipped samples/registry/divisions.csv).")
     var registry: String?
 
-    func load() throws -> Setup {
-        try Setup.load(pipeline: pipeline, registry: registry)
+    /// The plan and registry, or the reason they cannot be read on stderr
+    /// and an exit with `status` (each command documents its own).
+    func loadOrExit(status: Int32) -> Setup {
+        do {
+            return try Setup.load(pipeline: pipeline, registry: registry)
+        } catch {
+            FileHandle.standardError.write("edupipe: \(error)\n")
+            Glibc.exit(status)
+        }
     }
 }

@@ -75,22 +75,7 @@ enum Fixtures {
 
     /// Text in GB18030, as Excel on a Chinese Windows saves it.
     static func gb18030(_ text: String, charset: String = "GB18030") -> [UInt8] {
-        let cd = iconv_open(charset, "UTF-8")
-        precondition(cd != iconv_t(bitPattern: -1))
-        defer { iconv_close(cd) }
-        var input = Array(text.utf8)
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
-        let produced: Int = input.withUnsafeMutableBytes { inBuf in
-            output.withUnsafeMutableBytes { outBuf in
-                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress!.assumingMemoryBound(to: CChar.self)
-                var inLeft = inBuf.count
-                var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress!.assumingMemoryBound(to: CChar.self)
-                var outLeft = outBuf.count
-                precondition(iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1)
-                return outBuf.count - outLeft
-            }
-        }
-        return Array(output[0..<produced])
+        SyntheticInbox.toGB18030(text, charset: charset)
     }
 }
 
