@@ -9,15 +9,27 @@ public struct CrossCountyDuplicates: Sendable {
 
     /// `lists`: each county's dropout list in force, as keyed hashes.
     public init(lists: [(county: String, students: [StudentKey])], registry: Registry) {
-        var countiesByChild: [StudentKey: Set<String>] = [:]
-        for (county, students) in lists {
-            for key in students { countiesByChild[key, default: []].insert(county) }
+        // Nearly every child is listed once: remember the first list, and
+        // keep a list of lists only for the children seen again. A county
+        // has one list in force and no child twice in it.
+        var firstList: [StudentKey: Int] = [:]
+        var otherLists: [StudentKey: [Int]] = [:]
+        for (index, list) in lists.enumerated() {
+            for key in list.students {
+                if let first = firstList[key] {
+                    if first != index { otherLists[key, default: []].append(index) }
+                } else {
+                    firstList[key] = index
+                }
+            }
         }
         var listed: [(key: String, counties: [String])] = []
         var national = 0
         var byProvince: [String: Int] = [:]
         var byPrefecture: [String: Int] = [:]
-        for (mac, counties) in countiesByChild where counties.count >= 2 {
+        for (mac, others) in otherLists {
+            let counties = Set(([firstList[mac]!] + others).map { lists[$0].county })
+            guard counties.count >= 2 else { continue }
             national += 1
             listed.append((mac.shortHex, counties.sorted()))
             var perProvince: [String: Int] = [:]

@@ -39,13 +39,19 @@ public struct StudentKeys: @unchecked Sendable {
     /// The HMAC of the canonical 18-character ID (check character `X` upper
     /// case) whose numeric form `ValueParsers.residentID` produced.
     public func key(forNumericID id: UInt64) -> StudentKey {
-        let body = id / 11
+        // The 18 characters straight into a stack buffer: no String per child.
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
         let check = id % 11
-        var text = String(body)
-        text = String(repeating: "0", count: max(0, 17 - text.count)) + text
-        text += check == 10 ? "X" : String(check)
-        var mac = keyed
-        mac.update(data: Array(text.utf8))
-        return mac.finalize().withUnsafeBytes { StudentKey($0) }
+        var body = id / 11
+        return withUnsafeMutableBytes(of: &text) { bytes in
+            bytes[17] = check == 10 ? UInt8(ascii: "X") : UInt8(ascii: "0") + UInt8(check)
+            for i in stride(from: 16, through: 0, by: -1) {
+                bytes[i] = UInt8(ascii: "0") + UInt8(body % 10)
+                body /= 10
+            }
+            var mac = keyed
+            mac.update(data: UnsafeRawBufferPointer(rebasing: bytes[0..<18]))
+            return mac.finalize().withUnsafeBytes { StudentKey($0) }
+        }
     }
 }
