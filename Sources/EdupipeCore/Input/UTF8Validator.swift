@@ -18,7 +18,14 @@ struct UTF8Validator {
         var i = 0
         while i < count {
             if need == 0 {
-                // ASCII runs are by far the common case: 8 bytes per test.
+                // ASCII runs are by far the common case: 32 bytes per test,
+                // then 8.
+                while i + 32 <= count {
+                    let w = (base + i).loadUnaligned(as: UInt64.self) | (base + i + 8).loadUnaligned(as: UInt64.self)
+                        | (base + i + 16).loadUnaligned(as: UInt64.self) | (base + i + 24).loadUnaligned(as: UInt64.self)
+                    if w & 0x8080_8080_8080_8080 != 0 { break }
+                    i += 32
+                }
                 while i + 8 <= count,
                       (base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                     i += 8

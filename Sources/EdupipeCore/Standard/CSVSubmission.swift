@@ -65,6 +65,8 @@ struct CSVSubmission {
             let values = FieldValues(count: schema.fields.count)
             defer { values.deallocate() }
             let width = mapping.count
+            // Only the columns the schema knows, as (column, field) pairs.
+            let known = mapping.enumerated().filter { $0.element >= 0 }.map { (column: $0.offset, field: $0.element) }
             while try reader.next() {
                 guard reader.fieldCount == width else {
                     rules.countUnreadable()
@@ -72,8 +74,8 @@ struct CSVSubmission {
                         "this record has \(reader.fieldCount) fields but the header has \(width): look for a missing or extra comma, and quote values that contain commas"))
                     continue
                 }
-                for i in 0..<width where mapping[i] >= 0 {
-                    values[mapping[i]] = reader.field(i)
+                for pair in known {
+                    values[pair.field] = reader.field(pair.column)
                 }
                 rules.check(values, line: reader.recordLine)
             }
