@@ -44,7 +44,7 @@ public final class CSVReader {
     /// The line where the current record starts (1-based).
     public var recordLine: Int { state.pointee.recordLine }
 
-    public init(source: ByteSource, maxRecordBytes: Int = 1 << 20, initialCapacity: Int = 1 << 18) {
+    public init(source: ByteSource, maxRecordBytes: Int = 1 << 20, initialCapacity: Int = 1 << 16) {
         self.source = source
         self.maxRecordBytes = maxRecordBytes
         let capacity = max(64, min(initialCapacity, maxRecordBytes + 8))

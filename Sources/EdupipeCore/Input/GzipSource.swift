@@ -17,7 +17,7 @@ public final class GzipSource: ByteSource {
     /// True between members: the next input must start a new member.
     private var atMemberBoundary = false
 
-    public init(input: ByteSource, limit: Int, chunkSize: Int = 1 << 16) throws(InputError) {
+    public init(input: ByteSource, limit: Int, chunkSize: Int = 1 << 14) throws(InputError) {
         self.input = input
         self.limit = limit
         // zlib keeps pointers into the z_stream, so it must never move.
