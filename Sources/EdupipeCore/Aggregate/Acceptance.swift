@@ -15,7 +15,8 @@ public struct AcceptanceCandidate: Sendable {
     public let path: String
     public let name: SubmissionName?
     public let isValid: Bool
-    public let contentDigest: [UInt8]?
+    /// Needed only for files that share a revision (see `filesSharingARevision`).
+    public var contentDigest: [UInt8]?
 
     public init(path: String, name: SubmissionName?, isValid: Bool, contentDigest: [UInt8]?) {
         self.path = path
@@ -47,16 +48,28 @@ public enum Acceptance {
         let period: String
     }
 
-    /// `candidates` must be in path order; the result is parallel to it.
-    public static func decide(_ candidates: [AcceptanceCandidate]) -> Decision {
-        var statuses = candidates.map { $0.isValid ? SubmissionStatus.superseded : .rejected }
-        var conflicts: [Int: Issue] = [:]
+    /// Valid files by (county, dataset, period), then by revision, each
+    /// list in path order.
+    private static func revisionGroups(_ candidates: [AcceptanceCandidate]) -> [GroupKey: [Int: [Int]]] {
         var groups: [GroupKey: [Int: [Int]]] = [:]
         for (i, c) in candidates.enumerated() where c.isValid {
             guard let n = c.name else { continue }
             groups[GroupKey(county: n.county, dataset: n.dataset, period: n.period), default: [:]][n.revision, default: []].append(i)
         }
-        for (_, revisions) in groups {
+        return groups
+    }
+
+    /// The valid files that share their revision with another: the only ones
+    /// whose content digest `decide` compares. In path order.
+    public static func filesSharingARevision(_ candidates: [AcceptanceCandidate]) -> [Int] {
+        revisionGroups(candidates).values.flatMap { $0.values.filter { $0.count > 1 }.joined() }.sorted()
+    }
+
+    /// `candidates` must be in path order; the result is parallel to it.
+    public static func decide(_ candidates: [AcceptanceCandidate]) -> Decision {
+        var statuses = candidates.map { $0.isValid ? SubmissionStatus.superseded : .rejected }
+        var conflicts: [Int: Issue] = [:]
+        for (_, revisions) in revisionGroups(candidates) {
             var best: (revision: Int, index: Int)?
             for (revision, files) in revisions {
                 let digests = Set(files.map { candidates[$0].contentDigest ?? [] })

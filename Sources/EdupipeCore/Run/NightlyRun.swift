@@ -61,11 +61,11 @@ public struct NightlyRun {
         let spools = try (0..<jobs).map { try IssueSpool(directory: options.out, worker: $0) }
         let keys = StudentKeys(secret: secret.secret)
         var submissions = try readAll(paths, spools: spools, jobs: jobs, keys: keys)
-        digestSharedRevisions(&submissions)
-
-        let decision = Acceptance.decide(submissions.map {
-            AcceptanceCandidate(path: $0.path, name: $0.name, isValid: $0.errors == 0, contentDigest: $0.contentDigest)
-        })
+        var candidates = submissions.map {
+            AcceptanceCandidate(path: $0.path, name: $0.name, isValid: $0.errors == 0, contentDigest: nil)
+        }
+        digestSharedRevisions(&candidates)
+        let decision = Acceptance.decide(candidates)
         for i in submissions.indices {
             submissions[i].status = decision.statuses[i]
             if let conflict = decision.conflicts[i] {
@@ -103,7 +103,7 @@ public struct NightlyRun {
 
     private func prepareOutput() throws {
         do {
-            try InstallationSecret.makeDirectory(options.out)
+            try makeDirectories(options.out)
         } catch {
             throw RunError(description: "cannot create the output folder \(options.out): \(error)")
         }
@@ -116,22 +116,17 @@ public struct NightlyRun {
     /// "The same records" only matters between valid files of one county,
     /// dataset, period and revision, which is rare: only those files are
     /// read again, this time with the digest of their typed records.
-    private func digestSharedRevisions(_ submissions: inout [SubmissionRecord]) {
-        var groups: [String: [Int]] = [:]
-        for (i, s) in submissions.enumerated() where s.errors == 0 {
-            guard let n = s.name else { continue }
-            groups["\(n.county)/\(n.dataset.rawValue)/\(n.period)/\(n.revision)", default: []].append(i)
-        }
-        let shared = groups.values.filter { $0.count > 1 }.flatMap { $0 }.sorted()
+    private func digestSharedRevisions(_ candidates: inout [AcceptanceCandidate]) {
+        let shared = Acceptance.filesSharingARevision(candidates)
         guard !shared.isEmpty else { return }
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
         let digests = ResultSlots<[UInt8]>(count: shared.count)
         let inbox = options.inbox
-        let paths = shared.map { submissions[$0].path }
+        let paths = shared.map { candidates[$0].path }
         WorkerPool.run(count: shared.count, threads: options.jobs) { k, _ in
             digests[k] = validator.validate(path: inbox + "/" + paths[k], displayPath: paths[k], digest: true).contentDigest
         }
-        for (k, i) in shared.enumerated() { submissions[i].contentDigest = digests[k] }
+        for (k, i) in shared.enumerated() { candidates[i].contentDigest = digests[k] }
     }
 
     /// Validates every file on `jobs` threads; each worker spools its files'

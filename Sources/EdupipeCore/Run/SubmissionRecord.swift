@@ -1,5 +1,5 @@
 /// What a run keeps of one file once it is read: counts, the first error,
-/// the digest and totals, and where its issue rows wait on disk.
+/// the totals, and where its issue rows wait on disk.
 public struct SubmissionRecord: Sendable {
     public let path: String
     public let name: SubmissionName?
@@ -7,8 +7,6 @@ public struct SubmissionRecord: Sendable {
     public var errors: Int
     public let warnings: Int
     public var firstError: IssueCode?
-    /// Set only for files that share a revision with another valid file.
-    public var contentDigest: [UInt8]?
     public let totals: DatasetTotals?
     /// The worker whose spool holds this file's rows, and where.
     public let spool: (worker: Int, segment: IssueSpool.Segment)?
@@ -28,7 +26,6 @@ public struct SubmissionRecord: Sendable {
         errors = report.log.errorCount
         warnings = report.log.warningCount
         firstError = report.log.firstError
-        contentDigest = report.contentDigest
         totals = report.totals
         self.spool = spool
         firstIssue = report.log.all.first { !$0.isWarning }
