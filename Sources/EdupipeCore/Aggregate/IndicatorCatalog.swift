@@ -1,8 +1,6 @@
 /// The indicators of section 4, by name, in output order (byte order of
 /// their names), with the dataset each belongs to and what it measures.
 public enum IndicatorCatalog {
-    public static let stages = ["primary", "junior", "senior", "all"]
-
     /// A class-size stage, or all stages together.
     public enum Stage: Sendable { case primary, junior, senior, all }
 

@@ -12,7 +12,7 @@ public enum ContractFiles {
         var tasks: [@Sendable () throws -> Void] = []
         for table in tables {
             let dir = out + "/" + table.period
-            try InstallationSecret.makeDirectory(dir)
+            try makeDirectories(dir)
             AtomicFile.removeLeftovers(in: dir)
             tasks.append { try stream(to: dir + "/indicators.json") { try indicatorsJSON(table, into: &$0, $1) } }
             tasks.append { try stream(to: dir + "/indicators.csv") { try indicatorsCSV(table, into: &$0, $1) } }
@@ -55,19 +55,6 @@ public enum ContractFiles {
         try body(&buffer, flush)
         try flush(&buffer)
         try writer.commit()
-    }
-
-    /// The whole text of one output, for tests and exports.
-    public static func text(_ body: (inout TextBuffer, Flush) throws -> Void) rethrows -> String {
-        var out: [UInt8] = []
-        var buffer = TextBuffer()
-        let flush: Flush = { b in
-            out.append(contentsOf: b.bytes)
-            b.clear()
-        }
-        try body(&buffer, flush)
-        out.append(contentsOf: buffer.bytes)
-        return String(decoding: out, as: UTF8.self)
     }
 
     @inline(__always)

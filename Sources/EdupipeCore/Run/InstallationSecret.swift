@@ -20,7 +20,7 @@ public enum InstallationSecret {
             }
             return (bytes, "EDUPIPE_KEY")
         }
-        try makeDirectory(stateDirectory)
+        try makeDirectories(stateDirectory)
         let path = stateDirectory + "/" + fileName
         if let existing = try? readWholeFile(path, limit: 4096) {
             let text = String(decoding: existing, as: UTF8.self).trimmingSpacesAndNewlines
@@ -41,16 +41,6 @@ public enum InstallationSecret {
         close(fd)
         guard written == text.utf8.count else { throw SecretError(description: "cannot write the key file \(path)") }
         return (secret, path)
-    }
-
-    static func makeDirectory(_ path: String) throws {
-        var st = stat()
-        if stat(path, &st) == 0 { return }
-        let parent = Installation.parent(path)
-        if !parent.isEmpty && parent != path { try makeDirectory(parent) }
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw SecretError(description: "cannot create the folder \(path): \(String(cString: strerror(errno)))")
-        }
     }
 
     static func decodeHex(_ s: String) -> [UInt8]? {

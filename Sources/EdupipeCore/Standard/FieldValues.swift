@@ -16,8 +16,4 @@ public struct FieldValues {
         get { slots[field] }
         nonmutating set { slots[field] = Bytes.trim(newValue) }
     }
-
-    func clear() {
-        for i in slots.indices { slots[i] = UnsafeRawBufferPointer(start: nil, count: 0) }
-    }
 }

@@ -47,7 +47,7 @@ public struct SyntheticInbox {
             codes = codes.filter { c in o.provinces.contains { c.hasPrefix($0.prefix(2)) } }
         }
         if let k = o.counties { codes = Array(codes.prefix(k)) }
-        try InstallationSecret.makeDirectory(o.out)
+        try makeDirectories(o.out)
         let selected = codes
         let results = ResultSlots<Summary>(count: codes.count)
         let failures = ResultSlots<String>(count: codes.count)
@@ -80,7 +80,7 @@ public struct SyntheticInbox {
     private static func writeCounty(_ county: SyntheticCounty, options o: Options, province: String) throws -> Summary {
         var rng = SynthRandom(seed: o.seed ^ 0xF0F0, stream: UInt64(county.code)!)
         let dir = o.out + "/" + province
-        try InstallationSecret.makeDirectory(dir)
+        try makeDirectories(dir)
         var summary = Summary()
         let sets: [(Dataset, [String], [[String]])] = [
             (.afterSchool, SyntheticCounty.afterColumns, county.afterSchool),
