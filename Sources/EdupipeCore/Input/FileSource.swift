@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Crypto
 
 /// A file opened read-only: the inbox is never written, moved or deleted.
 public final class FileSource: ByteSource {
@@ -10,9 +11,13 @@ public final class FileSource: ByteSource {
     public let path: String
     /// Bytes read so far from the file itself (compressed, if it is).
     public private(set) var bytesRead = 0
+    /// SHA-256 of the bytes as they are read, for the run ledger: the file
+    /// is hashed in the same pass that validates it.
+    private var hasher: SHA256?
 
-    public init(path: String) throws(InputError) {
+    public init(path: String, digesting: Bool = false) throws(InputError) {
         self.path = path
+        if digesting { hasher = SHA256() }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             throw .io("cannot open \(path): \(String(cString: strerror(errno)))")
@@ -28,11 +33,53 @@ public final class FileSource: ByteSource {
             let n = Glibc.read(fd, base, buffer.count)
             if n >= 0 {
                 bytesRead += n
+                if n > 0, hasher != nil {
+                    hasher!.update(bufferPointer: UnsafeRawBufferPointer(start: base, count: n))
+                }
                 return n
             }
             if errno == EINTR { continue }
             throw .io("cannot read \(path): \(String(cString: strerror(errno)))")
         }
+    }
+}
+
+extension FileSource {
+    /// The file's size and SHA-256: the bytes not read yet (validation can
+    /// stop at the first fatal error) are read and hashed first. Nil when the
+    /// source was not opened with `digesting`, or the rest cannot be read.
+    public func finishDigest() -> FileIdentity? {
+        guard hasher != nil else { return nil }
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { scratch.deallocate() }
+        do {
+            while try read(into: scratch) > 0 {}
+        } catch {
+            return nil
+        }
+        let digest = hasher!.finalize()
+        hasher = nil
+        return FileIdentity(size: bytesRead, sha256: Array(digest))
+    }
+}
+
+/// What identifies one version of a file in the run ledger.
+public struct FileIdentity: Sendable, Equatable {
+    public let size: Int
+    public let sha256: [UInt8]
+
+    public init(size: Int, sha256: [UInt8]) {
+        self.size = size
+        self.sha256 = sha256
+    }
+
+    public var hex: String { encodeHex(sha256) }
+
+    /// Reads and hashes a whole file (for files that are not validated,
+    /// such as a bad name, and for the plan and registry).
+    public static func of(path: String) -> FileIdentity? {
+        guard let source = try? FileSource(path: path, digesting: true) else { return nil }
+        return source.finishDigest()
     }
 }
 

@@ -7,6 +7,10 @@ public enum RunSummary {
         let byStatus = Dictionary(grouping: result.submissions, by: \.status)
         let counts = SubmissionStatus.allCases.map { "\(byStatus[$0]?.count ?? 0) \($0.rawValue)" }
         s += "edupipe run: \(result.submissions.count) files: \(counts.joined(separator: ", "))\n"
+        if result.runID != nil {
+            let changes = LedgerChange.Kind.allCases.map { kind in "\(result.changes.filter { $0.kind == kind }.count) \(kind.rawValue)" }
+            s += "changes since the last run: \(changes.joined(separator: ", "))\n"
+        }
         let rejected = (byStatus[.rejected] ?? []).prefix(10)
         for r in rejected {
             s += "  rejected \(r.path): \(r.firstError?.rawValue ?? "")\(r.firstIssue.map { " " + $0.message } ?? "")\n"
@@ -27,7 +31,11 @@ public enum RunSummary {
                     case .classSize: return files?.classSize == nil
                     }
                 }
-                s += "  \(dataset.rawValue): \(registry.counties.count - missing.count) of \(registry.counties.count) counties reported; \(missing.count) have not\n"
+                s += "  \(dataset.rawValue): \(registry.counties.count - missing.count) of \(registry.counties.count) counties reported; \(missing.count) have not"
+                if let reporting = result.reporting.first(where: { $0.period == table.period }), let deadline = reporting.deadline {
+                    s += "; \(reporting.total(dataset).late) late (deadline \(deadline))"
+                }
+                s += "\n"
                 guard !missing.isEmpty else { continue }
                 let byProvince = Dictionary(grouping: missing) { registry.province(of: $0) ?? "" }
                 var lines: [String] = []

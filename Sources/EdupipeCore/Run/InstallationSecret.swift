@@ -64,11 +64,4 @@ public enum InstallationSecret {
         default: nil
         }
     }
-
-    static func encodeHex(_ bytes: [UInt8]) -> String {
-        bytes.map { b in
-            let h = String(b, radix: 16)
-            return h.count == 1 ? "0" + h : h
-        }.joined()
-    }
 }

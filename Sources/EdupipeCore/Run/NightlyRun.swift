@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Logging
 
 /// The options of `edupipe run`.
 public struct RunOptions: Sendable {
@@ -10,7 +11,15 @@ public struct RunOptions: Sendable {
     public var period: String?
     public var jobs: Int
     public var stateDirectory: String
+    /// `EDUPIPE_KEY`, and `EDUPIPE_NOW` to fix the ledger's clock.
     public var environment: [String: String]
+    /// Keep the run ledger (file hashes, SQLite) in the state folder.
+    public var ledger = true
+    /// Wait for a run that holds the state lock instead of failing at once.
+    public var wait = false
+    /// Draw progress on stderr when it is a terminal.
+    public var progress = false
+    public var logger = RunLogging.silent
 
     public init(inbox: String, out: String, period: String? = nil, jobs: Int = WorkerPool.coreCount,
                 stateDirectory: String = ".edupipe", environment: [String: String] = [:]) {
@@ -37,6 +46,11 @@ public struct NightlyRun {
         public let duplicates: [String: CrossCountyDuplicates]
         public let counties: [String: [String: CountyFiles]]
         public let keySource: String
+        /// The ledger's id of this run, and what changed since the last one.
+        public var runID: Int64?
+        public var changes: [LedgerChange] = []
+        /// Who has reported each period, and when (needs the ledger).
+        public var reporting: [ReportingStatus] = []
     }
 
     public let setup: Setup
@@ -47,7 +61,74 @@ public struct NightlyRun {
         self.options = options
     }
 
+    /// Takes the state lock, records the run in the ledger, computes and
+    /// writes the outputs, and closes the run in the ledger.
     public func execute() throws -> Result {
+        let log = options.logger
+        let startedAt = LedgerTime.now(environment: options.environment)
+        let lock = try RunLock(directory: options.stateDirectory, wait: options.wait, now: startedAt) { log.notice("\($0)") }
+        defer { withExtendedLifetime(lock) {} }
+        let ledger = options.ledger ? try Ledger(directory: options.stateDirectory) : nil
+        let runID = try ledger?.beginRun(LedgerRunStart(
+            startedAt: startedAt, pid: Int(getpid()), inbox: options.inbox, out: options.out,
+            pipelinePath: setup.pipelinePath, pipelineSHA256: setup.pipelinePath.flatMap { FileIdentity.of(path: $0)?.hex },
+            registrySHA256: setup.registryPath.flatMap { FileIdentity.of(path: $0)?.hex }))
+        log.info("run started", metadata: ["run": "\(runID.map(String.init) ?? "-")", "inbox": "\(options.inbox)", "out": "\(options.out)"])
+        var result: Result
+        do {
+            result = try compute()
+            let endedAt = LedgerTime.now(environment: options.environment)
+            try RunRecord.write(result, runID: runID, startedAt: startedAt, endedAt: endedAt, setup: setup, options: options)
+            if let ledger, let runID {
+                result.runID = runID
+                result.changes = try ledger.finishRun(id: runID, startedAt: startedAt, endedAt: endedAt,
+                                                      files: result.submissions.map(LedgerSeenFile.init))
+                let files = try ledger.currentFiles()
+                result.reporting = result.tables.map {
+                    ReportingStatus(period: $0.period, files: files, registry: setup.registry, deadlines: setup.config.deadlines)
+                }
+            }
+        } catch {
+            if let ledger, let runID {
+                try? ledger.failRun(id: runID, endedAt: LedgerTime.now(environment: options.environment), message: "\(error)")
+            }
+            throw error
+        }
+        logOutcome(result)
+        return result
+    }
+
+    private func logOutcome(_ result: Result) {
+        let log = options.logger
+        for s in result.submissions {
+            log.debug("\(s.path): \(s.status.rawValue), \(s.records) records, \(s.errors) errors, \(s.warnings) warnings")
+        }
+        for s in result.submissions where s.status == .rejected {
+            log.info("rejected \(s.path): \(s.firstError?.rawValue ?? "")")
+        }
+        var counts: Logger.Metadata = [:]
+        for status in SubmissionStatus.allCases {
+            counts[status.rawValue] = "\(result.submissions.filter { $0.status == status }.count)"
+        }
+        for kind in LedgerChange.Kind.allCases {
+            counts["changes." + kind.rawValue] = "\(result.changes.filter { $0.kind == kind }.count)"
+        }
+        log.info("run completed", metadata: counts.merging(["run": "\(result.runID.map(String.init) ?? "-")"]) { $1 })
+        // Missing counties are normal before the deadline; after it they
+        // are worth a warning on stderr (cron mails what it prints).
+        let now = LedgerTime.now(environment: options.environment)
+        for r in result.reporting {
+            let overdue = r.deadline.flatMap(LedgerTime.endOfDay).map { now >= $0 } ?? false
+            for dataset in Dataset.allCases {
+                let t = r.total(dataset)
+                guard t.late > 0 || t.reporting < t.expected else { continue }
+                let message: Logger.Message = "\(r.period) \(dataset.rawValue): \(t.expected - t.reporting) of \(t.expected) counties have not reported, \(t.late) reported late"
+                log.log(level: overdue ? .warning : .notice, message)
+            }
+        }
+    }
+
+    private func compute() throws -> Result {
         try prepareOutput()
         let paths: [String]
         do {
@@ -136,8 +217,13 @@ public struct NightlyRun {
         let slots = ResultSlots<SubmissionRecord>(count: paths.count)
         let failures = ResultSlots<String>(count: paths.count)
         let inbox = options.inbox
+        let identify = options.ledger
+        let counter = ProgressCounter(total: paths.count)
+        let display = options.progress ? ProgressDisplay.start(counter: counter) : nil
+        defer { display?.stop() }
         WorkerPool.run(count: paths.count, threads: jobs) { index, worker in
-            var report = validator.validate(path: inbox + "/" + paths[index], displayPath: paths[index])
+            var report = validator.validate(path: inbox + "/" + paths[index], displayPath: paths[index], identify: identify)
+            counter.fileDone(bytes: report.file?.size ?? 0)
             // Children are matched by keyed hash only: hash here, on the
             // worker, and keep no raw ID beyond this file.
             var studentKeys: [StudentKey] = []

@@ -3,6 +3,16 @@
 public struct Setup: Sendable {
     public let config: PipelineConfig
     public let registry: Registry
+    /// Where the plan and the registry were read from, for the run ledger.
+    public var pipelinePath: String?
+    public var registryPath: String?
+
+    public init(config: PipelineConfig, registry: Registry, pipelinePath: String? = nil, registryPath: String? = nil) {
+        self.config = config
+        self.registry = registry
+        self.pipelinePath = pipelinePath
+        self.registryPath = registryPath
+    }
 
     public struct SetupError: Error, CustomStringConvertible {
         public let description: String
@@ -17,6 +27,6 @@ public struct Setup: Sendable {
         }
         let config = try PipelineConfig.load(path: pipelinePath)
         let registry = try Registry.load(path: registryPath)
-        return Setup(config: config, registry: registry)
+        return Setup(config: config, registry: registry, pipelinePath: pipelinePath, registryPath: registryPath)
     }
 }

@@ -18,6 +18,8 @@ public struct SubmissionRecord: Sendable {
     /// A dropout list's children as keyed hashes; the raw IDs are dropped
     /// as soon as the file is read.
     public let studentKeys: [StudentKey]
+    /// Size and SHA-256 of the file's bytes, when the run keeps a ledger.
+    public let file: FileIdentity?
 
     init(_ report: FileReport, spool: (worker: Int, segment: IssueSpool.Segment)?, studentKeys: [StudentKey]) {
         path = report.path
@@ -30,5 +32,6 @@ public struct SubmissionRecord: Sendable {
         self.spool = spool
         firstIssue = report.log.all.first { !$0.isWarning }
         self.studentKeys = studentKeys
+        file = report.file
     }
 }

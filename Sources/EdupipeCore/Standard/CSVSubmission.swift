@@ -14,11 +14,11 @@ struct CSVSubmission {
         case notUTF8
     }
 
-    func read(path: String, encoding: TextSource.Encoding, limit: Int, into rules: inout RecordRules) -> Outcome {
+    func read(file: FileSource, encoding: TextSource.Encoding, limit: Int, into rules: inout RecordRules) -> Outcome {
         let schema = rules.dataset.schema
         let reader: CSVReader
         do {
-            let text = try TextSource(input: ContentSource.open(path: path, limit: limit), encoding: encoding)
+            let text = try TextSource(input: ContentSource.open(file, limit: limit), encoding: encoding)
             reader = CSVReader(source: text, maxRecordBytes: maxRecordBytes)
         } catch {
             rules.checker.log.setFatal(error)

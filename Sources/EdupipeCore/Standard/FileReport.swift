@@ -11,6 +11,8 @@ public struct FileReport: Sendable {
     public var encoding: String?
     /// SHA-256 of the typed records, to tell duplicates from conflicts.
     public var contentDigest: [UInt8]?
+    /// The file's size and SHA-256, when asked for (the run ledger).
+    public var file: FileIdentity?
     /// What the file contributes to the indicators when it is in force.
     public var totals: DatasetTotals?
 

@@ -17,12 +17,15 @@ public struct SubmissionValidator: Sendable {
     ///
     /// `digest` computes the SHA-256 of the typed records, which only the
     /// acceptance rules need, and only for files that share a revision.
-    public func validate(path: String, displayPath: String, digest: Bool = false) -> FileReport {
+    /// `identify` hashes the file's bytes as they are read, for the ledger.
+    public func validate(path: String, displayPath: String, digest: Bool = false, identify: Bool = false) -> FileReport {
         let fileName = String(displayPath.split(separator: "/").last ?? Substring(displayPath))
         var log = IssueLog(listLimit: config.maxListedIssuesPerFile)
         guard let name = SubmissionName.parse(fileName) else {
             log.addPreamble(Issue(.filename, SubmissionName.diagnose(fileName)))
-            return FileReport(path: displayPath, name: nil, log: log)
+            var report = FileReport(path: displayPath, name: nil, log: log)
+            if identify { report.file = FileIdentity.of(path: path) }
+            return report
         }
         if !registry.isCounty(name.county) {
             let known = registry.units[name.county].map { "\($0.name) is a \($0.level.rawValue), not a county-level unit" }
@@ -31,34 +34,48 @@ public struct SubmissionValidator: Sendable {
         }
         var report = FileReport(path: displayPath, name: name, log: log)
         switch name.format {
-        case .csv: readCSV(path: path, name: name, digest: digest, into: &report)
-        case .xml: readXML(path: path, name: name, digest: digest, into: &report)
+        case .csv: readCSV(path: path, name: name, digest: digest, identify: identify, into: &report)
+        case .xml: readXML(path: path, name: name, digest: digest, identify: identify, into: &report)
         }
         return report
     }
 
-    private func readCSV(path: String, name: SubmissionName, digest: Bool, into report: inout FileReport) {
+    /// Opens the file, or records why it cannot be read.
+    private func open(_ path: String, identify: Bool, into report: inout FileReport) -> FileSource? {
+        do {
+            return try FileSource(path: path, digesting: identify)
+        } catch {
+            report.log.setFatal(error)
+            return nil
+        }
+    }
+
+    private func readCSV(path: String, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
         for encoding in [TextSource.Encoding.utf8, .gb18030] {
             report.log.resetContent()
+            guard let file = open(path, identify: identify, into: &report) else { return }
             var rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county),
                                     digest: digest)
             let outcome = CSVSubmission(maxRecordBytes: config.maxRecordBytes)
-                .read(path: path, encoding: encoding, limit: config.maxDecompressedBytes, into: &rules)
+                .read(file: file, encoding: encoding, limit: config.maxDecompressedBytes, into: &rules)
             report.log = rules.checker.log
             if outcome == .notUTF8 { continue }
             report.encoding = encoding.rawValue
+            report.file = file.finishDigest()
             finish(&rules, headerFound: outcome == .complete || outcome == .stopped, into: &report)
             return
         }
     }
 
-    private func readXML(path: String, name: SubmissionName, digest: Bool, into report: inout FileReport) {
+    private func readXML(path: String, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
+        guard let file = open(path, identify: identify, into: &report) else { return }
         let rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county),
                                 digest: digest)
         let xml = XMLSubmission(rules: rules, name: name)
-        xml.read(path: path, limit: config.maxDecompressedBytes)
+        xml.read(file: file, limit: config.maxDecompressedBytes)
         var result = xml.rules
         report.log = result.checker.log
+        report.file = file.finishDigest()
         finish(&result, headerFound: true, into: &report)
     }
 

@@ -9,10 +9,10 @@ final class XMLSubmission: XMLSubmissionDelegate {
         self.name = name
     }
 
-    func read(path: String, limit: Int) {
+    func read(file: FileSource, limit: Int) {
         let reader = XMLSubmissionReader(fieldNames: rules.dataset.schema.fields.map(\.name), delegate: self)
         do {
-            try reader.read(ContentSource.open(path: path, limit: limit))
+            try reader.read(ContentSource.open(file, limit: limit))
         } catch {
             rules.checker.log.setFatal(error)
             return

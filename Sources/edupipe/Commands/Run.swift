@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdupipeCore
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,8 @@ struct Run: ParsableCommand {
         abstract: "The nightly job: validate the inbox, apply the acceptance rules, write indicator tables.",
         discussion: """
         Exit status: 0 the run completed (rejected files are data, reported); 1 it could not \
-        (unreadable inbox, bad configuration, unwritable output); 3 with --strict when any file was rejected.
+        (unreadable inbox, bad configuration, unwritable output); 2 usage error; 3 with --strict when any \
+        file was rejected; 4 another run holds the state folder (see --wait).
         """
     )
 
@@ -27,33 +29,52 @@ struct Run: ParsableCommand {
     @Option(help: "Files read at once (default: the number of cores).")
     var jobs: Int = WorkerPool.coreCount
 
-    @Option(help: "State folder: the key of the student hashes (default: .edupipe in the working directory).")
+    @Option(help: "State folder: the key of the student hashes, the run ledger, the lock and the logs (default: .edupipe in the working directory).")
     var state: String = ".edupipe"
 
     @Flag(help: "Exit with status 3 when any file was rejected.")
     var strict = false
 
-    @Flag(help: "Print nothing but errors.")
+    @Flag(help: "When another run holds the state folder, wait for it (default: exit at once with status 4).")
+    var wait = false
+
+    @Flag(help: "Keep no run ledger: no file hashes, no SQLite (run.json still lists the files).")
+    var noLedger = false
+
+    @Flag(help: "Print nothing but errors: no summary, no progress.")
     var quiet = false
+
+    @Flag(help: "Log every file on stderr, and debug lines in the log file.")
+    var verbose = false
 
     func validate() throws {
         if let period, !SubmissionName.isPeriod(period) {
             throw ValidationError("--period must be YYYY-spring or YYYY-autumn, e.g. 2022-autumn")
         }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
     }
 
     func run() throws {
         let setup = plan.loadOrExit(status: 1)
         var environment: [String: String] = [:]
         if let key = getenv("EDUPIPE_KEY") { environment["EDUPIPE_KEY"] = String(cString: key) }
-        let options = RunOptions(inbox: inbox, out: out, period: period, jobs: jobs,
+        if let now = getenv("EDUPIPE_NOW") { environment["EDUPIPE_NOW"] = String(cString: now) }
+        var options = RunOptions(inbox: inbox, out: out, period: period, jobs: jobs,
                                  stateDirectory: state, environment: environment)
+        options.ledger = !noLedger
+        options.wait = wait
+        options.progress = !quiet
+        options.logger = RunLogging.logger(stderrLevel: quiet ? .error : verbose ? .debug : .warning,
+                                           stateDirectory: state, fileLevel: verbose ? .debug : .info)
         let result: NightlyRun.Result
         do {
             result = try NightlyRun(setup: setup, options: options).execute()
+        } catch let busy as RunLock.Busy {
+            FileHandle.standardError.write("edupipe: \(busy)\n")
+            Glibc.exit(4)
         } catch {
-            FileHandle.standardError.write("edupipe: the run could not complete: \(error)\n")
+            options.logger.error("the run could not complete: \(error)")
             Glibc.exit(1)
         }
         if !quiet {

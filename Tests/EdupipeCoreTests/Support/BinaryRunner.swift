@@ -90,6 +90,24 @@ enum BinaryRunner {
         return pid
     }
 
+    /// Runs a shell command under `script`, which gives it a pseudo-terminal,
+    /// and returns what the terminal received.
+    static func runScript(_ command: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", command, "/dev/null"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["EDUPIPE_KEY"] = String(repeating: "cd", count: 32)
+        p.environment = environment
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Kills a started process with SIGKILL and reaps it.
     static func kill9(_ pid: pid_t) {
         kill(pid, SIGKILL)

@@ -1,0 +1,59 @@
+/// `<out>/run.json`: the run as the ledger records it, and every input file
+/// with its size, SHA-256 and status, so each table can be traced to the
+/// exact bytes it was computed from (the files with status `accepted`).
+/// Not a contract output: it holds times, so it differs from run to run.
+public enum RunRecord {
+    public static let fileName = "run.json"
+
+    static func write(_ result: NightlyRun.Result, runID: Int64?, startedAt: Int64, endedAt: Int64,
+                      setup: Setup, options: RunOptions) throws {
+        var json = JSONWriter()
+        json.beginObject()
+        json.value("run", runID.map(String.init) ?? "null")
+        json.string("edupipe_version", EdupipeVersion.current)
+        json.string("started_at", LedgerTime.iso(startedAt))
+        json.string("ended_at", LedgerTime.iso(endedAt))
+        json.string("inbox", options.inbox)
+        json.string("out", options.out)
+        for (key, path) in [("pipeline", setup.pipelinePath), ("registry", setup.registryPath)] {
+            json.beginObject(key: key)
+            json.string("path", path)
+            json.string("sha256", path.flatMap { FileIdentity.of(path: $0)?.hex })
+            json.endObject()
+        }
+        json.beginArray(key: "periods")
+        for t in result.tables { json.string(nil, t.period) }
+        json.endArray()
+        json.beginObject(key: "files")
+        json.int("total", result.submissions.count)
+        for status in SubmissionStatus.allCases {
+            json.int(status.rawValue, result.submissions.filter { $0.status == status }.count)
+        }
+        json.endObject()
+        json.value("inputs", "")
+        // The header is small; the inputs (one per file) are streamed.
+        let head = json.text
+        try ContractFiles.stream(to: options.out + "/" + fileName) { b, flush in
+            b.append(head)
+            b.append(0x5B)
+            for (i, s) in result.submissions.enumerated() {
+                if i > 0 { b.append(0x2C) }
+                b.append("{\"path\":" as StaticString); b.jsonString(s.path)
+                b.append(",\"size\":" as StaticString); int(s.file?.size, &b)
+                b.append(",\"sha256\":" as StaticString); b.jsonString(s.file?.hex)
+                b.append(",\"status\":" as StaticString); b.jsonString(s.status.rawValue)
+                b.append(",\"county\":" as StaticString); b.jsonString(s.name?.county)
+                b.append(",\"dataset\":" as StaticString); b.jsonString(s.name?.dataset.rawValue)
+                b.append(",\"period\":" as StaticString); b.jsonString(s.name?.period)
+                b.append(",\"revision\":" as StaticString); int(s.name?.revision, &b)
+                b.append(0x7D)
+                try ContractFiles.rowDone(&b, flush)
+            }
+            b.append("]}\n" as StaticString)
+        }
+    }
+
+    private static func int(_ n: Int?, _ b: inout TextBuffer) {
+        if let n { b.appendInt(n) } else { b.append("null" as StaticString) }
+    }
+}

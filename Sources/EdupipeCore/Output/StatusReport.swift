@@ -1,0 +1,116 @@
+/// `edupipe status` as text or JSON: per province and dataset, counties
+/// reporting out of expected, late and missing; per county (text: with
+/// `--province`) the file in force, when it arrived, its records.
+public enum StatusReport {
+    public static func text(_ statuses: [ReportingStatus], run: LedgerRun?, registry: Registry, countyDetail: Bool) -> String {
+        var s = ""
+        if let run {
+            s += "edupipe status: as of run \(run.id), \(run.outcome), started \(LedgerTime.text(run.startedAt)) (inbox \(run.inbox))\n"
+        }
+        for status in statuses {
+            s += "\nperiod \(status.period): "
+            s += status.deadline.map { "deadline \($0) (files first seen after that day, UTC+8, are late)\n" } ?? "no deadline in the plan\n"
+            s += pad("province", 18) + pad("dataset", 14) + lpad("reporting", 11) + lpad("rate", 8) + lpad("late", 6) + lpad("on time", 9) + "  missing\n"
+            for p in status.provinces {
+                let name = "\(p.province) \(registry.units[p.province]?.name ?? "")"
+                let onTime = p.reporting - p.late.count
+                var line = pad(name, 18) + pad(p.dataset.rawValue, 14) + lpad("\(p.reporting)/\(p.expected)", 11)
+                line += lpad(percent(p.reporting, p.expected), 8) + lpad("\(p.late.count)", 6) + lpad(percent(onTime, p.expected), 9)
+                line += "  " + names(p.missing, registry: registry)
+                s += line + "\n"
+            }
+            for dataset in Dataset.allCases {
+                let t = status.total(dataset)
+                s += "total \(dataset.rawValue): \(t.reporting)/\(t.expected) reporting (\(percent(t.reporting, t.expected))), \(t.late) late, on time \(percent(t.reporting - t.late, t.expected))\n"
+            }
+            if countyDetail {
+                s += "\ncounty        dataset       revision  arrived                      records  file\n"
+                for c in status.counties {
+                    let name = "\(c.county) \(registry.units[c.county]?.name ?? "")"
+                    s += pad(name, 14) + pad(c.dataset.rawValue, 14) + pad("r\(c.revision)", 10)
+                    s += pad(LedgerTime.text(c.arrivedAt) + (c.late ? " late" : ""), 29) + lpad("\(c.records)", 7) + "  \(c.path)\n"
+                }
+            }
+        }
+        return s
+    }
+
+    public static func json(_ statuses: [ReportingStatus], run: LedgerRun?, registry: Registry) -> String {
+        var json = JSONWriter()
+        json.beginObject()
+        json.value("run", run.map { String($0.id) } ?? "null")
+        json.string("run_started_at", run.map { LedgerTime.iso($0.startedAt) })
+        json.beginArray(key: "periods")
+        for status in statuses {
+            json.beginObject()
+            json.string("period", status.period)
+            json.string("deadline", status.deadline)
+            json.beginArray(key: "provinces")
+            for p in status.provinces {
+                json.beginObject()
+                json.string("province", p.province)
+                json.string("name", registry.units[p.province]?.name)
+                json.string("dataset", p.dataset.rawValue)
+                json.int("expected", p.expected)
+                json.int("reporting", p.reporting)
+                json.int("on_time", p.reporting - p.late.count)
+                codes(&json, "late", p.late)
+                codes(&json, "missing", p.missing)
+                json.endObject()
+            }
+            json.endArray()
+            json.beginArray(key: "counties")
+            for c in status.counties {
+                json.beginObject()
+                json.string("county", c.county)
+                json.string("name", registry.units[c.county]?.name)
+                json.string("dataset", c.dataset.rawValue)
+                json.int("revision", c.revision)
+                json.string("arrived_at", LedgerTime.iso(c.arrivedAt))
+                json.bool("late", c.late)
+                json.int("records", c.records)
+                json.string("path", c.path)
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return json.text + "\n"
+    }
+
+    private static func codes(_ json: inout JSONWriter, _ key: String, _ codes: [String]) {
+        json.beginArray(key: key)
+        for c in codes { json.string(nil, c) }
+        json.endArray()
+    }
+
+    static func percent(_ n: Int, _ d: Int) -> String {
+        guard d > 0 else { return "-" }
+        let tenths = (n * 1000 + d / 2) / d
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    /// Up to five names, then how many more.
+    private static func names(_ codes: [String], registry: Registry) -> String {
+        guard !codes.isEmpty else { return "-" }
+        let shown = codes.prefix(5).map { registry.units[$0]?.name ?? $0 }.joined(separator: ", ")
+        return codes.count > 5 ? shown + " and \(codes.count - 5) more" : shown
+    }
+}
+
+/// Pads to a display width, counting CJK characters as two columns.
+func pad(_ s: String, _ width: Int) -> String {
+    let w = displayWidth(s)
+    return w >= width ? s + " " : s + String(repeating: " ", count: width - w)
+}
+
+func lpad(_ s: String, _ width: Int) -> String {
+    let w = displayWidth(s)
+    return w >= width ? " " + s : String(repeating: " ", count: width - w) + s
+}
+
+func displayWidth(_ s: String) -> Int {
+    s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && ($1.value <= 0x115F || (0x2E80...0xFFDC).contains($1.value)) ? 2 : 1) }
+}

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GRDB
+
+/// The run ledger, in SQLite under the state folder: every run, and every
+/// version of every file a run has seen (its bytes' SHA-256, when it was
+/// first and last seen, its status). It is for audit and operations; the
+/// tables are always recomputed from the inbox.
+///
+/// WAL mode and one transaction per step keep it consistent when a run is
+/// killed: a run that never finished stays `running` until the next run
+/// (which holds the state lock, so it knows) marks it `interrupted`.
+public final class Ledger: Sendable {
+    public static let fileName = "state.sqlite"
+    let pool: DatabasePool
+    public let path: String
+
+    public struct LedgerError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Opens (creating when absent) the ledger in `directory`.
+    public init(directory: String) throws {
+        path = directory + "/" + Self.fileName
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        // The ledger is written once per run: a small page cache is enough
+        // and keeps the run's peak memory low.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -512") }
+        do {
+            try makeDirectories(directory)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try LedgerSchema.migrator.migrate(pool)
+        } catch {
+            throw LedgerError(description: "cannot open the run ledger \(path): \(error)")
+        }
+    }
+
+    /// The ledger in `directory` if a run has created one, for the commands
+    /// that only read it.
+    public static func existing(directory: String) throws -> Ledger? {
+        guard access(directory + "/" + fileName, F_OK) == 0 else { return nil }
+        return try Ledger(directory: directory)
+    }
+
+    /// Records the start of a run and returns its id. Runs left `running`
+    /// were killed: the caller holds the state lock, so none is alive.
+    public func beginRun(_ start: LedgerRunStart) throws -> Int64 {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE run SET outcome = 'interrupted' WHERE outcome = 'running'")
+            try db.execute(sql: """
+                INSERT INTO run (started_at, version, pid, inbox, out, pipeline_path, pipeline_sha256, registry_sha256, outcome)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')
+                """, arguments: [start.startedAt, start.version, start.pid, start.inbox, start.out,
+                                 start.pipelinePath, start.pipelineSHA256, start.registrySHA256])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records a run that stopped on an error.
+    public func failRun(id: Int64, endedAt: Int64, message: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE run SET ended_at = ?, outcome = 'failed', message = ? WHERE id = ?",
+                           arguments: [endedAt, message, id])
+        }
+    }
+
+    /// Records every file the run saw, marks the files no longer in the
+    /// inbox as gone, and closes the run; all in one transaction. Returns
+    /// what changed since the files' previous state.
+    public func finishRun(id: Int64, startedAt: Int64, endedAt: Int64, files: [LedgerSeenFile]) throws -> [LedgerChange] {
+        try pool.write { db in
+            let changes = try LedgerUpdate(db: db, run: id, seenAt: startedAt).apply(files)
+            var byStatus: [String: Int] = [:]
+            for f in files { byStatus[f.status, default: 0] += 1 }
+            var byChange: [LedgerChange.Kind: Int] = [:]
+            for c in changes { byChange[c.kind, default: 0] += 1 }
+            try db.execute(sql: """
+                UPDATE run SET ended_at = ?, outcome = 'completed', files = ?, accepted = ?, superseded = ?,
+                    duplicate = ?, rejected = ?, added = ?, changed = ?, gone = ?, newly_superseded = ?, newly_rejected = ?
+                WHERE id = ?
+                """, arguments: [endedAt, files.count, byStatus["accepted"] ?? 0, byStatus["superseded"] ?? 0,
+                                 byStatus["duplicate"] ?? 0, byStatus["rejected"] ?? 0,
+                                 byChange[.added] ?? 0, byChange[.changed] ?? 0, byChange[.gone] ?? 0,
+                                 byChange[.superseded] ?? 0, byChange[.rejected] ?? 0, id])
+            for c in changes {
+                try db.execute(sql: "INSERT INTO run_change (run_id, path, change, detail) VALUES (?, ?, ?, ?)",
+                               arguments: [id, c.path, c.kind.rawValue, c.detail])
+            }
+            return changes
+        }
+    }
+
+    /// The files in the inbox at the last completed run: one version per path.
+    public func currentFiles() throws -> [LedgerFile] {
+        try pool.read { db in
+            // A cursor, not fetchAll: one row object at a time.
+            var files: [LedgerFile] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM file_version WHERE gone_at IS NULL ORDER BY path")
+            while let row = try rows.next() { files.append(LedgerFile(row: row)) }
+            return files
+        }
+    }
+
+    /// Every version of the files under `path`, oldest first.
+    public func versions(path: String) throws -> [LedgerFile] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM file_version WHERE path = ? ORDER BY id", arguments: [path])
+                .map(LedgerFile.init(row:))
+        }
+    }
+
+    /// The most recent runs, newest first.
+    public func runs(limit: Int) throws -> [LedgerRun] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT ?", arguments: [limit]).map(LedgerRun.init(row:))
+        }
+    }
+
+    /// SQLite's own check of the database file: `ok` when it is sound.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    /// What a run changed, in path order.
+    public func changes(run: Int64) throws -> [LedgerChange] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run_change WHERE run_id = ? ORDER BY path, change", arguments: [run])
+                .compactMap { row in
+                    LedgerChange.Kind(rawValue: row["change"]).map { LedgerChange(path: row["path"], kind: $0, detail: row["detail"]) }
+                }
+        }
+    }
+}

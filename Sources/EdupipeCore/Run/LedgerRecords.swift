@@ -1,0 +1,140 @@
+import GRDB
+
+/// What the ledger records when a run starts.
+public struct LedgerRunStart: Sendable {
+    public var startedAt: Int64
+    public var version = EdupipeVersion.current
+    public var pid: Int
+    public var inbox: String
+    public var out: String
+    public var pipelinePath: String?
+    public var pipelineSHA256: String?
+    public var registrySHA256: String?
+}
+
+/// One file as this run saw it.
+public struct LedgerSeenFile: Sendable {
+    public let path: String
+    /// Empty when the file could not be read at all.
+    public let sha256: String
+    public let size: Int
+    public let name: SubmissionName?
+    public let status: String
+    public let records: Int
+    public let errors: Int
+    public let warnings: Int
+    public let firstError: String?
+
+    public init(_ s: SubmissionRecord) {
+        path = s.path
+        sha256 = s.file?.hex ?? ""
+        size = s.file?.size ?? -1
+        name = s.name
+        status = s.status.rawValue
+        records = s.records
+        errors = s.errors
+        warnings = s.warnings
+        firstError = s.firstError?.rawValue
+    }
+}
+
+/// One version of one file, as the ledger holds it.
+public struct LedgerFile: Sendable, Equatable {
+    public let id: Int64
+    public let path: String
+    public let sha256: String
+    public let size: Int
+    public let county: String?
+    public let dataset: String?
+    public let period: String?
+    public let revision: Int?
+    public let firstSeen: Int64
+    public let firstRun: Int64
+    public let lastSeen: Int64
+    public let lastRun: Int64
+    public let goneAt: Int64?
+    public let status: String
+    public let records: Int
+    public let errors: Int
+    public let warnings: Int
+    public let firstError: String?
+
+    init(row: Row) {
+        id = row["id"]
+        path = row["path"]
+        sha256 = row["sha256"]
+        size = row["size"]
+        county = row["county"]
+        dataset = row["dataset"]
+        period = row["period"]
+        revision = row["revision"]
+        firstSeen = row["first_seen"]
+        firstRun = row["first_run"]
+        lastSeen = row["last_seen"]
+        lastRun = row["last_run"]
+        goneAt = row["gone_at"]
+        status = row["status"]
+        records = row["records"]
+        errors = row["errors"]
+        warnings = row["warnings"]
+        firstError = row["first_error"]
+    }
+}
+
+/// One run, as the ledger holds it.
+public struct LedgerRun: Sendable {
+    public let id: Int64
+    public let startedAt: Int64
+    public let endedAt: Int64?
+    public let version: String
+    public let inbox: String
+    public let out: String
+    public let pipelineSHA256: String?
+    public let registrySHA256: String?
+    /// `running`, `completed`, `failed` or `interrupted` (killed).
+    public let outcome: String
+    public let message: String?
+    public let files: Int?
+    /// Files by acceptance status: accepted, superseded, duplicate, rejected.
+    public let statuses: [(String, Int)]
+    /// Changes since the previous state: added, changed, gone, superseded, rejected.
+    public let changes: [(LedgerChange.Kind, Int)]
+
+    init(row: Row) {
+        id = row["id"]
+        startedAt = row["started_at"]
+        endedAt = row["ended_at"]
+        version = row["version"]
+        inbox = row["inbox"]
+        out = row["out"]
+        pipelineSHA256 = row["pipeline_sha256"]
+        registrySHA256 = row["registry_sha256"]
+        outcome = row["outcome"]
+        message = row["message"]
+        files = row["files"]
+        statuses = ["accepted", "superseded", "duplicate", "rejected"].map { ($0, (row[$0] as Int?) ?? 0) }
+        changes = [(LedgerChange.Kind.added, "added"), (.changed, "changed"), (.gone, "gone"),
+                   (.superseded, "newly_superseded"), (.rejected, "newly_rejected")]
+            .map { ($0.0, (row[$0.1] as Int?) ?? 0) }
+    }
+}
+
+/// One thing a run found different from the ledger's previous state.
+public struct LedgerChange: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A path not in the inbox before.
+        case added
+        /// New bytes under a path already known: a new version.
+        case changed
+        /// A path no longer in the inbox.
+        case gone
+        /// A file now superseded (by a later revision) that was not before.
+        case superseded
+        /// A file now rejected that was not before (new, or a revision conflict).
+        case rejected
+    }
+
+    public let path: String
+    public let kind: Kind
+    public let detail: String?
+}

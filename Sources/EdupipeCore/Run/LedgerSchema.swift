@@ -1,0 +1,57 @@
+import GRDB
+
+/// The ledger's tables. Times are seconds since the Unix epoch; a file
+/// version is one (path, SHA-256) pair.
+enum LedgerSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE run (
+                    id INTEGER PRIMARY KEY,
+                    started_at INTEGER NOT NULL,
+                    ended_at INTEGER,
+                    version TEXT NOT NULL,
+                    pid INTEGER,
+                    inbox TEXT NOT NULL,
+                    out TEXT NOT NULL,
+                    pipeline_path TEXT,
+                    pipeline_sha256 TEXT,
+                    registry_sha256 TEXT,
+                    outcome TEXT NOT NULL,
+                    message TEXT,
+                    files INTEGER, accepted INTEGER, superseded INTEGER, duplicate INTEGER, rejected INTEGER,
+                    added INTEGER, changed INTEGER, gone INTEGER, newly_superseded INTEGER, newly_rejected INTEGER
+                );
+                CREATE TABLE file_version (
+                    id INTEGER PRIMARY KEY,
+                    path TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    county TEXT, dataset TEXT, period TEXT, revision INTEGER,
+                    first_seen INTEGER NOT NULL,
+                    first_run INTEGER NOT NULL REFERENCES run(id),
+                    last_seen INTEGER NOT NULL,
+                    last_run INTEGER NOT NULL REFERENCES run(id),
+                    gone_at INTEGER,
+                    gone_run INTEGER REFERENCES run(id),
+                    status TEXT NOT NULL,
+                    records INTEGER NOT NULL,
+                    errors INTEGER NOT NULL,
+                    warnings INTEGER NOT NULL,
+                    first_error TEXT,
+                    UNIQUE (path, sha256)
+                );
+                CREATE INDEX file_version_current ON file_version(gone_at, path);
+                CREATE TABLE run_change (
+                    run_id INTEGER NOT NULL REFERENCES run(id),
+                    path TEXT NOT NULL,
+                    change TEXT NOT NULL,
+                    detail TEXT
+                );
+                CREATE INDEX run_change_run ON run_change(run_id);
+                """)
+        }
+        return migrator
+    }
+}

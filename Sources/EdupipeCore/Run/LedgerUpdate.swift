@@ -1,0 +1,72 @@
+import GRDB
+
+/// Brings the ledger's file versions up to what one run saw, inside the
+/// run's closing transaction, and lists what changed.
+struct LedgerUpdate {
+    let db: Database
+    let run: Int64
+    /// When this run saw the files: its start.
+    let seenAt: Int64
+
+    private struct Current {
+        let id: Int64
+        let sha256: String
+        let status: String
+    }
+
+    func apply(_ files: [LedgerSeenFile]) throws -> [LedgerChange] {
+        var current: [String: Current] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, path, sha256, status FROM file_version WHERE gone_at IS NULL")
+        while let row = try rows.next() {
+            current[row["path"]] = Current(id: row["id"], sha256: row["sha256"], status: row["status"])
+        }
+        let update = try db.cachedStatement(sql: """
+            UPDATE file_version SET last_seen = ?, last_run = ?, status = ?, records = ?, errors = ?, warnings = ?,
+                first_error = ?, gone_at = NULL, gone_run = NULL
+            WHERE id = ?
+            """)
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO file_version (path, sha256, size, county, dataset, period, revision, first_seen, first_run,
+                last_seen, last_run, status, records, errors, warnings, first_error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let earlier = try db.cachedStatement(sql: "SELECT id FROM file_version WHERE path = ? AND sha256 = ?")
+        let markGone = try db.cachedStatement(sql: "UPDATE file_version SET gone_at = ?, gone_run = ? WHERE id = ?")
+
+        var changes: [LedgerChange] = []
+        for f in files {
+            var previousStatus: String?
+            let known = current.removeValue(forKey: f.path)
+            if let known, known.sha256 == f.sha256 {
+                previousStatus = known.status
+                try update.execute(arguments: [seenAt, run, f.status, f.records, f.errors, f.warnings, f.firstError, known.id])
+            } else {
+                if let replaced = known {
+                    try markGone.execute(arguments: [seenAt, run, replaced.id])
+                }
+                let wasKnown = try Int64.fetchOne(db, sql: "SELECT id FROM file_version WHERE path = ? LIMIT 1", arguments: [f.path]) != nil
+                changes.append(LedgerChange(path: f.path, kind: wasKnown ? .changed : .added,
+                                            detail: f.sha256.isEmpty ? "unreadable" : "sha256 \(f.sha256.prefix(12))…, \(f.size) bytes"))
+                if let id = try Int64.fetchOne(earlier, arguments: [f.path, f.sha256]) {
+                    // The same bytes as an earlier version, back again.
+                    try update.execute(arguments: [seenAt, run, f.status, f.records, f.errors, f.warnings, f.firstError, id])
+                } else {
+                    try insert.execute(arguments: [f.path, f.sha256, f.size, f.name?.county, f.name?.dataset.rawValue,
+                                                   f.name?.period, f.name?.revision, seenAt, run, seenAt, run,
+                                                   f.status, f.records, f.errors, f.warnings, f.firstError])
+                }
+            }
+            if f.status == "superseded" && previousStatus != "superseded" {
+                changes.append(LedgerChange(path: f.path, kind: .superseded, detail: nil))
+            }
+            if f.status == "rejected" && previousStatus != "rejected" {
+                changes.append(LedgerChange(path: f.path, kind: .rejected, detail: f.firstError))
+            }
+        }
+        for (path, gone) in current {
+            try markGone.execute(arguments: [seenAt, run, gone.id])
+            changes.append(LedgerChange(path: path, kind: .gone, detail: nil))
+        }
+        return changes.sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
+    }
+}

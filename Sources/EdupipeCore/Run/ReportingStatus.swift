@@ -1,0 +1,91 @@
+/// Who has reported a period, and when: per province and dataset, the
+/// counties reporting out of those expected, the late ones and the missing
+/// ones (DHIS2's reporting rate and on-time rate), and per county the file
+/// in force.
+///
+/// A county's arrival for a dataset is the earliest first sighting, in the
+/// ledger, of the files of it for the period that count now (accepted,
+/// superseded or duplicate): a later correction does not make an on-time
+/// county late, and a file held back only by a conflict that was resolved
+/// later keeps its arrival. It is late when that arrival is after the
+/// deadline day (UTC+8).
+public struct ReportingStatus: Sendable {
+    public struct County: Sendable, Equatable {
+        public let county: String
+        public let dataset: Dataset
+        public let path: String
+        public let revision: Int
+        public let records: Int
+        public let arrivedAt: Int64
+        public let late: Bool
+    }
+
+    public struct Province: Sendable, Equatable {
+        public let province: String
+        public let dataset: Dataset
+        public let expected: Int
+        public let reporting: Int
+        public let late: [String]
+        public let missing: [String]
+    }
+
+    public let period: String
+    public let deadline: String?
+    public let provinces: [Province]
+    /// Files in force, by county then dataset.
+    public let counties: [County]
+
+    /// The periods of the files in the inbox, in order.
+    public static func periods(_ files: [LedgerFile]) -> [String] {
+        Set(files.compactMap(\.period)).sorted()
+    }
+
+    public init(period: String, files: [LedgerFile], registry: Registry, deadlines: [String: String], province only: String? = nil) {
+        self.period = period
+        deadline = deadlines[period]
+        let due = deadline.flatMap(LedgerTime.endOfDay)
+        struct Key: Hashable { let county: String; let dataset: Dataset }
+        var arrival: [Key: Int64] = [:]
+        var inForce: [Key: LedgerFile] = [:]
+        for f in files where f.period == period && f.goneAt == nil {
+            guard let county = f.county, registry.isCounty(county),
+                  let dataset = f.dataset.flatMap(Dataset.init(rawValue:)) else { continue }
+            guard ["accepted", "superseded", "duplicate"].contains(f.status) else { continue }
+            let key = Key(county: county, dataset: dataset)
+            arrival[key] = min(arrival[key] ?? .max, f.firstSeen)
+            if f.status == "accepted" { inForce[key] = f }
+        }
+        var counties: [County] = []
+        var provinces: [Province] = []
+        let provinceCodes = only.map { [$0] } ?? registry.provinces
+        var countiesOf: [String: [String]] = [:]
+        for c in registry.counties { countiesOf[registry.province(of: c) ?? "", default: []].append(c) }
+        for p in provinceCodes {
+            let expected = countiesOf[p] ?? []
+            for dataset in Dataset.allCases {
+                var late: [String] = []
+                var missing: [String] = []
+                for c in expected {
+                    let key = Key(county: c, dataset: dataset)
+                    guard let f = inForce[key], let arrived = arrival[key] else {
+                        missing.append(c)
+                        continue
+                    }
+                    let isLate = due.map { arrived >= $0 } ?? false
+                    if isLate { late.append(c) }
+                    counties.append(County(county: c, dataset: dataset, path: f.path, revision: f.revision ?? 0,
+                                           records: f.records, arrivedAt: arrived, late: isLate))
+                }
+                provinces.append(Province(province: p, dataset: dataset, expected: expected.count,
+                                          reporting: expected.count - missing.count, late: late, missing: missing))
+            }
+        }
+        self.provinces = provinces
+        self.counties = counties.sorted { ($0.county, $0.dataset.rawValue) < ($1.county, $1.dataset.rawValue) }
+    }
+
+    /// Totals over the provinces shown, per dataset.
+    public func total(_ dataset: Dataset) -> (expected: Int, reporting: Int, late: Int) {
+        provinces.filter { $0.dataset == dataset }.reduce((0, 0, 0)) { ($0.0 + $1.expected, $0.1 + $1.reporting, $0.2 + $1.late.count) }
+    }
+}

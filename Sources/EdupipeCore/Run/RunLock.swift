@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One run at a time per state folder: an exclusive `flock` on
+/// `<state>/run.lock`, held for the whole run. The kernel releases it when
+/// the process ends, however it ends, so a killed run never leaves a stale
+/// lock behind.
+public final class RunLock {
+    public static let fileName = "run.lock"
+    private let fd: Int32
+
+    /// Another run holds the lock and the caller chose not to wait.
+    public struct Busy: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public struct LockError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Takes the lock of `directory`. When another run holds it, waits for
+    /// it (`wait`, after calling `waiting` with who holds it) or throws `Busy`.
+    public init(directory: String, wait: Bool, now: Int64, waiting: (String) -> Void = { _ in }) throws {
+        let path = directory + "/" + Self.fileName
+        do {
+            try makeDirectories(directory)
+        } catch {
+            throw LockError(description: "cannot create the state folder \(directory): \(error)")
+        }
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw LockError(description: "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+        }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            guard errno == EWOULDBLOCK else {
+                let why = String(cString: strerror(errno))
+                close(fd)
+                throw LockError(description: "cannot lock \(path): \(why)")
+            }
+            let holder = Self.holder(fd)
+            guard wait else {
+                close(fd)
+                throw Busy(description: "another edupipe run (\(holder)) is using the state folder \(directory): wait for it to finish, or pass --wait to start when it does")
+            }
+            waiting("waiting for the run that holds \(path) (\(holder))")
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+            break
+        }
+        let note = "pid \(getpid()), started \(LedgerTime.text(now))\n"
+        ftruncate(fd, 0)
+        _ = note.utf8CString.withUnsafeBufferPointer { pwrite(fd, $0.baseAddress!, note.utf8.count, 0) }
+    }
+
+    deinit { close(fd) }
+
+    private static func holder(_ fd: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, 255, 0) }
+        let text = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : ""
+        let line = text.split(separator: "\n").first.map(String.init) ?? ""
+        return line.isEmpty ? "its process id is not recorded yet" : line
+    }
+}

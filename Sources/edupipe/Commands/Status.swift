@@ -1,0 +1,66 @@
+import ArgumentParser
+import EdupipeCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Who has reported, who was late, who is missing: from the run ledger.",
+        discussion: """
+        Per province and dataset: counties reporting out of expected, late and missing, as of the \\
+        last run. With --province, also each county's file in force, when it arrived and its records. \\
+        Exit status: 0 shown; 1 no ledger or an unreadable one; 2 usage error.
+        """
+    )
+
+    @OptionGroup var plan: PlanOptions
+
+    @Option(help: "State folder holding the run ledger.")
+    var state: String = ".edupipe"
+
+    @Option(help: "Only this period (default: every period in the inbox).")
+    var period: String?
+
+    @Option(help: "Only this province (2-digit or 6-digit code); lists its counties.")
+    var province: String?
+
+    @Option(help: "text or json.")
+    var format: OutputFormat = .text
+
+    enum OutputFormat: String, ExpressibleByArgument { case text, json }
+
+    func run() throws {
+        let setup = plan.loadOrExit(status: 1)
+        var provinceCode: String?
+        if let province {
+            let code = province.count == 2 ? province + "0000" : province
+            guard setup.registry.provinces.contains(code) else {
+                throw ValidationError("--province \(province) is not a province of the registry (e.g. 42 or 420000)")
+            }
+            provinceCode = code
+        }
+        do {
+            guard let ledger = try Ledger.existing(directory: state) else {
+                FileHandle.standardError.write("edupipe: no run ledger in \(state): run `edupipe run` first (or give --state)\n")
+                Glibc.exit(1)
+            }
+            let files = try ledger.currentFiles()
+            let run = try ledger.runs(limit: 20).first { $0.outcome == "completed" }
+            let periods = period.map { [$0] } ?? ReportingStatus.periods(files)
+            let statuses = periods.map {
+                ReportingStatus(period: $0, files: files, registry: setup.registry,
+                                deadlines: setup.config.deadlines, province: provinceCode)
+            }
+            switch format {
+            case .text:
+                FileHandle.standardOutput.write(StatusReport.text(statuses, run: run, registry: setup.registry, countyDetail: provinceCode != nil))
+            case .json:
+                FileHandle.standardOutput.write(StatusReport.json(statuses, run: run, registry: setup.registry))
+            }
+        } catch {
+            FileHandle.standardError.write("edupipe: \(error)\n")
+            Glibc.exit(1)
+        }
+    }
+}
