@@ -108,7 +108,7 @@ struct OperationsTests {
         let quiet = try BinaryRunner.run(["run", "--inbox", samples, "--out", out, "--state", state, "--quiet"], environment: env)
         #expect(quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty)
         let verbose = try BinaryRunner.run(["run", "--inbox", samples, "--out", out, "--state", state, "--verbose"], environment: env)
-        #expect(verbose.stderr.contains("edupipe: hubei/420102_class_size_2022-autumn_r3.csv: rejected, 1 records, 1 errors, 0 warnings"))
+        #expect(verbose.stderr.contains("edupipe: hubei/420102_class_size_2022-autumn_r3.csv: rejected, 2 records, 1 errors, 0 warnings"))
         // Not a terminal: no progress line.
         #expect(!verbose.stderr.contains("\r") && !verbose.stderr.contains("\u{1B}"))
         let lines = try String(contentsOfFile: state + "/" + RunLogging.fileName, encoding: .utf8).split(separator: "\n")

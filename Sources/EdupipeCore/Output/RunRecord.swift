@@ -27,7 +27,7 @@ public enum RunRecord {
         json.beginObject(key: "files")
         json.int("total", result.submissions.count)
         for status in SubmissionStatus.allCases {
-            json.int(status.rawValue, result.submissions.filter { $0.status == status }.count)
+            json.int(status.rawValue, result.submissions.count { $0.status == status })
         }
         json.endObject()
         json.value("inputs", "")

@@ -4,19 +4,20 @@
 public enum RunSummary {
     public static func text(_ result: NightlyRun.Result, registry: Registry, out: String, namesPerProvince: Int = 3) -> String {
         var s = ""
-        let byStatus = Dictionary(grouping: result.submissions, by: \.status)
-        let counts = SubmissionStatus.allCases.map { "\(byStatus[$0]?.count ?? 0) \($0.rawValue)" }
+        // Counts and indices, not grouped copies: a national run has 8,562 records.
+        let counts = SubmissionStatus.allCases.map { status in "\(result.submissions.count { $0.status == status }) \(status.rawValue)" }
         s += "edupipe run: \(result.submissions.count) files: \(counts.joined(separator: ", "))\n"
         if result.runID != nil {
-            let changes = LedgerChange.Kind.allCases.map { kind in "\(result.changes.filter { $0.kind == kind }.count) \(kind.rawValue)" }
+            let changes = LedgerChange.Kind.allCases.map { kind in "\(result.changes.count { $0.kind == kind }) \(kind.rawValue)" }
             s += "changes since the last run: \(changes.joined(separator: ", "))\n"
         }
-        let rejected = (byStatus[.rejected] ?? []).prefix(10)
-        for r in rejected {
+        let rejected = result.submissions.indices.filter { result.submissions[$0].status == .rejected }
+        for i in rejected.prefix(10) {
+            let r = result.submissions[i]
             s += "  rejected \(r.path): \(r.firstError?.rawValue ?? "")\(r.firstIssue.map { " " + $0.message } ?? "")\n"
         }
-        if (byStatus[.rejected]?.count ?? 0) > rejected.count {
-            s += "  ... and \((byStatus[.rejected]?.count ?? 0) - rejected.count) more rejected files (see \(out)/submissions.csv)\n"
+        if rejected.count > 10 {
+            s += "  ... and \(rejected.count - 10) more rejected files (see \(out)/submissions.csv)\n"
         }
 
         for table in result.tables {

@@ -69,18 +69,16 @@ public final class Ledger: Sendable {
     /// Records every file the run saw, marks the files no longer in the
     /// inbox as gone, and closes the run; all in one transaction. Returns
     /// what changed since the files' previous state.
-    public func finishRun(id: Int64, startedAt: Int64, endedAt: Int64, files: [LedgerSeenFile]) throws -> [LedgerChange] {
+    public func finishRun(id: Int64, startedAt: Int64, endedAt: Int64, files: some Sequence<LedgerSeenFile>) throws -> [LedgerChange] {
         try pool.write { db in
-            let changes = try LedgerUpdate(db: db, run: id, seenAt: startedAt).apply(files)
-            var byStatus: [String: Int] = [:]
-            for f in files { byStatus[f.status, default: 0] += 1 }
+            let (changes, byStatus) = try LedgerUpdate(db: db, run: id, seenAt: startedAt).apply(files)
             var byChange: [LedgerChange.Kind: Int] = [:]
             for c in changes { byChange[c.kind, default: 0] += 1 }
             try db.execute(sql: """
                 UPDATE run SET ended_at = ?, outcome = 'completed', files = ?, accepted = ?, superseded = ?,
                     duplicate = ?, rejected = ?, added = ?, changed = ?, gone = ?, newly_superseded = ?, newly_rejected = ?
                 WHERE id = ?
-                """, arguments: [endedAt, files.count, byStatus["accepted"] ?? 0, byStatus["superseded"] ?? 0,
+                """, arguments: [endedAt, byStatus.values.reduce(0, +), byStatus["accepted"] ?? 0, byStatus["superseded"] ?? 0,
                                  byStatus["duplicate"] ?? 0, byStatus["rejected"] ?? 0,
                                  byChange[.added] ?? 0, byChange[.changed] ?? 0, byChange[.gone] ?? 0,
                                  byChange[.superseded] ?? 0, byChange[.rejected] ?? 0, id])
@@ -100,6 +98,34 @@ public final class Ledger: Sendable {
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM file_version WHERE gone_at IS NULL ORDER BY path")
             while let row = try rows.next() { files.append(LedgerFile(row: row)) }
             return files
+        }
+    }
+
+    /// Calls `body` with each file in the inbox at the last completed run,
+    /// one row at a time (a national ledger holds thousands).
+    public func forEachCurrentFile(_ body: (LedgerFile) -> Void) throws {
+        try pool.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM file_version WHERE gone_at IS NULL ORDER BY path")
+            while let row = try rows.next() { body(LedgerFile(row: row)) }
+        }
+    }
+
+    /// Who has reported `period`, from the files in the inbox at the last run.
+    public func reportingStatus(period: String, registry: Registry, deadlines: [String: String], province: String? = nil) throws -> ReportingStatus {
+        var status: ReportingStatus?
+        try pool.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM file_version WHERE gone_at IS NULL AND period = ? ORDER BY path",
+                                           arguments: [period])
+            status = ReportingStatus(period: period, files: AnySequence { AnyIterator { (try? rows.next()).flatMap { $0.map(LedgerFile.init(row:)) } } },
+                                     registry: registry, deadlines: deadlines, province: province)
+        }
+        return status!
+    }
+
+    /// The periods of the files in the inbox at the last run.
+    public func currentPeriods() throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT period FROM file_version WHERE gone_at IS NULL AND period IS NOT NULL ORDER BY period")
         }
     }
 

@@ -14,7 +14,9 @@ struct LedgerUpdate {
         let status: String
     }
 
-    func apply(_ files: [LedgerSeenFile]) throws -> [LedgerChange] {
+    /// Returns the changes, and the files seen by status.
+    func apply(_ files: some Sequence<LedgerSeenFile>) throws -> ([LedgerChange], [String: Int]) {
+        var byStatus: [String: Int] = [:]
         var current: [String: Current] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT id, path, sha256, status FROM file_version WHERE gone_at IS NULL")
         while let row = try rows.next() {
@@ -35,6 +37,7 @@ struct LedgerUpdate {
 
         var changes: [LedgerChange] = []
         for f in files {
+            byStatus[f.status, default: 0] += 1
             var previousStatus: String?
             let known = current.removeValue(forKey: f.path)
             if let known, known.sha256 == f.sha256 {
@@ -67,6 +70,6 @@ struct LedgerUpdate {
             try markGone.execute(arguments: [seenAt, run, gone.id])
             changes.append(LedgerChange(path: path, kind: .gone, detail: nil))
         }
-        return changes.sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
+        return (changes.sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }, byStatus)
     }
 }

@@ -77,15 +77,18 @@ public struct NightlyRun {
         var result: Result
         do {
             result = try compute()
+            // The readers' buffers and the output writers' are free now:
+            // hand those pages back before the ledger's work, so the run's
+            // peak memory is the larger of the two phases, not their sum.
+            releaseFreedMemory()
             let endedAt = LedgerTime.now(environment: options.environment)
             try RunRecord.write(result, runID: runID, startedAt: startedAt, endedAt: endedAt, setup: setup, options: options)
             if let ledger, let runID {
                 result.runID = runID
                 result.changes = try ledger.finishRun(id: runID, startedAt: startedAt, endedAt: endedAt,
-                                                      files: result.submissions.map(LedgerSeenFile.init))
-                let files = try ledger.currentFiles()
-                result.reporting = result.tables.map {
-                    ReportingStatus(period: $0.period, files: files, registry: setup.registry, deadlines: setup.config.deadlines)
+                                                      files: result.submissions.lazy.map(LedgerSeenFile.init))
+                result.reporting = try result.tables.map {
+                    try ledger.reportingStatus(period: $0.period, registry: setup.registry, deadlines: setup.config.deadlines)
                 }
             }
         } catch {
@@ -108,10 +111,10 @@ public struct NightlyRun {
         }
         var counts: Logger.Metadata = [:]
         for status in SubmissionStatus.allCases {
-            counts[status.rawValue] = "\(result.submissions.filter { $0.status == status }.count)"
+            counts[status.rawValue] = "\(result.submissions.count { $0.status == status })"
         }
         for kind in LedgerChange.Kind.allCases {
-            counts["changes." + kind.rawValue] = "\(result.changes.filter { $0.kind == kind }.count)"
+            counts["changes." + kind.rawValue] = "\(result.changes.count { $0.kind == kind })"
         }
         log.info("run completed", metadata: counts.merging(["run": "\(result.runID.map(String.init) ?? "-")"]) { $1 })
         // Missing counties are normal before the deadline; after it they

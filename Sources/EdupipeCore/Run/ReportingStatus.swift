@@ -35,25 +35,24 @@ public struct ReportingStatus: Sendable {
     /// Files in force, by county then dataset.
     public let counties: [County]
 
-    /// The periods of the files in the inbox, in order.
-    public static func periods(_ files: [LedgerFile]) -> [String] {
-        Set(files.compactMap(\.period)).sorted()
-    }
-
-    public init(period: String, files: [LedgerFile], registry: Registry, deadlines: [String: String], province only: String? = nil) {
+    public init(period: String, files: some Sequence<LedgerFile>, registry: Registry, deadlines: [String: String], province only: String? = nil) {
         self.period = period
         deadline = deadlines[period]
         let due = deadline.flatMap(LedgerTime.endOfDay)
-        struct Key: Hashable { let county: String; let dataset: Dataset }
-        var arrival: [Key: Int64] = [:]
-        var inForce: [Key: LedgerFile] = [:]
+        // Keyed by county code × dataset as one integer, holding only what
+        // the report shows: a national ledger has 8,562 current files.
+        func key(_ county: String, _ dataset: Dataset) -> Int {
+            (Int(county) ?? 0) * 4 + Dataset.allCases.firstIndex(of: dataset)!
+        }
+        var arrival: [Int: Int64] = [:]
+        var inForce: [Int: (path: String, revision: Int, records: Int)] = [:]
         for f in files where f.period == period && f.goneAt == nil {
             guard let county = f.county, registry.isCounty(county),
                   let dataset = f.dataset.flatMap(Dataset.init(rawValue:)) else { continue }
             guard ["accepted", "superseded", "duplicate"].contains(f.status) else { continue }
-            let key = Key(county: county, dataset: dataset)
-            arrival[key] = min(arrival[key] ?? .max, f.firstSeen)
-            if f.status == "accepted" { inForce[key] = f }
+            let k = key(county, dataset)
+            arrival[k] = min(arrival[k] ?? .max, f.firstSeen)
+            if f.status == "accepted" { inForce[k] = (f.path, f.revision ?? 0, f.records) }
         }
         var counties: [County] = []
         var provinces: [Province] = []
@@ -66,14 +65,14 @@ public struct ReportingStatus: Sendable {
                 var late: [String] = []
                 var missing: [String] = []
                 for c in expected {
-                    let key = Key(county: c, dataset: dataset)
-                    guard let f = inForce[key], let arrived = arrival[key] else {
+                    let k = key(c, dataset)
+                    guard let f = inForce[k], let arrived = arrival[k] else {
                         missing.append(c)
                         continue
                     }
                     let isLate = due.map { arrived >= $0 } ?? false
                     if isLate { late.append(c) }
-                    counties.append(County(county: c, dataset: dataset, path: f.path, revision: f.revision ?? 0,
+                    counties.append(County(county: c, dataset: dataset, path: f.path, revision: f.revision,
                                            records: f.records, arrivedAt: arrived, late: isLate))
                 }
                 provinces.append(Province(province: p, dataset: dataset, expected: expected.count,

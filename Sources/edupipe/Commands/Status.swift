@@ -45,12 +45,10 @@ struct Status: ParsableCommand {
                 FileHandle.standardError.write("edupipe: no run ledger in \(state): run `edupipe run` first (or give --state)\n")
                 Glibc.exit(1)
             }
-            let files = try ledger.currentFiles()
             let run = try ledger.runs(limit: 20).first { $0.outcome == "completed" }
-            let periods = period.map { [$0] } ?? ReportingStatus.periods(files)
-            let statuses = periods.map {
-                ReportingStatus(period: $0, files: files, registry: setup.registry,
-                                deadlines: setup.config.deadlines, province: provinceCode)
+            let periods = try period.map { [$0] } ?? ledger.currentPeriods()
+            let statuses = try periods.map {
+                try ledger.reportingStatus(period: $0, registry: setup.registry, deadlines: setup.config.deadlines, province: provinceCode)
             }
             switch format {
             case .text:
