@@ -12,16 +12,26 @@ struct LedgerUpdate {
         let id: Int64
         let sha256: String
         let status: String
+        let records: Int
+        let errors: Int
+        let warnings: Int
+        let firstError: String?
     }
 
     /// Returns the changes, and the files seen by status.
     func apply(_ files: some Sequence<LedgerSeenFile>) throws -> ([LedgerChange], [String: Int]) {
         var byStatus: [String: Int] = [:]
         var current: [String: Current] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, path, sha256, status FROM file_version WHERE gone_at IS NULL")
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, path, sha256, status, records, errors, warnings, first_error FROM file_version WHERE gone_at IS NULL
+            """)
         while let row = try rows.next() {
-            current[row["path"]] = Current(id: row["id"], sha256: row["sha256"], status: row["status"])
+            current[row["path"]] = Current(id: row["id"], sha256: row["sha256"], status: row["status"], records: row["records"],
+                                           errors: row["errors"], warnings: row["warnings"], firstError: row["first_error"])
         }
+        // Most files are the same every night: mark every current version
+        // seen in one statement, and write rows only for what differs.
+        try db.execute(sql: "UPDATE file_version SET last_seen = ?, last_run = ? WHERE gone_at IS NULL", arguments: [seenAt, run])
         let update = try db.cachedStatement(sql: """
             UPDATE file_version SET last_seen = ?, last_run = ?, status = ?, records = ?, errors = ?, warnings = ?,
                 first_error = ?, gone_at = NULL, gone_run = NULL
@@ -42,7 +52,10 @@ struct LedgerUpdate {
             let known = current.removeValue(forKey: f.path)
             if let known, known.sha256 == f.sha256 {
                 previousStatus = known.status
-                try update.execute(arguments: [seenAt, run, f.status, f.records, f.errors, f.warnings, f.firstError, known.id])
+                if known.status != f.status || known.records != f.records || known.errors != f.errors
+                    || known.warnings != f.warnings || known.firstError != f.firstError {
+                    try update.execute(arguments: [seenAt, run, f.status, f.records, f.errors, f.warnings, f.firstError, known.id])
+                }
             } else {
                 if let replaced = known {
                     try markGone.execute(arguments: [seenAt, run, replaced.id])
