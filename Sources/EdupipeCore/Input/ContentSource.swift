@@ -2,10 +2,6 @@
 /// with the gzip magic `1f 8b` (whatever the name says), and never more than
 /// `limit` bytes after decompression.
 public enum ContentSource {
-    public static func open(path: String, limit: Int) throws(InputError) -> ByteSource {
-        try open(FileSource(path: path), limit: limit)
-    }
-
     public static func open(_ raw: ByteSource, limit: Int) throws(InputError) -> ByteSource {
         let magic = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
         defer { magic.deallocate() }
