@@ -104,15 +104,6 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// Calls `body` with each file in the inbox at the last completed run,
-    /// one row at a time (a national ledger holds thousands).
-    public func forEachCurrentFile(_ body: (LedgerFile) -> Void) throws {
-        try pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM file_version WHERE gone_at IS NULL ORDER BY path")
-            while let row = try rows.next() { body(LedgerFile(row: row)) }
-        }
-    }
-
     /// Who has reported `period`, from the files in the inbox at the last run.
     public func reportingStatus(period: String, registry: Registry, deadlines: [String: String], province: String? = nil) throws -> ReportingStatus {
         var status: ReportingStatus?
