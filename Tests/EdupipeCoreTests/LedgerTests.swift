@@ -222,8 +222,8 @@ import Testing
 
     @Test func progressLine() {
         #expect(ProgressCounter.line(files: 250, total: 1000, bytes: 12_340_000, elapsed: 2) ==
-                "files 250/1000 · 12.3 MB at 6.2 MB/s · about 6 s left")
-        #expect(ProgressCounter.line(files: 1000, total: 1000, bytes: 0, elapsed: 0) == "files 1000/1000 · 0.0 MB")
+                "files 250/1000 · 12.3 MB read at 6.2 MB/s · about 6 s left")
+        #expect(ProgressCounter.line(files: 1000, total: 1000, bytes: 0, elapsed: 0) == "files 1000/1000 · 0.0 MB read")
     }
 }
 

@@ -17,10 +17,11 @@ public final class ProgressCounter: Sendable {
         files.add(1, ordering: .relaxed)
     }
 
-    /// `files 1234/8562 · 12.3 MB at 45.6 MB/s · about 3 s left`.
+    /// `files 1234/8562 · 12.3 MB read at 45.6 MB/s · about 3 s left`, the bytes
+    /// being those of the files as stored (compressed or not).
     public static func line(files: Int, total: Int, bytes: Int, elapsed: Double) -> String {
         let mb = Double(bytes) / 1_000_000
-        var s = "files \(files)/\(total) · \(decimal(mb)) MB"
+        var s = "files \(files)/\(total) · \(decimal(mb)) MB read"
         if elapsed > 0 { s += " at \(decimal(mb / elapsed)) MB/s" }
         if files > 0 && files < total && elapsed > 0 {
             let left = elapsed * Double(total - files) / Double(files)
