@@ -36,17 +36,7 @@ struct Edupipe: ParsableCommand {
 enum FileHandle {
     struct Stream {
         let fd: Int32
-        func write(_ s: String) {
-            var s = s
-            s.withUTF8 { buf in
-                var offset = 0
-                while offset < buf.count {
-                    let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                    if n <= 0 { return }
-                    offset += n
-                }
-            }
-        }
+        func write(_ s: String) { RunLogging.write(fd, s) }
     }
     static let standardError = Stream(fd: 2)
     static let standardOutput = Stream(fd: 1)

@@ -24,7 +24,9 @@ public enum RunLogging {
     /// A logger that drops everything, for library callers and tests.
     public static var silent: Logger { Logger(label: "edupipe") { _ in SwiftLogNoOpLogHandler() } }
 
-    static func write(_ fd: Int32, _ line: String) {
+    /// Writes all of `line` to `fd`, retrying short writes; gives up quietly
+    /// when the descriptor is gone (a closed pipe must not stop a run).
+    public static func write(_ fd: Int32, _ line: String) {
         var line = line
         line.withUTF8 { buf in
             var offset = 0
