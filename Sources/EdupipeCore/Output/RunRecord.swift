@@ -5,20 +5,20 @@
 public enum RunRecord {
     public static let fileName = "run.json"
 
-    static func write(_ result: NightlyRun.Result, runID: Int64?, startedAt: Int64, endedAt: Int64,
-                      setup: Setup, options: RunOptions) throws {
+    static func write(_ result: NightlyRun.Result, runID: Int64?, start: LedgerRunStart, endedAt: Int64) throws {
         var json = JSONWriter()
         json.beginObject()
         json.value("run", runID.map(String.init) ?? "null")
         json.string("edupipe_version", EdupipeVersion.current)
-        json.string("started_at", LedgerTime.iso(startedAt))
+        json.string("started_at", LedgerTime.iso(start.startedAt))
         json.string("ended_at", LedgerTime.iso(endedAt))
-        json.string("inbox", options.inbox)
-        json.string("out", options.out)
-        for (key, path) in [("pipeline", setup.pipelinePath), ("registry", setup.registryPath)] {
+        json.string("inbox", start.inbox)
+        json.string("out", start.out)
+        for (key, path, sha256) in [("pipeline", start.pipelinePath, start.pipelineSHA256),
+                                    ("registry", start.registryPath, start.registrySHA256)] {
             json.beginObject(key: key)
             json.string("path", path)
-            json.string("sha256", path.flatMap { FileIdentity.of(path: $0)?.hex })
+            json.string("sha256", sha256)
             json.endObject()
         }
         json.beginArray(key: "periods")
@@ -33,7 +33,7 @@ public enum RunRecord {
         json.value("inputs", "")
         // The header is small; the inputs (one per file) are streamed.
         let head = json.text
-        try ContractFiles.stream(to: options.out + "/" + fileName) { b, flush in
+        try ContractFiles.stream(to: start.out + "/" + fileName) { b, flush in
             b.append(head)
             b.append(0x5B)
             for (i, s) in result.submissions.enumerated() {

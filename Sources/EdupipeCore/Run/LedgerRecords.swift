@@ -1,6 +1,7 @@
 import GRDB
 
-/// What the ledger records when a run starts.
+/// What the ledger and `run.json` record of a run when it starts: the plan
+/// and registry are hashed here, once per run.
 public struct LedgerRunStart: Sendable {
     public var startedAt: Int64
     public var version = EdupipeVersion.current
@@ -9,6 +10,7 @@ public struct LedgerRunStart: Sendable {
     public var out: String
     public var pipelinePath: String?
     public var pipelineSHA256: String?
+    public var registryPath: String?
     public var registrySHA256: String?
 }
 

@@ -69,10 +69,11 @@ public struct NightlyRun {
         let lock = try RunLock(directory: options.stateDirectory, wait: options.wait, now: startedAt) { log.notice("\($0)") }
         defer { withExtendedLifetime(lock) {} }
         let ledger = options.ledger ? try Ledger(directory: options.stateDirectory) : nil
-        let runID = try ledger?.beginRun(LedgerRunStart(
+        let start = LedgerRunStart(
             startedAt: startedAt, pid: Int(getpid()), inbox: options.inbox, out: options.out,
             pipelinePath: setup.pipelinePath, pipelineSHA256: setup.pipelinePath.flatMap { FileIdentity.of(path: $0)?.hex },
-            registrySHA256: setup.registryPath.flatMap { FileIdentity.of(path: $0)?.hex }))
+            registryPath: setup.registryPath, registrySHA256: setup.registryPath.flatMap { FileIdentity.of(path: $0)?.hex })
+        let runID = try ledger?.beginRun(start)
         log.info("run started", metadata: ["run": "\(runID.map(String.init) ?? "-")", "inbox": "\(options.inbox)", "out": "\(options.out)"])
         var result: Result
         do {
@@ -82,7 +83,7 @@ public struct NightlyRun {
             // peak memory is the larger of the two phases, not their sum.
             releaseFreedMemory()
             let endedAt = LedgerTime.now(environment: options.environment)
-            try RunRecord.write(result, runID: runID, startedAt: startedAt, endedAt: endedAt, setup: setup, options: options)
+            try RunRecord.write(result, runID: runID, start: start, endedAt: endedAt)
             if let ledger, let runID {
                 result.runID = runID
                 result.changes = try ledger.finishRun(id: runID, startedAt: startedAt, endedAt: endedAt,
