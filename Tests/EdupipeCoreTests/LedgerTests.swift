@@ -57,9 +57,9 @@ import Testing
         }
         let gz = try #require(files.first { $0.path == "hubei/429004_after_school_2022-autumn.csv.gz" })
         #expect(gz.size == (try FileManager.default.attributesOfItem(atPath: p.inbox + "/" + gz.path)[.size] as? Int))
-        #expect(gz.status == "accepted" && gz.records == 1 && gz.county == "429004" && gz.revision == 1)
+        #expect(gz.status == .accepted && gz.records == 1 && gz.county == "429004" && gz.revision == 1)
         let conflict = try #require(files.first { $0.path == "hubei/420103_class_size_2022-autumn.csv" })
-        #expect(conflict.status == "rejected" && conflict.firstError == "E_REVISION_CONFLICT")
+        #expect(conflict.status == .rejected && conflict.firstError == "E_REVISION_CONFLICT")
         // The first run adds everything.
         #expect(try ledger.changes(run: runs[0].id).filter { $0.kind == .added }.count == 17)
     }

@@ -60,7 +60,7 @@ struct OperationsTests {
         let files = try ledger.currentFiles()
         #expect(files.count == 300)
         #expect(Set(files.map(\.path)).count == 300)
-        #expect(files.allSatisfy { $0.sha256.count == 64 && $0.status == "accepted" })
+        #expect(files.allSatisfy { $0.sha256.count == 64 && $0.status == .accepted })
         let history = try BinaryRunner.run(["history", "--state", state], environment: env)
         #expect(history.status == 0)
         #expect(history.stdout.contains("completed"))

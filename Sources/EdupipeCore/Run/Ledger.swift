@@ -81,8 +81,8 @@ public final class Ledger: Sendable {
                 UPDATE run SET ended_at = ?, outcome = 'completed', files = ?, accepted = ?, superseded = ?,
                     duplicate = ?, rejected = ?, added = ?, changed = ?, gone = ?, newly_superseded = ?, newly_rejected = ?
                 WHERE id = ?
-                """, arguments: [endedAt, byStatus.values.reduce(0, +), byStatus["accepted"] ?? 0, byStatus["superseded"] ?? 0,
-                                 byStatus["duplicate"] ?? 0, byStatus["rejected"] ?? 0,
+                """, arguments: [endedAt, byStatus.values.reduce(0, +), byStatus[.accepted] ?? 0, byStatus[.superseded] ?? 0,
+                                 byStatus[.duplicate] ?? 0, byStatus[.rejected] ?? 0,
                                  byChange[.added] ?? 0, byChange[.changed] ?? 0, byChange[.gone] ?? 0,
                                  byChange[.superseded] ?? 0, byChange[.rejected] ?? 0, id])
             for c in changes {

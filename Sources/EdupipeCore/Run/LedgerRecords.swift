@@ -1,5 +1,8 @@
 import GRDB
 
+/// Statuses are stored as their raw values (`accepted`, ...).
+extension SubmissionStatus: DatabaseValueConvertible {}
+
 /// What the ledger and `run.json` record of a run when it starts: the plan
 /// and registry are hashed here, once per run.
 public struct LedgerRunStart: Sendable {
@@ -21,7 +24,7 @@ public struct LedgerSeenFile: Sendable {
     public let sha256: String
     public let size: Int
     public let name: SubmissionName?
-    public let status: String
+    public let status: SubmissionStatus
     public let records: Int
     public let errors: Int
     public let warnings: Int
@@ -32,7 +35,7 @@ public struct LedgerSeenFile: Sendable {
         sha256 = s.file?.hex ?? ""
         size = s.file?.size ?? -1
         name = s.name
-        status = s.status.rawValue
+        status = s.status
         records = s.records
         errors = s.errors
         warnings = s.warnings
@@ -55,7 +58,7 @@ public struct LedgerFile: Sendable, Equatable {
     public let lastSeen: Int64
     public let lastRun: Int64
     public let goneAt: Int64?
-    public let status: String
+    public let status: SubmissionStatus
     public let records: Int
     public let errors: Int
     public let warnings: Int
@@ -114,7 +117,8 @@ public struct LedgerRun: Sendable {
         outcome = row["outcome"]
         message = row["message"]
         files = row["files"]
-        statuses = ["accepted", "superseded", "duplicate", "rejected"].map { ($0, (row[$0] as Int?) ?? 0) }
+        // In the order of `edupipe history`'s columns; each is a column of `run`.
+        statuses = [SubmissionStatus.accepted, .superseded, .duplicate, .rejected].map { ($0.rawValue, (row[$0.rawValue] as Int?) ?? 0) }
         changes = [(LedgerChange.Kind.added, "added"), (.changed, "changed"), (.gone, "gone"),
                    (.superseded, "newly_superseded"), (.rejected, "newly_rejected")]
             .map { ($0.0, (row[$0.1] as Int?) ?? 0) }

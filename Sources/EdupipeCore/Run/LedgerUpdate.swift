@@ -11,7 +11,7 @@ struct LedgerUpdate {
     private struct Current {
         let id: Int64
         let sha256: String
-        let status: String
+        let status: SubmissionStatus
         let records: Int
         let errors: Int
         let warnings: Int
@@ -19,8 +19,8 @@ struct LedgerUpdate {
     }
 
     /// Returns the changes, and the files seen by status.
-    func apply(_ files: some Sequence<LedgerSeenFile>) throws -> ([LedgerChange], [String: Int]) {
-        var byStatus: [String: Int] = [:]
+    func apply(_ files: some Sequence<LedgerSeenFile>) throws -> ([LedgerChange], [SubmissionStatus: Int]) {
+        var byStatus: [SubmissionStatus: Int] = [:]
         var current: [String: Current] = [:]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, path, sha256, status, records, errors, warnings, first_error FROM file_version WHERE gone_at IS NULL
@@ -48,7 +48,7 @@ struct LedgerUpdate {
         var changes: [LedgerChange] = []
         for f in files {
             byStatus[f.status, default: 0] += 1
-            var previousStatus: String?
+            var previousStatus: SubmissionStatus?
             let known = current.removeValue(forKey: f.path)
             if let known, known.sha256 == f.sha256 {
                 previousStatus = known.status
@@ -72,10 +72,10 @@ struct LedgerUpdate {
                                                    f.status, f.records, f.errors, f.warnings, f.firstError])
                 }
             }
-            if f.status == "superseded" && previousStatus != "superseded" {
+            if f.status == .superseded && previousStatus != .superseded {
                 changes.append(LedgerChange(path: f.path, kind: .superseded, detail: nil))
             }
-            if f.status == "rejected" && previousStatus != "rejected" {
+            if f.status == .rejected && previousStatus != .rejected {
                 changes.append(LedgerChange(path: f.path, kind: .rejected, detail: f.firstError))
             }
         }

@@ -49,10 +49,10 @@ public struct ReportingStatus: Sendable {
         for f in files where f.period == period && f.goneAt == nil {
             guard let county = f.county, registry.isCounty(county),
                   let dataset = f.dataset.flatMap(Dataset.init(rawValue:)) else { continue }
-            guard ["accepted", "superseded", "duplicate"].contains(f.status) else { continue }
+            guard f.status != .rejected else { continue }
             let k = key(county, dataset)
             arrival[k] = min(arrival[k] ?? .max, f.firstSeen)
-            if f.status == "accepted" { inForce[k] = (f.path, f.revision ?? 0, f.records) }
+            if f.status == .accepted { inForce[k] = (f.path, f.revision ?? 0, f.records) }
         }
         var counties: [County] = []
         var provinces: [Province] = []
