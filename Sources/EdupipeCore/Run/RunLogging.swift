@@ -39,50 +39,59 @@ public enum RunLogging {
     }
 }
 
-/// `edupipe: warning: message (key=value)` on stderr.
-struct StderrLogHandler: LogHandler {
-    var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:]
+/// What both handlers share: metadata kept by value, merged with the
+/// event's own and sorted by key, and one `write` per event, so lines of
+/// runs that wait on each other never interleave.
+protocol LineLogHandler: LogHandler {
+    var fd: Int32 { get }
+    /// The event as one line, without its line end.
+    func line(_ event: LogEvent, metadata: [(key: String, value: String)]) -> String
+}
 
+extension LineLogHandler {
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
     func log(event: LogEvent) {
-        var line = "edupipe: "
-        if event.level >= .warning { line += "\(event.level): " }
-        line += event.message.description
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        if !all.isEmpty {
-            line += " (" + all.keys.sorted().map { "\($0)=\(all[$0]!)" }.joined(separator: ", ") + ")"
-        }
-        RunLogging.write(2, line + "\n")
+        RunLogging.write(fd, line(event, metadata: all.keys.sorted().map { ($0, "\(all[$0]!)") }) + "\n")
     }
 }
 
-/// One JSON object per line: time, level, message and metadata. Each line
-/// goes out in one `write` to a file opened for appending, so lines of
-/// runs that wait on each other never interleave.
-struct JSONLinesLogHandler: LogHandler {
+/// `edupipe: warning: message (key=value)` on stderr.
+struct StderrLogHandler: LineLogHandler {
+    let fd: Int32 = 2
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    func line(_ event: LogEvent, metadata: [(key: String, value: String)]) -> String {
+        var line = "edupipe: "
+        if event.level >= .warning { line += "\(event.level): " }
+        line += event.message.description
+        if !metadata.isEmpty {
+            line += " (" + metadata.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"
+        }
+        return line
+    }
+}
+
+/// One JSON object per line, appended to the log file: time, level,
+/// message, then the metadata.
+struct JSONLinesLogHandler: LineLogHandler {
     let fd: Int32
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
+    func line(_ event: LogEvent, metadata: [(key: String, value: String)]) -> String {
         var json = JSONWriter()
         json.beginObject()
         json.string("time", LedgerTime.iso(LedgerTime.now()))
         json.string("level", event.level.rawValue)
         json.string("message", event.message.description)
-        let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        for key in all.keys.sorted() { json.string(key, "\(all[key]!)") }
+        for (key, value) in metadata { json.string(key, value) }
         json.endObject()
-        RunLogging.write(fd, json.text + "\n")
+        return json.text
     }
 }
