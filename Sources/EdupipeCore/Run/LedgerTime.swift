@@ -25,18 +25,23 @@ public enum LedgerTime {
 
     /// `2022-12-31 23:59:59 +08:00`.
     public static func text(_ seconds: Int64) -> String {
-        let local = seconds + Int64(offset)
-        let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
-        let (y, m, d) = civil(fromDays: days)
-        let s = Int(local - days * 86400)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2)) \(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2)) +08:00"
+        let (date, time) = local(seconds)
+        return "\(date) \(time) +08:00"
     }
 
     /// ISO 8601 for JSON: `2022-12-31T23:59:59+08:00`.
     public static func iso(_ seconds: Int64) -> String {
-        var t = text(seconds)
-        t = t.replacingFirst(" ", with: "T")
-        return t.replacingFirst(" ", with: "")
+        let (date, time) = local(seconds)
+        return "\(date)T\(time)+08:00"
+    }
+
+    /// The date and time of day in UTC+8.
+    private static func local(_ seconds: Int64) -> (date: String, time: String) {
+        let local = seconds + Int64(offset)
+        let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let (y, m, d) = civil(fromDays: days)
+        let s = Int(local - days * 86400)
+        return ("\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))", "\(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2))")
     }
 
     private static func pad(_ n: Int, _ width: Int) -> String {
@@ -64,12 +69,5 @@ public enum LedgerTime {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
-    }
-}
-
-extension String {
-    fileprivate func replacingFirst(_ target: Character, with replacement: String) -> String {
-        guard let i = firstIndex(of: target) else { return self }
-        return String(self[..<i]) + replacement + String(self[index(after: i)...])
     }
 }
