@@ -85,9 +85,9 @@ public final class Ledger: Sendable {
                                  byStatus[.duplicate] ?? 0, byStatus[.rejected] ?? 0,
                                  byChange[.added] ?? 0, byChange[.changed] ?? 0, byChange[.gone] ?? 0,
                                  byChange[.superseded] ?? 0, byChange[.rejected] ?? 0, id])
+            let insert = try db.cachedStatement(sql: "INSERT INTO run_change (run_id, path, change, detail) VALUES (?, ?, ?, ?)")
             for c in changes {
-                try db.execute(sql: "INSERT INTO run_change (run_id, path, change, detail) VALUES (?, ?, ?, ?)",
-                               arguments: [id, c.path, c.kind.rawValue, c.detail])
+                try insert.execute(arguments: [id, c.path, c.kind.rawValue, c.detail])
             }
             return changes
         }
@@ -106,14 +106,25 @@ public final class Ledger: Sendable {
 
     /// Who has reported `period`, from the files in the inbox at the last run.
     public func reportingStatus(period: String, registry: Registry, deadlines: [String: String], province: String? = nil) throws -> ReportingStatus {
-        var status: ReportingStatus?
         try pool.read { db in
+            // Row by row through a cursor; a read error ends the walk and
+            // is thrown, never taken for the end of the files.
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM file_version WHERE gone_at IS NULL AND period = ? ORDER BY path",
                                            arguments: [period])
-            status = ReportingStatus(period: period, files: AnySequence { AnyIterator { (try? rows.next()).flatMap { $0.map(LedgerFile.init(row:)) } } },
-                                     registry: registry, deadlines: deadlines, province: province)
+            var failure: (any Error)?
+            let files = AnyIterator<LedgerFile> {
+                do {
+                    return try rows.next().map(LedgerFile.init(row:))
+                } catch {
+                    failure = error
+                    return nil
+                }
+            }
+            let status = ReportingStatus(period: period, files: AnySequence { files }, registry: registry,
+                                         deadlines: deadlines, province: province)
+            if let failure { throw failure }
+            return status
         }
-        return status!
     }
 
     /// The periods of the files in the inbox at the last run.

@@ -60,7 +60,8 @@ struct LedgerUpdate {
                 if let replaced = known {
                     try markGone.execute(arguments: [seenAt, run, replaced.id])
                 }
-                let wasKnown = try Int64.fetchOne(db, sql: "SELECT id FROM file_version WHERE path = ? LIMIT 1", arguments: [f.path]) != nil
+                let wasKnown = try known != nil
+                    || Int64.fetchOne(db, sql: "SELECT id FROM file_version WHERE path = ? LIMIT 1", arguments: [f.path]) != nil
                 changes.append(LedgerChange(path: f.path, kind: wasKnown ? .changed : .added,
                                             detail: f.sha256.isEmpty ? "unreadable" : "sha256 \(f.sha256.prefix(12))…, \(f.size) bytes"))
                 if let id = try Int64.fetchOne(earlier, arguments: [f.path, f.sha256]) {
