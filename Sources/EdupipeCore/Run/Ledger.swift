@@ -154,6 +154,13 @@ public final class Ledger: Sendable {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
+    /// The last run that completed: the state `status` reports.
+    public func lastCompletedRun() throws -> LedgerRun? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM run WHERE outcome = 'completed' ORDER BY id DESC LIMIT 1").map(LedgerRun.init(row:))
+        }
+    }
+
     /// What a run changed, in path order.
     public func changes(run: Int64) throws -> [LedgerChange] {
         try pool.read { db in

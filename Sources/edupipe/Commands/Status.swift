@@ -45,7 +45,7 @@ struct Status: ParsableCommand {
                 FileHandle.standardError.write("edupipe: no run ledger in \(state): run `edupipe run` first (or give --state)\n")
                 Glibc.exit(1)
             }
-            let run = try ledger.runs(limit: 20).first { $0.outcome == "completed" }
+            let run = try ledger.lastCompletedRun()
             let periods = try period.map { [$0] } ?? ledger.currentPeriods()
             let statuses = try periods.map {
                 try ledger.reportingStatus(period: $0, registry: setup.registry, deadlines: setup.config.deadlines, province: provinceCode)
