@@ -32,28 +32,29 @@ public final class RunLock {
         guard fd >= 0 else {
             throw LockError(description: "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
         }
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
-            guard errno == EWOULDBLOCK else {
-                let why = String(cString: strerror(errno))
-                close(fd)
-                throw LockError(description: "cannot lock \(path): \(why)")
-            }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK else { throw failure(path) }
             let holder = Self.holder(fd)
             guard wait else {
-                close(fd)
                 throw Busy(description: "another edupipe run (\(holder)) is using the state folder \(directory): wait for it to finish, or pass --wait to start when it does")
             }
             waiting("waiting for the run that holds \(path) (\(holder))")
-            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
-            break
+            while flock(fd, LOCK_EX) != 0 {
+                guard errno == EINTR else { throw failure(path) }
+            }
         }
         let note = "pid \(getpid()), started \(LedgerTime.text(now))\n"
         ftruncate(fd, 0)
         _ = note.utf8CString.withUnsafeBufferPointer { pwrite(fd, $0.baseAddress!, note.utf8.count, 0) }
     }
 
+    /// Also when the initialiser throws after opening the file: Swift runs
+    /// `deinit` then, so the throwing paths must not close `fd` themselves.
     deinit { close(fd) }
+
+    private func failure(_ path: String) -> LockError {
+        LockError(description: "cannot lock \(path): \(String(cString: strerror(errno)))")
+    }
 
     private static func holder(_ fd: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 256)
