@@ -14,11 +14,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
-            name: "CZlib",
-            path: "Sources/CZlib",
+            name: "SystemZlib",
+            path: "Sources/SystemZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
         .systemLibrary(
@@ -30,12 +31,13 @@ let package = Package(
         .target(
             name: "EdupipeCore",
             dependencies: [
-                "CZlib",
+                "SystemZlib",
                 "CLibXML2",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .executableTarget(
@@ -47,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EdupipeCoreTests",
-            dependencies: ["EdupipeCore", "CZlib"]
+            dependencies: ["EdupipeCore", "SystemZlib", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
     ],
     swiftLanguageModes: [.v6]

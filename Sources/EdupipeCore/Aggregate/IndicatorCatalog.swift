@@ -50,4 +50,9 @@ public enum IndicatorCatalog {
     }()
 
     public static let names: Set<String> = Set(entries.map(\.name))
+
+    private static let indices: [String: Int] = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.name, $0) })
+
+    /// The position of an indicator in `entries`.
+    public static func index(of name: String) -> Int? { indices[name] }
 }

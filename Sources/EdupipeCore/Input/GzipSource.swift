@@ -1,4 +1,4 @@
-import CZlib
+import SystemZlib
 
 /// Inflates a gzip stream (RFC 1952) from another source, member after
 /// member, counting what it produces against a size limit as it goes.

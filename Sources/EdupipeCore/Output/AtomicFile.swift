@@ -33,10 +33,7 @@ public enum AtomicFile {
 
         public init(path: String) throws {
             self.path = path
-            let slash = path.lastIndex(of: "/")
-            let dir = slash.map { String(path[..<$0]) } ?? "."
-            let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-            temporary = dir + "/" + AtomicFile.temporaryMarker + "\(getpid())-" + base
+            temporary = AtomicFile.temporaryPath(for: path)
             fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             if fd < 0 { throw WriteError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
             buffer.reserveCapacity(1 << 16)
@@ -95,6 +92,33 @@ public enum AtomicFile {
                 unlink(temporary)
                 throw WriteError(description: "cannot rename \(temporary) to \(path): \(why)")
             }
+        }
+    }
+
+    /// Where a file is written before it is renamed to `path`: the same
+    /// folder, so the rename is atomic.
+    public static func temporaryPath(for path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return dir + "/" + temporaryMarker + "\(getpid())-" + base
+    }
+
+    /// Syncs a finished temporary file written by other code (a ZIP
+    /// library) and renames it to `path`; removes it if that fails.
+    public static func publish(_ temporary: String, as path: String) throws {
+        let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0, fsync(fd) == 0 else {
+            let why = String(cString: strerror(errno))
+            if fd >= 0 { close(fd) }
+            unlink(temporary)
+            throw WriteError(description: "cannot sync \(path): \(why)")
+        }
+        close(fd)
+        if rename(temporary, path) != 0 {
+            let why = String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteError(description: "cannot rename \(temporary) to \(path): \(why)")
         }
     }
 

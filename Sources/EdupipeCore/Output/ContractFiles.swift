@@ -5,16 +5,22 @@ public enum ContractFiles {
     public static let errorsHeader = "file,line,column,code,message\n"
     public static let indicatorsHeader = "period,level,code,name,indicator,numerator,denominator,value,target,status\n"
 
+    /// Writes the contract files and, on the same threads, the `beside`
+    /// tasks (the workbook and report, which go first: they take longest).
     static func write(out: String, submissions: [SubmissionRecord], spools: [IssueSpool],
-                      tables: [IndicatorTable], duplicates: [String: CrossCountyDuplicates], jobs: Int) throws {
+                      tables: [IndicatorTable], views: [PeriodTables], duplicates: [String: CrossCountyDuplicates],
+                      jobs: Int, beside: [@Sendable () throws -> Void] = []) throws {
         // Each file is independent of the others: write them on the worker
-        // threads, the largest (the indicator tables) first.
-        var tasks: [@Sendable () throws -> Void] = []
+        // threads, the largest first.
         for table in tables {
             let dir = out + "/" + table.period
             try makeDirectories(dir)
             AtomicFile.removeLeftovers(in: dir)
-            tasks.append { try stream(to: dir + "/indicators.json") { try indicatorsJSON(table, into: &$0, $1) } }
+        }
+        var tasks = beside
+        for (table, view) in zip(tables, views) {
+            let dir = out + "/" + table.period
+            tasks.append { try stream(to: dir + "/indicators.json") { try indicatorsJSON(view, into: &$0, $1) } }
             tasks.append { try stream(to: dir + "/indicators.csv") { try indicatorsCSV(table, into: &$0, $1) } }
             if let d = duplicates[table.period] {
                 tasks.append { try stream(to: dir + "/duplicates.csv") { try duplicatesCSV(period: table.period, d, into: &$0, $1) } }
@@ -120,33 +126,46 @@ public enum ContractFiles {
     }
 
     /// The same rows typed: numbers as numbers, null where the CSV is empty.
-    public static func indicatorsJSON(_ table: IndicatorTable, into b: inout TextBuffer, _ flush: Flush) throws {
+    /// Written from the people's tables, so `edupipe export` rebuilds the
+    /// same bytes from `indicators.csv`.
+    public static func indicatorsJSON(_ t: PeriodTables, into b: inout TextBuffer, _ flush: Flush) throws {
         b.append("[\n" as StaticString)
         var period = TextBuffer(capacity: 32)
-        period.jsonString(table.period)
-        var lastUnit: IndicatorUnit?
-        var unit = TextBuffer(capacity: 160)
-        for (i, r) in table.rows.enumerated() {
-            if r.unit !== lastUnit {
-                lastUnit = r.unit
-                unit.clear()
-                unit.append(",\"level\":\"" as StaticString); unit.append(r.level.rawValue)
-                unit.append("\",\"code\":\"" as StaticString); unit.append(r.code)
-                unit.append("\",\"name\":" as StaticString); unit.jsonString(r.name)
+        period.jsonString(t.period)
+        var unitText = TextBuffer(capacity: 160)
+        var first = true
+        for level in [Registry.Level.national, .province, .prefecture, .county] {
+            for unit in t.rows(level) {
+                unitText.clear()
+                unitText.append(",\"level\":\"" as StaticString); unitText.append(unit.level.rawValue)
+                unitText.append("\",\"code\":\"" as StaticString); unitText.append(unit.code)
+                unitText.append("\",\"name\":" as StaticString); unitText.jsonString(unit.name)
+                for (entry, cell) in unit.cells.enumerated() {
+                    guard let cell else { continue }
+                    if !first { b.append(",\n" as StaticString) }
+                    first = false
+                    b.append("{\"period\":" as StaticString); b.append(period.bytes)
+                    b.append(unitText.bytes)
+                    b.append(",\"indicator\":\"" as StaticString); b.append(IndicatorCatalog.entries[entry].name)
+                    b.append("\",\"numerator\":" as StaticString); b.appendInt(cell.numerator)
+                    b.append(",\"denominator\":" as StaticString)
+                    if let d = cell.denominator { b.appendInt(d) } else { b.append("null" as StaticString) }
+                    b.append(",\"value\":" as StaticString)
+                    if cell.status == .noData {
+                        b.append("null" as StaticString)
+                    } else if let d = cell.denominator {
+                        b.appendRatio(cell.numerator, d)
+                    } else {
+                        b.appendInt(cell.numerator)
+                    }
+                    b.append(",\"target\":" as StaticString); b.jsonString(t.targets[entry]?.text)
+                    b.append(",\"status\":\"" as StaticString); b.append(cell.status.rawValue)
+                    b.append("\"}" as StaticString)
+                    try rowDone(&b, flush)
+                }
             }
-            b.append("{\"period\":" as StaticString); b.append(period.bytes)
-            b.append(unit.bytes)
-            b.append(",\"indicator\":\"" as StaticString); b.append(IndicatorCatalog.entries[r.entry].name)
-            b.append("\",\"numerator\":" as StaticString); b.appendInt(r.numerator)
-            b.append(",\"denominator\":" as StaticString)
-            if let d = r.denominator { b.appendInt(d) } else { b.append("null" as StaticString) }
-            b.append(",\"value\":" as StaticString); value(r, into: &b, empty: "null")
-            b.append(",\"target\":" as StaticString); b.jsonString(r.target?.text)
-            b.append(",\"status\":\"" as StaticString); b.append(r.status.rawValue)
-            b.append(i + 1 < table.rows.count ? "\"},\n" as StaticString : "\"}\n" as StaticString)
-            try rowDone(&b, flush)
         }
-        b.append("]\n" as StaticString)
+        b.append(first ? "]\n" as StaticString : "\n]\n" as StaticString)
     }
 
     public static func duplicatesCSV(period: String, _ d: CrossCountyDuplicates, into b: inout TextBuffer, _ flush: Flush) throws {

@@ -1,4 +1,4 @@
-import CZlib
+import SystemZlib
 
 /// Compresses bytes into one gzip member (RFC 1952) with zlib's deflate.
 public enum GzipCompressor {

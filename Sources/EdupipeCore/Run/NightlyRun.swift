@@ -180,8 +180,11 @@ public struct NightlyRun {
                                          registry: setup.registry, targets: setup.config.targets))
         }
 
+        let people = tables.map { PeriodTables(table: $0, submissions: submissions, config: setup.config) }
         try ContractFiles.write(out: options.out, submissions: submissions, spools: spools,
-                                tables: tables, duplicates: duplicates, jobs: jobs)
+                                tables: tables, views: people, duplicates: duplicates, jobs: jobs,
+                                beside: PeopleFiles.tasks(out: options.out, tables: people,
+                                                          registry: setup.registry, config: setup.config))
         return Result(submissions: submissions, tables: tables, duplicates: duplicates,
                       counties: countiesByPeriod, keySource: secret.source)
     }

@@ -17,6 +17,36 @@ public struct PipelineConfig: Sendable {
     public var deadlines: [String: String]
     /// Where the configuration was read from.
     public var source: String
+    /// What people read for each dataset and indicator in the workbook and
+    /// the report; indicators are shown in `indicatorOrder`.
+    public var datasetNames: [Dataset: DisplayName] = [:]
+    public var indicatorNames: [String: DisplayName] = [:]
+    public var indicatorOrder: [String] = []
+
+    /// A name in Chinese and in English.
+    public struct DisplayName: Sendable, Equatable {
+        public let zh: String
+        public let en: String
+        public init(zh: String, en: String) {
+            self.zh = zh
+            self.en = en
+        }
+    }
+
+    /// The display name of an indicator: the plan's, or its standard name.
+    public func name(of indicator: String) -> DisplayName {
+        indicatorNames[indicator] ?? DisplayName(zh: indicator, en: indicator)
+    }
+
+    public func name(of dataset: Dataset) -> DisplayName {
+        datasetNames[dataset] ?? DisplayName(zh: dataset.rawValue, en: dataset.rawValue)
+    }
+
+    /// Catalog indices in display order: the plan's order, then the rest.
+    public var displayedEntries: [Int] {
+        let listed = indicatorOrder.compactMap { name in IndicatorCatalog.entries.firstIndex { $0.name == name } }
+        return listed + IndicatorCatalog.entries.indices.filter { !listed.contains($0) }
+    }
 
     public struct ConfigError: Error, CustomStringConvertible {
         public let description: String
@@ -46,7 +76,7 @@ public struct PipelineConfig: Sendable {
         }
         let r = Reader(source: source)
         let top = try r.mapping(root, "the top level")
-        try r.onlyKeys(top, ["plan", "limits", "datasets", "targets", "periods", "indicators"], in: "the top level")
+        try r.onlyKeys(top, ["plan", "limits", "datasets", "targets", "periods", "dataset_names", "indicators"], in: "the top level")
 
         var config = PipelineConfig(plan: "", maxDecompressedBytes: 1 << 30, maxRecordBytes: 1 << 20,
                                     maxListedIssuesPerFile: 10_000, datasets: Dataset.allCases,
@@ -107,6 +137,26 @@ public struct PipelineConfig: Sendable {
                 }
             }
         }
+        if let names = top["dataset_names"] {
+            for (keyNode, value) in try r.mapping(names, "dataset_names") {
+                let key = try r.string(keyNode, "dataset_names")
+                guard let d = Dataset(rawValue: key) else {
+                    throw r.error(keyNode, "dataset_names.\(key)", "unknown dataset; the standard has after_school, dropout and class_size")
+                }
+                config.datasetNames[d] = try r.displayName(value, "dataset_names.\(key)")
+            }
+        }
+
+        if let names = top["indicators"] {
+            for (keyNode, value) in try r.mapping(names, "indicators") {
+                let key = try r.string(keyNode, "indicators")
+                guard IndicatorCatalog.names.contains(key) else {
+                    throw r.error(keyNode, "indicators.\(key)", "unknown indicator; indicators are named as in section 4 of the standard, e.g. class_size.large_share.primary")
+                }
+                config.indicatorNames[key] = try r.displayName(value, "indicators.\(key)")
+                config.indicatorOrder.append(key)
+            }
+        }
         return config
     }
 
@@ -140,6 +190,19 @@ public struct PipelineConfig: Sendable {
                 throw error(node, key, "expected a positive whole number (bytes or a count), found \(s)")
             }
             return n
+        }
+
+        /// `{zh: ..., en: ...}`.
+        func displayName(_ node: Node, _ key: String) throws -> DisplayName {
+            let m = try mapping(node, key)
+            try onlyKeys(m, ["zh", "en"], in: key)
+            return DisplayName(zh: try string(try required("\(key).zh", in: m["zh"]), "\(key).zh"),
+                               en: try string(try required("\(key).en", in: m["en"]), "\(key).en"))
+        }
+
+        func required(_ key: String, in node: Node?) throws -> Node {
+            guard let node else { throw ConfigError(description: "\(source): \(key): missing; the configuration needs it") }
+            return node
         }
 
         func onlyKeys(_ m: Node.Mapping, _ allowed: [String], in place: String) throws {

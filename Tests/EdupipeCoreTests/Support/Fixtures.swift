@@ -1,4 +1,4 @@
-import CZlib
+import SystemZlib
 @testable import EdupipeCore
 import Foundation
 #if canImport(Glibc)

@@ -1,0 +1,65 @@
+/// How people read an indicator's value: ratios as percentages, average
+/// class sizes as numbers with one decimal, counts as whole numbers. Shared
+/// by the workbook (as number formats) and the report (as text), so both
+/// show the same thing.
+public enum IndicatorFormat: Sendable {
+    case percent, decimal, count
+
+    public init(_ entry: IndicatorCatalog.Entry) {
+        if entry.isCount {
+            self = .count
+        } else if case .averageSize = entry.measure {
+            self = .decimal
+        } else {
+            self = .percent
+        }
+    }
+
+    /// `75.0%`, `48.7` or `12`, rounded half up in integers; nil for no data.
+    public func text(_ cell: PeriodTables.Cell) -> String? {
+        guard cell.status != .noData else { return nil }
+        guard let d = cell.denominator, d > 0 else { return Self.grouped(cell.numerator) }
+        switch self {
+        case .percent: return Self.oneDecimal(cell.numerator * 100, d) + "%"
+        case .decimal: return Self.oneDecimal(cell.numerator, d)
+        case .count: return Self.grouped(cell.numerator)
+        }
+    }
+
+    /// A target for people: `≥100%`, `≤5%`, `≤0`.
+    public func text(_ target: Target) -> String {
+        let sign = target.comparison == .atLeast ? "≥" : "≤"
+        switch self {
+        case .percent:
+            return sign + Self.trimmed(target.numerator * 100, target.scale) + "%"
+        case .decimal, .count:
+            return sign + Self.trimmed(target.numerator, target.scale)
+        }
+    }
+
+    /// `n/d` with one decimal, rounded half up.
+    static func oneDecimal(_ n: Int, _ d: Int) -> String {
+        let tenths = (n * 20 + d) / (d * 2)
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+
+    /// `n/scale` (scale a power of ten) without trailing zeros.
+    static func trimmed(_ n: Int, _ scale: Int) -> String {
+        guard scale > 1 else { return String(n) }
+        var fraction = String(n % scale)
+        fraction = String(repeating: "0", count: String(scale).count - 1 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return fraction.isEmpty ? String(n / scale) : "\(n / scale).\(fraction)"
+    }
+
+    /// `12,345`: long counts are easier to read grouped.
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return n < 0 ? "-" + out : out
+    }
+}

@@ -1,0 +1,246 @@
+/// Writes `report.html`: one self-contained page per period for the people
+/// who decide. No scripts, fonts or images from elsewhere: the styles are
+/// inline and the charts are SVG, so the file reads the same attached to a
+/// mail, opened offline or printed on A4.
+///
+/// Every indicator cell carries its status as a class (`s-met`,
+/// `s-not_met`, `s-no_data`, `s-no_target`); a missed target is also
+/// marked with ✗, so the page reads in black and white too.
+public enum ReportPage {
+    /// The charts of section 3: the key indicators of the plan.
+    public static let chartedIndicators = [
+        "after_school.school_coverage", "after_school.five_two_compliance", "dropout.outstanding",
+        "class_size.large_share.all", "class_size.super_large_share.all",
+    ]
+
+    /// Indicator columns per province table: what fits across A4.
+    static let columnsPerTable = 9
+
+    public static func write(_ t: PeriodTables, registry: Registry, config: PipelineConfig, to path: String) throws {
+        try ContractFiles.stream(to: path) { b, flush in
+            try page(t, registry: registry, config: config, &b, flush)
+        }
+    }
+
+    static func page(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
+                     _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        b.append("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n" as StaticString)
+        b.append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" as StaticString)
+        b.markup("基础教育专项监测 \(t.period) · Basic-education monitoring")
+        b.append("</title>\n<style>\n" as StaticString)
+        b.append(ReportStyle.css)
+        b.append("</style>\n</head>\n<body>\n" as StaticString)
+        header(t, registry: registry, &b)
+        national(t, config: config, &b)
+        provinces(t, config: config, &b)
+        try flush(&b)
+        charts(t, config: config, &b)
+        try notReported(t, registry: registry, config: config, &b, flush)
+        try rejected(t, registry: registry, config: config, &b, flush)
+        b.append("<footer>edupipe \(EdupipeVersion.current) · ")
+        b.markup("计划 plan \(t.plan) · 数据来自本期 indicators.csv 与 submissions.csv")
+        b.append("</footer>\n</body>\n</html>\n" as StaticString)
+    }
+
+    // MARK: Sections
+
+    private static func header(_ t: PeriodTables, registry: Registry, _ b: inout TextBuffer) {
+        b.append("<header>\n<h1>" as StaticString)
+        b.markup("基础教育专项监测 \(t.period)")
+        b.append(" <span class=\"en\">Basic-education monitoring</span></h1>\n<p class=\"meta\">" as StaticString)
+        var counts: [SubmissionStatus: Int] = [:]
+        for f in t.files { counts[f.status, default: 0] += 1 }
+        b.markup("计划 plan \(t.plan) · 县 counties \(IndicatorFormat.grouped(registry.counties.count)) · 文件 files \(IndicatorFormat.grouped(t.files.count)): ")
+        b.markup(SubmissionStatus.allCases.map { "\(IndicatorFormat.grouped(counts[$0] ?? 0)) \(StatusText.file($0))" }.joined(separator: ", "))
+        b.append("</p>\n" as StaticString)
+        legend(&b)
+        b.append("</header>\n" as StaticString)
+    }
+
+    private static func legend(_ b: inout TextBuffer) {
+        b.append("<p class=\"legend\">" as StaticString)
+        for status in [IndicatorRow.Status.met, .notMet, .noTarget, .noData] {
+            b.append("<span class=\"key s-\(status.rawValue)\">")
+            b.markup(StatusText.indicator(status) + (status == .notMet ? " ✗" : ""))
+            b.append("</span> " as StaticString)
+        }
+        b.append("</p>\n" as StaticString)
+    }
+
+    /// The nation's value of every indicator, with its target and status.
+    private static func national(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
+        b.append("<section id=\"national\">\n<h2>全国主要指标 <span class=\"en\">National headline figures</span></h2>\n" as StaticString)
+        b.append("<table class=\"headline\">\n<thead><tr><th>指标 Indicator</th><th class=\"num\">数值 Value</th><th class=\"num\">目标 Target</th><th>状态 Status</th><th class=\"num\">分子 / 分母 Numerator / denominator</th></tr></thead>\n<tbody>\n" as StaticString)
+        var dataset: Dataset?
+        for i in config.displayedEntries {
+            let entry = IndicatorCatalog.entries[i]
+            guard let cell = t.national.cells[i] else { continue }
+            if entry.dataset != dataset {
+                dataset = entry.dataset
+                let name = config.name(of: entry.dataset)
+                b.append("<tr class=\"group\"><th colspan=\"5\">" as StaticString)
+                b.markup(name.zh + " " + name.en)
+                b.append("</th></tr>\n" as StaticString)
+            }
+            let format = IndicatorFormat(entry)
+            let name = config.name(of: entry.name)
+            b.append("<tr data-indicator=\"" as StaticString); b.markup(entry.name); b.append("\"><td>" as StaticString)
+            b.markup(name.zh); b.append(" <span class=\"en\">" as StaticString); b.markup(name.en)
+            b.append("</span></td>" as StaticString)
+            statusCell(cell, format: format, &b)
+            b.append("<td class=\"num\">" as StaticString)
+            b.markup(t.targets[i].map(format.text) ?? "—")
+            b.append("</td><td class=\"status s-\(cell.status.rawValue)\">")
+            b.markup(StatusText.indicator(cell.status))
+            b.append("</td><td class=\"num\">" as StaticString)
+            b.markup(IndicatorFormat.grouped(cell.numerator) + (cell.denominator.map { " / " + IndicatorFormat.grouped($0) } ?? ""))
+            b.append("</td></tr>\n" as StaticString)
+        }
+        b.append("</tbody>\n</table>\n</section>\n" as StaticString)
+    }
+
+    /// A value cell coloured by status, ✗ when the target is missed.
+    private static func statusCell(_ cell: PeriodTables.Cell?, format: IndicatorFormat, _ b: inout TextBuffer) {
+        guard let cell else { return b.append("<td class=\"num\"></td>" as StaticString) }
+        b.append("<td class=\"num s-\(cell.status.rawValue)\">")
+        b.markup(format.text(cell) ?? "—")
+        if cell.status == .notMet { b.append("<span class=\"mark\"> ✗</span>" as StaticString) }
+        b.append("</td>" as StaticString)
+    }
+
+    /// Provinces down, indicators across, a table per dataset (split so
+    /// each fits across a portrait A4 page).
+    private static func provinces(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
+        b.append("<section id=\"provinces\">\n<h2>分省指标 <span class=\"en\">Indicators by province</span></h2>\n" as StaticString)
+        for dataset in Dataset.allCases {
+            let columns = config.displayedEntries.filter { IndicatorCatalog.entries[$0].dataset == dataset }
+            let parts = stride(from: 0, to: columns.count, by: columnsPerTable).map {
+                Array(columns[$0..<min($0 + columnsPerTable, columns.count)])
+            }
+            for (k, part) in parts.enumerated() {
+                let name = config.name(of: dataset)
+                b.append("<h3>" as StaticString)
+                b.markup(name.zh + " " + name.en + (parts.count > 1 ? " (\(k + 1)/\(parts.count))" : ""))
+                b.append("</h3>\n<table class=\"matrix\" data-dataset=\"\(dataset.rawValue)\">\n<thead><tr><th>省份 Province</th>")
+                for i in part {
+                    let entry = IndicatorCatalog.entries[i]
+                    let n = config.name(of: entry.name)
+                    b.append("<th class=\"num\" data-indicator=\"" as StaticString); b.markup(entry.name); b.append("\">" as StaticString)
+                    b.markup(n.zh); b.append("<span class=\"en\">" as StaticString); b.markup(n.en); b.append("</span>" as StaticString)
+                    if let target = t.targets[i] {
+                        b.append("<span class=\"target\">" as StaticString); b.markup(IndicatorFormat(entry).text(target)); b.append("</span>" as StaticString)
+                    }
+                    b.append("</th>" as StaticString)
+                }
+                b.append("</tr></thead>\n<tbody>\n" as StaticString)
+                for unit in [t.national] + t.provinces {
+                    b.append(unit.level == .national ? "<tr class=\"nation\" data-code=\"" as StaticString : "<tr data-code=\"" as StaticString)
+                    b.markup(unit.code); b.append("\"><th>" as StaticString); b.markup(unit.name); b.append("</th>" as StaticString)
+                    for i in part { statusCell(unit.cells[i], format: IndicatorFormat(IndicatorCatalog.entries[i]), &b) }
+                    b.append("</tr>\n" as StaticString)
+                }
+                b.append("</tbody>\n</table>\n" as StaticString)
+            }
+        }
+        b.append("</section>\n" as StaticString)
+    }
+
+    private static func charts(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
+        b.append("<section id=\"charts\">\n<h2>重点指标分省对比 <span class=\"en\">Key indicators by province, worst first</span></h2>\n" as StaticString)
+        for indicator in chartedIndicators {
+            guard let i = IndicatorCatalog.index(of: indicator) else { continue }
+            let entry = IndicatorCatalog.entries[i]
+            let format = IndicatorFormat(entry)
+            let name = config.name(of: indicator)
+            b.append("<figure data-indicator=\"" as StaticString); b.markup(indicator); b.append("\">\n<figcaption>" as StaticString)
+            b.markup(name.zh); b.append(" <span class=\"en\">" as StaticString); b.markup(name.en); b.append("</span>" as StaticString)
+            if let cell = t.national.cells[i], let text = format.text(cell) {
+                b.append(" · " as StaticString); b.markup("全国 national " + text)
+            }
+            b.append("</figcaption>\n" as StaticString)
+            // Provinces without data get no bar, only a line under the chart.
+            let bars = t.provinces.filter { $0.cells[i]?.value != nil }.map { BarChart.Bar(label: $0.name, cell: $0.cells[i]) }
+            let without = t.provinces.filter { $0.cells[i]?.value == nil }
+            if !bars.isEmpty {
+                BarChart(bars: BarChart.ordered(bars, target: t.targets[i]), format: format, target: t.targets[i],
+                         title: name.zh + " " + name.en).write(&b)
+            }
+            if !without.isEmpty {
+                b.append("<p class=\"nodata-note\">无数据 no data: " as StaticString)
+                b.markup(without.map(\.name).joined(separator: "、"))
+                b.append("</p>" as StaticString)
+            }
+            b.append("\n</figure>\n" as StaticString)
+        }
+        b.append("</section>\n" as StaticString)
+    }
+
+    /// Per dataset and province: the counties without a file in force, or
+    /// "all N" when none of a province's counties has reported.
+    private static func notReported(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
+                                    _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        b.append("<section id=\"not-reported\">\n<h2>未报送的县 <span class=\"en\">Counties that have not reported</span></h2>\n" as StaticString)
+        var countiesIn: [String: Int] = [:]
+        for county in registry.counties { countiesIn[registry.province(of: county) ?? "", default: 0] += 1 }
+        for dataset in Dataset.allCases {
+            let missing = t.notReported(dataset)
+            let name = config.name(of: dataset)
+            b.append("<h3 data-dataset=\"\(dataset.rawValue)\" data-count=\"\(missing.count)\">")
+            b.markup("\(name.zh) \(name.en): \(IndicatorFormat.grouped(missing.count)) / \(IndicatorFormat.grouped(registry.counties.count))")
+            b.append("</h3>\n" as StaticString)
+            guard !missing.isEmpty else {
+                b.append("<p class=\"none\">全部已报送 All counties have reported.</p>\n" as StaticString)
+                continue
+            }
+            b.append("<dl class=\"missing\">\n" as StaticString)
+            var byProvince: [(String, [String])] = []
+            for county in missing {
+                let p = registry.province(of: county) ?? ""
+                if byProvince.last?.0 == p { byProvince[byProvince.count - 1].1.append(county) } else { byProvince.append((p, [county])) }
+            }
+            for (province, counties) in byProvince {
+                b.append("<dt>" as StaticString); b.markup(registry.units[province]?.name ?? province)
+                b.append(" <span class=\"count\">\(counties.count) / \(countiesIn[province] ?? 0)</span></dt><dd>")
+                if counties.count == countiesIn[province] {
+                    b.append("全部未报送 none has reported" as StaticString)
+                } else {
+                    for (k, county) in counties.enumerated() {
+                        if k > 0 { b.append("、" as StaticString) }
+                        b.markup(registry.units[county]?.name ?? county)
+                        b.append("<span class=\"code\">" as StaticString); b.markup(county); b.append("</span>" as StaticString)
+                    }
+                }
+                b.append("</dd>\n" as StaticString)
+                try ContractFiles.rowDone(&b, flush)
+            }
+            b.append("</dl>\n" as StaticString)
+        }
+        b.append("</section>\n" as StaticString)
+    }
+
+    private static func rejected(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
+                                 _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        let files = t.rejectedFiles
+        b.append("<section id=\"rejected\">\n<h2>退回的文件 <span class=\"en\">Rejected files</span> <span class=\"count\">\(files.count)</span></h2>\n")
+        guard !files.isEmpty else {
+            b.append("<p class=\"none\">没有退回的文件 No file was rejected.</p>\n</section>\n" as StaticString)
+            return
+        }
+        b.append("<table class=\"files\">\n<thead><tr><th>文件 File</th><th>县 County</th><th>首个错误 First error</th><th>位置 Where</th><th>说明 What is wrong</th></tr></thead>\n<tbody>\n" as StaticString)
+        for f in files {
+            b.append("<tr><td class=\"file\">" as StaticString); b.markup(f.path)
+            b.append("</td><td>" as StaticString)
+            if let county = f.county { b.markup((registry.units[county]?.name ?? "") + " " + county) }
+            b.append("</td><td class=\"code\">" as StaticString); b.markup(f.firstError ?? "")
+            b.append("</td><td>" as StaticString)
+            var place: [String] = []
+            if let line = f.line { place.append("行 line \(line)") }
+            if let column = f.column { place.append("列 column \(column)") }
+            b.markup(place.joined(separator: ", "))
+            b.append("</td><td>" as StaticString); b.markup(f.firstMessage ?? "")
+            b.append("</td></tr>\n" as StaticString)
+            try ContractFiles.rowDone(&b, flush)
+        }
+        b.append("</tbody>\n</table>\n</section>\n" as StaticString)
+    }
+}

@@ -1,0 +1,217 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes `indicators.xlsx`, an Office Open XML workbook of one period for
+/// the people who act on the indicators: one sheet per level (全国, 省级,
+/// 地市级, 县级) with a unit per row and an indicator per column, the
+/// counties that have not reported, and the period's files.
+///
+/// Values are numeric cells (ratios with a percent format, so a reader
+/// sorts and sums them as numbers); cells that miss their target are
+/// highlighted; text is in inline strings, escaped, and neutralised
+/// against formula injection.
+public enum Workbook {
+    /// Sheet names, in tab order.
+    public static let levelSheets: [(Registry.Level, String)] = [
+        (.national, "全国"), (.province, "省级"), (.prefecture, "地市级"), (.county, "县级"),
+    ]
+    public static let notReportedSheet = "未报送"
+    public static let filesSheet = "报送文件"
+
+    public static var sheetNames: [String] { levelSheets.map(\.1) + [notReportedSheet, filesSheet] }
+
+    public static func write(_ tables: PeriodTables, registry: Registry, config: PipelineConfig, to path: String) throws {
+        let temporary = AtomicFile.temporaryPath(for: path)
+        unlink(temporary)
+        do {
+            let archive = try WorkbookArchive(path: temporary)
+            try archive.add("[Content_Types].xml") { b, _ in contentTypes(&b) }
+            try archive.add("_rels/.rels") { b, _ in b.append(rootRelationships) }
+            try archive.add("docProps/core.xml") { b, _ in core(tables, &b) }
+            try archive.add("xl/workbook.xml") { b, _ in workbook(tables, config: config, &b) }
+            try archive.add("xl/_rels/workbook.xml.rels") { b, _ in workbookRelationships(&b) }
+            try archive.add("xl/styles.xml") { b, _ in b.append(WorkbookStyles.xml) }
+            for (i, (level, _)) in levelSheets.enumerated() {
+                try archive.add("xl/worksheets/sheet\(i + 1).xml") { b, flush in
+                    try levelSheet(tables, layout: WideLayout(level: level, config: config), registry: registry,
+                                   config: config, selected: i == 0, &b, flush)
+                }
+            }
+            try archive.add("xl/worksheets/sheet\(levelSheets.count + 1).xml") { b, flush in
+                try notReported(tables, registry: registry, config: config, &b, flush)
+            }
+            try archive.add("xl/worksheets/sheet\(levelSheets.count + 2).xml") { b, flush in
+                try files(tables, registry: registry, config: config, &b, flush)
+            }
+        } catch {
+            unlink(temporary)
+            throw AtomicFile.WriteError(description: "\(error)")
+        }
+        try AtomicFile.publish(temporary, as: path)
+    }
+
+    // MARK: Package parts
+
+    private static let xmlDeclaration: StaticString = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    private static let mainNamespace: StaticString = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    private static func contentTypes(_ b: inout TextBuffer) {
+        b.append(xmlDeclaration)
+        b.append("<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">" as StaticString)
+        b.append("<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>" as StaticString)
+        b.append("<Default Extension=\"xml\" ContentType=\"application/xml\"/>" as StaticString)
+        b.append("<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>" as StaticString)
+        b.append("<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>" as StaticString)
+        b.append("<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>" as StaticString)
+        for i in 1...sheetNames.count {
+            b.append("<Override PartName=\"/xl/worksheets/sheet\(i).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>")
+        }
+        b.append("</Types>" as StaticString)
+    }
+
+    private static let rootRelationships: StaticString = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
+        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
+        </Relationships>
+        """
+
+    private static func core(_ t: PeriodTables, _ b: inout TextBuffer) {
+        b.append(xmlDeclaration)
+        b.append("<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">" as StaticString)
+        b.append("<dc:title>" as StaticString)
+        b.markup("\(t.plan) \(t.period) 指标 indicators")
+        b.append("</dc:title><dc:creator>edupipe</dc:creator></cp:coreProperties>" as StaticString)
+    }
+
+    private static func workbook(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
+        b.append(xmlDeclaration)
+        b.append("<workbook xmlns=\"" as StaticString); b.append(mainNamespace)
+        b.append("\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" as StaticString)
+        b.append("<bookViews><workbookView activeTab=\"0\"/></bookViews><sheets>" as StaticString)
+        for (i, name) in sheetNames.enumerated() {
+            b.append("<sheet name=\"" as StaticString); b.markup(name)
+            b.append("\" sheetId=\"\(i + 1)\" r:id=\"rId\(i + 1)\"/>")
+        }
+        b.append("</sheets><definedNames>" as StaticString)
+        // Excel keeps an autofilter's range in a hidden name as well.
+        for (i, name) in sheetNames.enumerated() {
+            let (columns, rows) = extent(t, sheet: i, config: config)
+            b.append("<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(i)\" hidden=\"1\">'")
+            b.markup(name)
+            b.append("'!$A$1:$\(columnName(columns - 1))$\(rows)</definedName>")
+        }
+        b.append("</definedNames></workbook>" as StaticString)
+    }
+
+    private static func workbookRelationships(_ b: inout TextBuffer) {
+        b.append(xmlDeclaration)
+        b.append("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" as StaticString)
+        for i in 1...sheetNames.count {
+            b.append("<Relationship Id=\"rId\(i)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(i).xml\"/>")
+        }
+        b.append("<Relationship Id=\"rId\(sheetNames.count + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>")
+        b.append("</Relationships>" as StaticString)
+    }
+
+    // MARK: Sheets
+
+    private static let notReportedColumns = ["数据集\nDataset", "省份\nProvince", "地市\nPrefecture", "县代码\nCounty code", "县名称\nCounty"]
+    private static let filesColumns = ["文件\nFile", "县代码\nCounty code", "县名称\nCounty", "数据集\nDataset", "修订版\nRevision",
+                                       "状态\nStatus", "记录数\nRecords", "错误数\nErrors", "警告数\nWarnings",
+                                       "首个错误\nFirst error", "行\nLine", "列\nColumn", "说明\nWhat is wrong"]
+
+    /// Columns and rows (header included) of sheet `i`.
+    private static func extent(_ t: PeriodTables, sheet i: Int, config: PipelineConfig) -> (Int, Int) {
+        if i < levelSheets.count {
+            let level = levelSheets[i].0
+            return (WideLayout(level: level, config: config).columnCount, t.rows(level).count + 1)
+        }
+        if i == levelSheets.count {
+            return (notReportedColumns.count, 1 + Dataset.allCases.reduce(0) { $0 + t.notReported($1).count })
+        }
+        return (filesColumns.count, t.files.count + 1)
+    }
+
+    private static func levelSheet(_ t: PeriodTables, layout: WideLayout, registry: Registry, config: PipelineConfig,
+                                   selected: Bool, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        let formats = layout.indicators.map { IndicatorFormat(IndicatorCatalog.entries[$0]) }
+        let units = t.rows(layout.level)
+        var sheet = SheetWriter(columns: layout.columnCount, rows: units.count + 1,
+                                frozenColumns: layout.unitTitles.count, selected: selected)
+        sheet.begin(&b, widths: layout.unitTitles.map { $0.hasPrefix("代码") ? 9 : 16 } + layout.indicators.map { _ in 15 })
+        sheet.headerRow(&b, layout.unitTitles + layout.indicators.map { layout.title($0, targets: t.targets, config: config) })
+        for unit in units {
+            sheet.beginRow(&b)
+            for value in layout.unitValues(unit, registry: registry) { sheet.text(&b, value) }
+            for (k, i) in layout.indicators.enumerated() {
+                sheet.value(&b, unit.cells[i], format: formats[k])
+            }
+            sheet.endRow(&b)
+            try ContractFiles.rowDone(&b, flush)
+        }
+        sheet.end(&b)
+    }
+
+    private static func notReported(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
+                                    _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        let (_, rows) = extent(t, sheet: levelSheets.count, config: config)
+        var sheet = SheetWriter(columns: notReportedColumns.count, rows: rows, frozenColumns: 0, selected: false)
+        sheet.begin(&b, widths: [18, 14, 16, 12, 16])
+        sheet.headerRow(&b, notReportedColumns)
+        for dataset in Dataset.allCases {
+            let name = config.name(of: dataset)
+            for county in t.notReported(dataset) {
+                sheet.beginRow(&b)
+                sheet.text(&b, name.zh + " " + name.en)
+                sheet.text(&b, registry.province(of: county).flatMap { registry.units[$0]?.name } ?? "")
+                sheet.text(&b, registry.prefecture(of: county).flatMap { registry.units[$0]?.name } ?? "")
+                sheet.text(&b, county)
+                sheet.text(&b, registry.units[county]?.name ?? "")
+                sheet.endRow(&b)
+                try ContractFiles.rowDone(&b, flush)
+            }
+        }
+        sheet.end(&b)
+    }
+
+    private static func files(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
+                              _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        var sheet = SheetWriter(columns: filesColumns.count, rows: t.files.count + 1, frozenColumns: 1, selected: false)
+        sheet.begin(&b, widths: [44, 11, 14, 16, 9, 16, 9, 9, 9, 22, 7, 14, 70])
+        sheet.headerRow(&b, filesColumns)
+        for f in t.files {
+            sheet.beginRow(&b)
+            sheet.text(&b, f.path)
+            sheet.text(&b, f.county ?? "")
+            sheet.text(&b, f.county.flatMap { registry.units[$0]?.name } ?? "")
+            sheet.text(&b, f.dataset.map { config.name(of: $0).zh + " " + config.name(of: $0).en } ?? "")
+            sheet.number(&b, f.revision)
+            sheet.text(&b, StatusText.file(f.status), style: f.status == .rejected ? .textNotMet : .text)
+            sheet.number(&b, f.records)
+            sheet.number(&b, f.errors)
+            sheet.number(&b, f.warnings)
+            sheet.text(&b, f.firstError ?? "")
+            sheet.number(&b, f.line)
+            sheet.text(&b, f.column ?? "")
+            sheet.text(&b, f.firstMessage ?? "")
+            sheet.endRow(&b)
+            try ContractFiles.rowDone(&b, flush)
+        }
+        sheet.end(&b)
+    }
+
+    /// `A`, `B`, ..., `Z`, `AA`, ...: the letters of a 0-based column.
+    static func columnName(_ index: Int) -> String {
+        var n = index + 1
+        var letters: [UInt8] = []
+        while n > 0 {
+            n -= 1
+            letters.append(UInt8(ascii: "A") + UInt8(n % 26))
+            n /= 26
+        }
+        return String(decoding: letters.reversed(), as: UTF8.self)
+    }
+}

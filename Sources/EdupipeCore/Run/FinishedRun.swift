@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a finished run's outputs back into the tables people read, for
+/// `edupipe export`: the period's `indicators.csv` (values, statuses and
+/// the targets the run applied), `submissions.csv`, and the first error of
+/// each rejected file from `errors.csv`. The inbox is not read again.
+public enum FinishedRun {
+    public struct ReadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The periods with an `indicators.csv` in `out`, sorted.
+    public static func periods(in out: String) -> [String] {
+        guard let dir = opendir(out) else { return [] }
+        defer { closedir(dir) }
+        var found: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if SubmissionName.isPeriod(name) && access(out + "/" + name + "/indicators.csv", R_OK) == 0 { found.append(name) }
+        }
+        return found.sorted()
+    }
+
+    public static func read(out: String, period: String, config: PipelineConfig) throws -> PeriodTables {
+        let indicatorsPath = out + "/" + period + "/indicators.csv"
+        guard access(indicatorsPath, R_OK) == 0 else {
+            let found = periods(in: out)
+            throw ReadError(description: "\(indicatorsPath) does not exist: \(out) holds no finished run for \(period)"
+                + (found.isEmpty ? "; run `edupipe run --out \(out)` first" : "; its periods are \(found.joined(separator: ", "))"))
+        }
+        let (units, targets) = try indicators(indicatorsPath)
+        var files = try submissions(out + "/submissions.csv", period: period)
+        try firstErrors(out + "/errors.csv", into: &files)
+        return PeriodTables(period: period, plan: config.plan, targets: targets, units: units, files: files)
+    }
+
+    /// Walks a CSV file of ours, checking its header, one record at a time.
+    private static func records(_ path: String, header: String, _ body: (CSVReader, Int) throws -> Void) throws {
+        let reader: CSVReader
+        do {
+            reader = CSVReader(source: try FileSource(path: path))
+        } catch {
+            throw ReadError(description: "cannot read \(path): \(error)")
+        }
+        let columns = header.dropLast().split(separator: ",").map(String.init)
+        do {
+            guard try reader.next(), reader.fieldCount == columns.count,
+                  columns.indices.allSatisfy({ Bytes.string(reader.field($0)) == columns[$0] }) else {
+                throw ReadError(description: "\(path): the header is not \(header.dropLast()); is this an edupipe output folder?")
+            }
+            while try reader.next() {
+                guard reader.fieldCount == columns.count else {
+                    throw ReadError(description: "\(path), line \(reader.recordLine): \(reader.fieldCount) fields, expected \(columns.count)")
+                }
+                try body(reader, reader.recordLine)
+            }
+        } catch let error as CSVReadError {
+            throw ReadError(description: "\(path): \(error)")
+        }
+    }
+
+    private static func indicators(_ path: String) throws -> ([PeriodTables.UnitRow], [Target?]) {
+        var units: [PeriodTables.UnitRow] = []
+        var targets = [Target?](repeating: nil, count: IndicatorCatalog.entries.count)
+        try records(path, header: ContractFiles.indicatorsHeader) { r, line in
+            func text(_ i: Int) -> String { Bytes.string(r.field(i)) }
+            func bad(_ what: String) -> ReadError { ReadError(description: "\(path), line \(line): \(what)") }
+            guard let level = Registry.Level(rawValue: text(1)) else { throw bad("unknown level \(text(1))") }
+            let code = text(2)
+            if units.last?.level != level || units.last?.code != code {
+                units.append(PeriodTables.UnitRow(level: level, code: code, name: text(3)))
+            }
+            guard let entry = IndicatorCatalog.index(of: text(4)) else { throw bad("unknown indicator \(text(4))") }
+            guard let numerator = Int(text(5)) else { throw bad("numerator \(text(5)) is not a whole number") }
+            let denominatorText = text(6)
+            let denominator = denominatorText.isEmpty ? nil : Int(denominatorText)
+            guard denominatorText.isEmpty || (denominator ?? 0) > 0 || text(9) == "no_data" else {
+                throw bad("denominator \(denominatorText) is not a positive whole number")
+            }
+            guard let status = IndicatorRow.Status(rawValue: text(9)) else { throw bad("unknown status \(text(9))") }
+            let targetText = text(8)
+            if !targetText.isEmpty {
+                guard let target = Target.parse(targetText) else { throw bad("target \(targetText) is not like >=1 or <=0.05") }
+                targets[entry] = target
+            }
+            units[units.count - 1].cells[entry] = PeriodTables.Cell(numerator: numerator, denominator: denominator, status: status)
+        }
+        return (units, targets)
+    }
+
+    private static func submissions(_ path: String, period: String) throws -> [PeriodTables.FileLine] {
+        var files: [PeriodTables.FileLine] = []
+        try records(path, header: ContractFiles.submissionsHeader) { r, line in
+            func text(_ i: Int) -> String { Bytes.string(r.field(i)) }
+            let filePeriod = text(3)
+            guard filePeriod == period || filePeriod.isEmpty else { return }
+            guard let status = SubmissionStatus(rawValue: text(5)) else {
+                throw ReadError(description: "\(path), line \(line): unknown status \(text(5))")
+            }
+            let first = text(9)
+            files.append(PeriodTables.FileLine(
+                path: text(0), county: text(1).isEmpty ? nil : text(1), dataset: Dataset(rawValue: text(2)),
+                revision: Int(text(4)), status: status, records: Int(text(6)) ?? 0, errors: Int(text(7)) ?? 0,
+                warnings: Int(text(8)) ?? 0, firstError: first.isEmpty ? nil : first,
+                firstMessage: nil, line: nil, column: nil))
+        }
+        return files
+    }
+
+    /// The first error row of each file that has one (`errors.csv` lists a
+    /// file's issues in the order they were found).
+    private static func firstErrors(_ path: String, into files: inout [PeriodTables.FileLine]) throws {
+        var waiting: [String: Int] = [:]
+        for (i, f) in files.enumerated() where f.firstError != nil { waiting[f.path] = i }
+        guard !waiting.isEmpty else { return }
+        try records(path, header: ContractFiles.errorsHeader) { r, _ in
+            let file = Bytes.string(r.field(0))
+            guard let i = waiting[file] else { return }
+            let code = Bytes.string(r.field(3))
+            guard !code.hasPrefix("W_") else { return }
+            let column = Bytes.string(r.field(2))
+            files[i].line = Int(Bytes.string(r.field(1)))
+            files[i].column = column.isEmpty ? nil : column
+            files[i].firstMessage = Bytes.string(r.field(4))
+            waiting[file] = nil
+        }
+    }
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Checks a run's tables for people as their readers see them.
+#
+#   bash scripts/check-tables.sh [OUT] [PERIOD]     (default: out 2022-autumn)
+#
+# 1. openpyxl reads indicators.xlsx back and compares it with indicators.csv
+#    and submissions.csv (scripts/check_workbook.py), in a throwaway virtual
+#    environment under .build-check/ (never a project dependency);
+# 2. LibreOffice converts every sheet to CSV headless: the workbook opens
+#    without a repair, and the county sheet has one line per county;
+# 3. headless Chromium renders report.html to a PNG (screen) and an A4 PDF
+#    (print), then pdftoppm turns the PDF's first pages into PNGs to look at.
+# Installs libreoffice-calc-nogui, chromium, fonts-noto-cjk and
+# poppler-utils with apt-get when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-out}
+PERIOD=${2:-2022-autumn}
+CHECK=.build-check
+mkdir -p "$CHECK"
+
+need=()
+command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
+command -v chromium >/dev/null || need+=(chromium)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+fc-list :lang=zh | grep -q . || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "installing ${need[*]} with apt-get"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+if [ ! -x "$CHECK/venv/bin/python" ]; then
+    python3 -m venv "$CHECK/venv"
+    "$CHECK/venv/bin/pip" install -q openpyxl pyyaml
+fi
+"$CHECK/venv/bin/python" scripts/check_workbook.py "$OUT" "$PERIOD"
+
+# LibreOffice: every sheet to CSV, raw values (not as shown), UTF-8.
+rm -rf "$CHECK/lo" && mkdir -p "$CHECK/lo"
+soffice --headless --norestore \
+    --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \
+    --outdir "$CHECK/lo" "$OUT/$PERIOD/indicators.xlsx" >/dev/null 2>&1
+county_csv=$(ls "$CHECK"/lo/*县级*.csv)
+counties=$(awk -F, '$2=="county" {print $3}' "$OUT/$PERIOD/indicators.csv" | sort -u | wc -l)
+lines=$("$CHECK/venv/bin/python" -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], encoding="utf-8"))) - 1)' "$county_csv")
+if [ "$lines" -ne "$counties" ]; then
+    echo "LibreOffice: $lines county rows, expected $counties"; exit 1
+fi
+echo "libreoffice ok: $(ls "$CHECK"/lo/*.csv | wc -l) sheets converted, $lines county rows"
+
+# Chromium: the page as on screen, and as printed on A4.
+report=$(realpath "$OUT/$PERIOD/report.html")
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,5200 \
+    --screenshot="$CHECK/report.png" "file://$report" >/dev/null 2>&1
+chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+    --print-to-pdf="$CHECK/report.pdf" "file://$report" >/dev/null 2>&1
+rm -f "$CHECK"/report-page-*.png
+pdftoppm -png -r 60 -f 1 -l 6 "$CHECK/report.pdf" "$CHECK/report-page"
+pages=$(pdfinfo "$CHECK/report.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+echo "chromium ok: $CHECK/report.png (screen), $CHECK/report.pdf ($pages A4 pages), $CHECK/report-page-*.png"
