@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// Reads a finished run's outputs back into the tables people read, for
 /// `edupipe export`: the period's `indicators.csv` (values, statuses and
@@ -9,6 +10,18 @@ import Glibc
 public enum FinishedRun {
     public struct ReadError: Error, CustomStringConvertible {
         public let description: String
+    }
+
+    /// The plan and registry files the run named in its `run.json`, when
+    /// they are still there: export then uses what the run used.
+    public static func planPaths(out: String) -> (pipeline: String?, registry: String?) {
+        guard let data = FileManager.default.contents(atPath: out + "/run.json"),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return (nil, nil) }
+        func path(_ key: String) -> String? {
+            guard let p = (json[key] as? [String: Any])?["path"] as? String, access(p, R_OK) == 0 else { return nil }
+            return p
+        }
+        return (path("pipeline"), path("registry"))
     }
 
     /// The periods with an `indicators.csv` in `out`, sorted.
