@@ -58,9 +58,9 @@ import ZIPFoundation
 
     func cells(_ xml: String) -> [String: SheetCell] {
         var found: [String: SheetCell] = [:]
-        let pattern = /<c r="([A-Z]+[0-9]+)" s="([0-9]+)"(?: t="inlineStr"><is><t xml:space="preserve">([^<]*)<\/t><\/is><\/c>|><v>([^<]*)<\/v><\/c>|\/>)/
+        let pattern = /<c r="([A-Z]+[0-9]+)"(?: s="([0-9]+)")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>([^<]*)<\/t><\/is><\/c>|><v>([^<]*)<\/v><\/c>|\/>)/
         for m in xml.matches(of: pattern) {
-            found[String(m.1)] = SheetCell(style: Int(m.2)!, text: m.3.map { unescaped(String($0)) }, number: m.4.map(String.init))
+            found[String(m.1)] = SheetCell(style: m.2.map { Int($0)! } ?? 0, text: m.3.map { unescaped(String($0)) }, number: m.4.map(String.init))
         }
         return found
     }
@@ -107,14 +107,14 @@ import ZIPFoundation
         #expect(provinces["B\(hubei)"] == SheetCell(style: 0, text: "湖北省", number: nil))
         // Hubei: 3 of 4 schools offer the service (target >=1: missed, percent, highlighted).
         let percentNotMet = WorkbookStyles.Style.percentNotMet.rawValue
-        #expect(provinces[reference(.province, "after_school.school_coverage", row: hubei)] == SheetCell(style: percentNotMet, text: nil, number: "0.750000"))
+        #expect(provinces[reference(.province, "after_school.school_coverage", row: hubei)] == SheetCell(style: percentNotMet, text: nil, number: "0.75"))
         // 280 of 650 pupils take part: no target, plain percent.
         #expect(provinces[reference(.province, "after_school.student_participation", row: hubei)] == SheetCell(style: WorkbookStyles.Style.percent.rawValue, text: nil, number: "0.430769"))
         // Two children still out: a count that misses <=0.
         #expect(provinces[reference(.province, "dropout.outstanding", row: hubei)] == SheetCell(style: WorkbookStyles.Style.countNotMet.rawValue, text: nil, number: "2"))
         // Primary classes 40, 60, 46: one large class of three (> 5%); no super-large one (met).
         #expect(provinces[reference(.province, "class_size.large_share.primary", row: hubei)] == SheetCell(style: percentNotMet, text: nil, number: "0.333333"))
-        #expect(provinces[reference(.province, "class_size.super_large_share.primary", row: hubei)] == SheetCell(style: WorkbookStyles.Style.percent.rawValue, text: nil, number: "0.000000"))
+        #expect(provinces[reference(.province, "class_size.super_large_share.primary", row: hubei)] == SheetCell(style: WorkbookStyles.Style.percent.rawValue, text: nil, number: "0"))
         #expect(provinces[reference(.province, "class_size.avg_size.primary", row: hubei)] == SheetCell(style: WorkbookStyles.Style.decimal.rawValue, text: nil, number: "48.666667"))
         // Beijing has no class-size file for the period: a grey empty cell.
         #expect(provinces[reference(.province, "class_size.large_share.all", row: beijing)] == SheetCell(style: WorkbookStyles.Style.noData.rawValue, text: nil, number: nil))
@@ -126,7 +126,7 @@ import ZIPFoundation
         let xiantao = Fixtures.registry.counties.firstIndex(of: "429004")! + 2
         #expect(counties["C\(xiantao)"]?.text == "湖北省")
         #expect(counties["D\(xiantao)"] == nil, "仙桃 sits directly under the province")
-        #expect(counties[reference(.county, "after_school.five_two_compliance", row: xiantao)] == SheetCell(style: percentNotMet, text: nil, number: "0.000000"))
+        #expect(counties[reference(.county, "after_school.five_two_compliance", row: xiantao)] == SheetCell(style: percentNotMet, text: nil, number: "0"))
     }
 
     @Test func notReportedAndFilesSheets() throws {

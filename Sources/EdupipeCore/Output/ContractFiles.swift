@@ -140,8 +140,7 @@ public enum ContractFiles {
                 unitText.append(",\"level\":\"" as StaticString); unitText.append(unit.level.rawValue)
                 unitText.append("\",\"code\":\"" as StaticString); unitText.append(unit.code)
                 unitText.append("\",\"name\":" as StaticString); unitText.jsonString(unit.name)
-                for (entry, cell) in unit.cells.enumerated() {
-                    guard let cell else { continue }
+                for (entry, cell) in unit.cells.present {
                     if !first { b.append(",\n" as StaticString) }
                     first = false
                     b.append("{\"period\":" as StaticString); b.append(period.bytes)

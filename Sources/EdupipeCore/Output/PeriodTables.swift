@@ -17,6 +17,10 @@ public struct PeriodTables: Sendable {
             self.status = status
         }
 
+        init(_ row: IndicatorRow) {
+            self.init(numerator: row.numerator, denominator: row.denominator, status: row.status)
+        }
+
         /// The value as `indicators.csv` writes it (six decimals, or the
         /// count); nil for `no_data`.
         public var valueText: String? {
@@ -33,21 +37,37 @@ public struct PeriodTables: Sendable {
         }
     }
 
-    /// One unit (the nation, a province, a prefecture or a county) with its
-    /// cells by catalog entry; nil where the level has no such row
-    /// (cross-county duplicates at county level).
+    /// A unit's cells by catalog entry, read from the indicator rows in
+    /// place (the rows are shared with the run's table, not copied); nil
+    /// where the level has no such row (cross-county duplicates at county
+    /// level).
+    public struct UnitCells: Sendable {
+        let rows: ArraySlice<IndicatorRow>
+
+        public subscript(entry: Int) -> Cell? {
+            // Rows are in catalog order with at most a few entries left out:
+            // start where the entry would be and walk back.
+            guard !rows.isEmpty else { return nil }
+            var k = rows.startIndex + min(entry, rows.count - 1)
+            while k >= rows.startIndex {
+                let r = rows[k]
+                if r.entry == entry { return Cell(r) }
+                if r.entry < entry { return nil }
+                k -= 1
+            }
+            return nil
+        }
+
+        /// The cells present, in catalog order.
+        public var present: [(entry: Int, cell: Cell)] { rows.map { ($0.entry, Cell($0)) } }
+    }
+
+    /// One unit: the nation, a province, a prefecture or a county.
     public struct UnitRow: Sendable {
         public let level: Registry.Level
         public let code: String
         public let name: String
-        public var cells: [Cell?]
-
-        public init(level: Registry.Level, code: String, name: String) {
-            self.level = level
-            self.code = code
-            self.name = name
-            cells = Array(repeating: nil, count: IndicatorCatalog.entries.count)
-        }
+        public let cells: UnitCells
 
         public func cell(_ indicator: String) -> Cell? {
             IndicatorCatalog.index(of: indicator).flatMap { cells[$0] }
@@ -81,14 +101,25 @@ public struct PeriodTables: Sendable {
     public let counties: [UnitRow]
     /// The period's files, and files whose name does not parse (which could
     /// belong to any period), in file-name order.
-    public let files: [FileLine]
+    public let files: FileLines
 
-    public init(period: String, plan: String, targets: [Target?], units: [UnitRow], files: [FileLine]) {
+    /// The tables over `rows` (a unit's rows together, in catalog order, as
+    /// `IndicatorTable` makes them).
+    init(period: String, plan: String, targets: [Target?], rows: [IndicatorRow], files: FileLines) {
         self.period = period
         self.plan = plan
         self.targets = targets
-        national = units.first { $0.level == .national } ?? UnitRow(level: .national, code: IndicatorTable.nationalCode,
-                                                                      name: IndicatorTable.nationalName)
+        var units: [UnitRow] = []
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let unit = rows[start].unit
+            var end = start + 1
+            while end < rows.endIndex && rows[end].unit === unit { end += 1 }
+            units.append(UnitRow(level: unit.level, code: unit.code, name: unit.name, cells: UnitCells(rows: rows[start..<end])))
+            start = end
+        }
+        national = units.first { $0.level == .national }
+            ?? UnitRow(level: .national, code: IndicatorTable.nationalCode, name: IndicatorTable.nationalName, cells: UnitCells(rows: []))
         provinces = units.filter { $0.level == .province }
         prefectures = units.filter { $0.level == .prefecture }
         counties = units.filter { $0.level == .county }
@@ -111,32 +142,59 @@ public struct PeriodTables: Sendable {
     }
 
     public var rejectedFiles: [FileLine] { files.filter { $0.status == .rejected } }
+
+    /// Files by status, counted without building their lines.
+    public func count(_ status: SubmissionStatus) -> Int { files.count { $0.status == status } }
 }
 
 extension PeriodTables {
     /// The tables of a run that has just computed `table`.
     public init(table: IndicatorTable, submissions: [SubmissionRecord], config: PipelineConfig) {
-        var units: [UnitRow] = []
-        var current: UnitRow?
-        var lastUnit: IndicatorUnit?
-        for r in table.rows {
-            if r.unit !== lastUnit {
-                if let current { units.append(current) }
-                lastUnit = r.unit
-                current = UnitRow(level: r.level, code: r.code, name: r.name)
-            }
-            current!.cells[r.entry] = Cell(numerator: r.numerator, denominator: r.denominator, status: r.status)
-        }
-        if let current { units.append(current) }
-        let files = submissions.lazy.filter { $0.name == nil || $0.name?.period == table.period }.map { s in
-            let first = s.firstIssue ?? s.acceptanceIssue
-            return FileLine(path: s.path, county: s.name?.county, dataset: s.name?.dataset, revision: s.name?.revision,
-                            status: s.status, records: s.records, errors: s.errors, warnings: s.warnings,
-                            firstError: s.firstError?.rawValue, firstMessage: first?.message,
-                            line: first?.line, column: first?.column)
-        }
         self.init(period: table.period, plan: config.plan,
                   targets: IndicatorCatalog.entries.map { config.targets[$0.name] },
-                  units: units, files: Array(files))
+                  rows: table.rows, files: FileLines(records: submissions, period: table.period))
+    }
+}
+
+/// The files of one period, drawn on demand from the run's submission
+/// records (no copy of 8,000 records per period), or read from
+/// `submissions.csv` by `edupipe export`.
+public struct FileLines: RandomAccessCollection, Sendable {
+    private enum Backing: Sendable {
+        case records([SubmissionRecord])
+        case lines([PeriodTables.FileLine])
+    }
+
+    private let backing: Backing
+    private let positions: [Int32]
+
+    init(records: [SubmissionRecord], period: String) {
+        backing = .records(records)
+        positions = records.indices.compactMap { i in
+            records[i].name == nil || records[i].name?.period == period ? Int32(i) : nil
+        }
+    }
+
+    init(lines: [PeriodTables.FileLine]) {
+        backing = .lines(lines)
+        positions = lines.indices.map { Int32($0) }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { positions.count }
+
+    public subscript(i: Int) -> PeriodTables.FileLine {
+        let k = Int(positions[i])
+        switch backing {
+        case .lines(let lines):
+            return lines[k]
+        case .records(let records):
+            let s = records[k]
+            let first = s.firstIssue ?? s.acceptanceIssue
+            return PeriodTables.FileLine(
+                path: s.path, county: s.name?.county, dataset: s.name?.dataset, revision: s.name?.revision,
+                status: s.status, records: s.records, errors: s.errors, warnings: s.warnings,
+                firstError: s.firstError?.rawValue, firstMessage: first?.message, line: first?.line, column: first?.column)
+        }
     }
 }

@@ -72,9 +72,14 @@ struct SheetWriter {
         b.append("<c r=\"" as StaticString)
         b.append(letters[column])
         b.appendInt(row)
-        b.append("\" s=\"" as StaticString)
-        b.appendInt(style.rawValue)
-        b.append(0x22)
+        // Style 0 is the default: leaving it out keeps the big sheets small.
+        if style == .text {
+            b.append(0x22)
+        } else {
+            b.append("\" s=\"" as StaticString)
+            b.appendInt(style.rawValue)
+            b.append(0x22)
+        }
         column += 1
     }
 
@@ -85,10 +90,17 @@ struct SheetWriter {
             return
         }
         open(&b, style: style)
-        b.append(" t=\"inlineStr\"><is><t xml:space=\"preserve\">" as StaticString)
-        b.markup(FormulaGuard.neutralised(s))
+        let text = FormulaGuard.neutralised(s)
+        // Readers may trim white space at the ends, or fold line breaks,
+        // unless told to keep it.
+        let utf8 = text.utf8
+        let keep = utf8.first.map(Self.isSpace)! || utf8.last.map(Self.isSpace)! || utf8.contains(0x0A)
+        b.append(keep ? " t=\"inlineStr\"><is><t xml:space=\"preserve\">" as StaticString : " t=\"inlineStr\"><is><t>" as StaticString)
+        b.markup(text)
         b.append("</t></is></c>" as StaticString)
     }
+
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 
     /// A whole number, or an empty cell.
     mutating func number(_ b: inout TextBuffer, _ n: Int?) {
@@ -121,7 +133,7 @@ struct SheetWriter {
         case .count: open(&b, style: notMet ? .countNotMet : .count)
         }
         b.append("><v>" as StaticString)
-        if let d = cell.denominator { b.appendRatio(cell.numerator, d) } else { b.appendInt(cell.numerator) }
+        if let d = cell.denominator { b.appendRatio(cell.numerator, d, trimmed: true) } else { b.appendInt(cell.numerator) }
         b.append("</v></c>" as StaticString)
     }
 }

@@ -75,14 +75,24 @@ public struct TextBuffer: ~Copyable {
         count += digits
     }
 
-    /// `numerator/denominator` rounded half up to six decimals, in integers.
-    public mutating func appendRatio(_ numerator: Int, _ denominator: Int) {
+    /// `numerator/denominator` rounded half up to six decimals, in integers;
+    /// `trimmed` drops trailing zeros (`0.75`, `1`), same number, fewer bytes.
+    public mutating func appendRatio(_ numerator: Int, _ denominator: Int, trimmed: Bool = false) {
         let (whole, fraction) = Ratio.scaled(numerator, denominator)
         appendInt(whole)
-        append(UInt8(ascii: "."))
         var f = fraction
-        var divisor = 100_000
-        for _ in 0..<6 {
+        var digits = 6
+        if trimmed {
+            if f == 0 { return }
+            while f % 10 == 0 {
+                f /= 10
+                digits -= 1
+            }
+        }
+        append(UInt8(ascii: "."))
+        var divisor = 1
+        for _ in 1..<digits { divisor *= 10 }
+        for _ in 0..<digits {
             append(UInt8(ascii: "0") + UInt8(f / divisor))
             f %= divisor
             divisor /= 10

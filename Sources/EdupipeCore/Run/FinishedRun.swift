@@ -15,8 +15,12 @@ public enum FinishedRun {
     /// The plan and registry files the run named in its `run.json`, when
     /// they are still there: export then uses what the run used.
     public static func planPaths(out: String) -> (pipeline: String?, registry: String?) {
-        guard let data = FileManager.default.contents(atPath: out + "/run.json"),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return (nil, nil) }
+        // The paths come before the (long) list of inputs: parse only that.
+        guard var head = try? readWholeFile(out + "/run.json", limit: 1 << 30).prefix(1 << 16) else { return (nil, nil) }
+        if let inputs = head.firstRange(of: Array(",\"inputs\":".utf8)) {
+            head = head[..<inputs.lowerBound] + Array("}".utf8)
+        }
+        guard let json = try? JSONSerialization.jsonObject(with: Data(head)) as? [String: Any] else { return (nil, nil) }
         func path(_ key: String) -> String? {
             guard let p = (json[key] as? [String: Any])?["path"] as? String, access(p, R_OK) == 0 else { return nil }
             return p
@@ -43,10 +47,10 @@ public enum FinishedRun {
             throw ReadError(description: "\(indicatorsPath) does not exist: \(out) holds no finished run for \(period)"
                 + (found.isEmpty ? "; run `edupipe run --out \(out)` first" : "; its periods are \(found.joined(separator: ", "))"))
         }
-        let (units, targets) = try indicators(indicatorsPath)
+        let (rows, targets) = try indicators(indicatorsPath, period: period)
         var files = try submissions(out + "/submissions.csv", period: period)
         try firstErrors(out + "/errors.csv", into: &files)
-        return PeriodTables(period: period, plan: config.plan, targets: targets, units: units, files: files)
+        return PeriodTables(period: period, plan: config.plan, targets: targets, rows: rows, files: FileLines(lines: files))
     }
 
     /// Walks a CSV file of ours, checking its header, one record at a time.
@@ -74,33 +78,52 @@ public enum FinishedRun {
         }
     }
 
-    private static func indicators(_ path: String) throws -> ([PeriodTables.UnitRow], [Target?]) {
-        var units: [PeriodTables.UnitRow] = []
+    /// The rows of `indicators.csv` as the run's table held them, and the
+    /// target of each indicator (the same on every row of it).
+    private static func indicators(_ path: String, period: String) throws -> ([IndicatorRow], [Target?]) {
+        var rows: [IndicatorRow] = []
         var targets = [Target?](repeating: nil, count: IndicatorCatalog.entries.count)
+        var parsed: [String: Target] = [:]
+        // A unit's rows wait until the unit ends: its object holds the
+        // targets, known once the first (national) unit has been read.
+        var unit: (level: Registry.Level, code: String, name: String)?
+        var pending: [(entry: Int, numerator: Int, denominator: Int?, status: IndicatorRow.Status)] = []
+        func finishUnit() {
+            guard let u = unit else { return }
+            let object = IndicatorUnit(period: period, level: u.level, code: u.code, name: u.name, targets: targets)
+            for p in pending {
+                rows.append(IndicatorRow(unit: object, entry: p.entry, numerator: p.numerator, denominator: p.denominator, status: p.status))
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
         try records(path, header: ContractFiles.indicatorsHeader) { r, line in
             func text(_ i: Int) -> String { Bytes.string(r.field(i)) }
             func bad(_ what: String) -> ReadError { ReadError(description: "\(path), line \(line): \(what)") }
+            guard text(0) == period else { throw bad("period \(text(0)) in the table of \(period)") }
             guard let level = Registry.Level(rawValue: text(1)) else { throw bad("unknown level \(text(1))") }
             let code = text(2)
-            if units.last?.level != level || units.last?.code != code {
-                units.append(PeriodTables.UnitRow(level: level, code: code, name: text(3)))
+            if unit?.level != level || unit?.code != code {
+                finishUnit()
+                unit = (level, code, text(3))
             }
             guard let entry = IndicatorCatalog.index(of: text(4)) else { throw bad("unknown indicator \(text(4))") }
+            guard pending.last.map({ $0.entry < entry }) ?? true else { throw bad("\(text(4)) is out of order") }
             guard let numerator = Int(text(5)) else { throw bad("numerator \(text(5)) is not a whole number") }
             let denominatorText = text(6)
             let denominator = denominatorText.isEmpty ? nil : Int(denominatorText)
-            guard denominatorText.isEmpty || (denominator ?? 0) > 0 || text(9) == "no_data" else {
-                throw bad("denominator \(denominatorText) is not a positive whole number")
-            }
+            guard denominatorText.isEmpty || denominator != nil else { throw bad("denominator \(denominatorText) is not a whole number") }
             guard let status = IndicatorRow.Status(rawValue: text(9)) else { throw bad("unknown status \(text(9))") }
+            guard status == .noData || (denominator ?? 1) > 0 else { throw bad("a value over a denominator of 0") }
             let targetText = text(8)
             if !targetText.isEmpty {
-                guard let target = Target.parse(targetText) else { throw bad("target \(targetText) is not like >=1 or <=0.05") }
-                targets[entry] = target
+                if parsed[targetText] == nil { parsed[targetText] = Target.parse(targetText) }
+                guard let target = parsed[targetText] else { throw bad("target \(targetText) is not like >=1 or <=0.05") }
+                if targets[entry] == nil { targets[entry] = target }
             }
-            units[units.count - 1].cells[entry] = PeriodTables.Cell(numerator: numerator, denominator: denominator, status: status)
+            pending.append((entry, numerator, denominator, status))
         }
-        return (units, targets)
+        finishUnit()
+        return (rows, targets)
     }
 
     private static func submissions(_ path: String, period: String) throws -> [PeriodTables.FileLine] {
