@@ -33,7 +33,7 @@ struct BarChart {
         let maximum: Double
         switch format {
         case .percent: maximum = 1
-        case .decimal, .count: maximum = Self.roundUp(max(values.max() ?? 1, targetValue ?? 0, 1))
+        case .decimal, .count: maximum = Self.roundUp(max(values.max() ?? 0, targetValue ?? 0, 4))
         }
         let height = Self.top + Double(bars.count) * Self.rowHeight + 22
         let width = Self.labelWidth + Self.plotWidth + 70
@@ -59,7 +59,12 @@ struct BarChart {
             }
             let w = max(0, min(1, value / maximum)) * Self.plotWidth
             b.append("<rect class=\"bar s-\(cell.status.rawValue)\" x=\"\(f(Self.labelWidth))\" y=\"\(f(y + 2))\" width=\"\(f(w))\" height=\"\(f(Self.rowHeight - 4))\"/>")
-            b.append("<text class=\"value\" x=\"\(f(Self.labelWidth + w + 4))\" y=\"\(f(y + 11))\">")
+            // A long bar carries its value inside, clear of the target line.
+            if w > Self.plotWidth - 64 {
+                b.append("<text class=\"value inside\" x=\"\(f(Self.labelWidth + w - 4))\" y=\"\(f(y + 11))\" text-anchor=\"end\">")
+            } else {
+                b.append("<text class=\"value\" x=\"\(f(Self.labelWidth + w + 4))\" y=\"\(f(y + 11))\">")
+            }
             b.markup(format.text(cell) ?? "")
             if cell.status == .notMet { b.append(" ✗" as StaticString) }
             b.append("</text>" as StaticString)
@@ -85,11 +90,12 @@ struct BarChart {
         }
     }
 
-    /// 1, 2 or 5 times a power of ten, at least `v`.
+    /// 1, 2, 4 or 8 times a power of ten, at least `v`: its quarters,
+    /// where the grid lines go, are round numbers too.
     static func roundUp(_ v: Double) -> Double {
         var step = 1.0
-        while step * 10 <= v { step *= 10 }
-        for m in [1.0, 2, 5, 10] where m * step >= v { return m * step }
+        while step * 10 < v { step *= 10 }
+        for m in [1.0, 2, 4, 8, 10] where m * step >= v { return m * step }
         return 10 * step
     }
 

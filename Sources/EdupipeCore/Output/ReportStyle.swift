@@ -39,6 +39,7 @@ enum ReportStyle {
         svg.chart { width: 100%; max-width: 760px; height: auto; display: block; font-size: 11px; }
         svg .label, svg .value, svg .axis, svg .nodata { fill: #1f1f1f; }
         svg .axis, svg .nodata { fill: #6b6b6b; font-size: 10px; }
+        svg .value.inside { fill: #ffffff; font-weight: bold; }
         svg .grid { stroke: #e2e2e2; stroke-width: 1; }
         svg .bar.s-met { fill: #4caf63; }
         svg .bar.s-not_met { fill: #d9534f; }
