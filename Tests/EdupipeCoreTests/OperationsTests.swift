@@ -5,7 +5,7 @@ import Testing
 import Glibc
 #endif
 
-/// `edupipe run`, `status` and `history` as an operator uses them: the lock
+/// `edupipe run`, `status`, `history` and `export` as an operator uses them: the lock
 /// between runs, kills, logs and progress, through the release binary.
 @Suite(.serialized, .enabled(if: optimizedBuild, "runs the release binary"))
 struct OperationsTests {
@@ -100,6 +100,30 @@ struct OperationsTests {
         let history = try BinaryRunner.run(["history", "--state", state, "--format", "json"], environment: env)
         let runs = try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]]
         #expect(runs?.count == 1 && runs?[0]["outcome"] as? String == "completed")
+    }
+
+    @Test func exportCommand() throws {
+        let out = Fixtures.tempDirectory("export")
+        let state = out + "/.s"
+        let nothing = try BinaryRunner.run(["export", "--out", out], environment: env)
+        #expect(nothing.status == 1)
+        #expect(nothing.stderr.contains("holds no finished run"))
+        let run = try BinaryRunner.run(["run", "--inbox", samples, "--out", out, "--state", state, "--quiet"], environment: env)
+        #expect(run.status == 0)
+        let built = try #require(FileManager.default.contents(atPath: out + "/2022-autumn/indicators.xlsx"))
+        let to = out + "/again"
+        let export = try BinaryRunner.run(["export", "--out", out, "--period", "2022-autumn", "--format", "xlsx", "csv", "--to", to], environment: env)
+        #expect(export.status == 0)
+        #expect(export.stdout.split(separator: "\n").count == 1 + WideCSV.names.count)
+        #expect(FileManager.default.contents(atPath: to + "/2022-autumn/indicators.xlsx") == built)
+        #expect(!FileManager.default.fileExists(atPath: to + "/2022-autumn/report.html"))
+        let missing = try BinaryRunner.run(["export", "--out", out, "--period", "2024-spring"], environment: env)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("its periods are 2022-autumn, 2023-spring"))
+        let bad = try BinaryRunner.run(["export", "--out", out, "--format", "pdf"], environment: env)
+        #expect(bad.status == 2)
+        let badPeriod = try BinaryRunner.run(["export", "--out", out, "--period", "autumn"], environment: env)
+        #expect(badPeriod.status == 2)
     }
 
     @Test func logsAndProgress() throws {
