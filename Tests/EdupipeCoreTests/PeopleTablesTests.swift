@@ -261,6 +261,25 @@ import ZIPFoundation
         }
     }
 
+    @Test func aWorkbookThatCannotBeWrittenFailsTheRun() throws {
+        let out = Fixtures.tempDirectory("out")
+        // A folder where the workbook goes: its rename must fail.
+        try FileManager.default.createDirectory(atPath: out + "/2022-autumn/indicators.xlsx", withIntermediateDirectories: true)
+        let options = RunOptions(inbox: HandInbox.make(), out: out, jobs: 2, stateDirectory: out + "/.state",
+                                 environment: ["EDUPIPE_KEY": NightlyRunTests.key])
+        let error = #expect(throws: AtomicFile.WriteError.self) {
+            try NightlyRun(setup: Setup(config: Fixtures.config, registry: Fixtures.registry), options: options).execute()
+        }
+        #expect(error?.description.contains("indicators.xlsx") == true)
+        // The ledger says so, and nothing half-written is left behind.
+        let run = try #require(try Ledger(directory: out + "/.state").runs(limit: 1).first)
+        #expect(run.outcome == "failed")
+        #expect(run.message?.contains("indicators.xlsx") == true)
+        let left = try FileManager.default.contentsOfDirectory(atPath: out + "/2022-autumn")
+        #expect(!left.contains { $0.hasPrefix(AtomicFile.temporaryMarker) }, "\(left)")
+        #expect(FileManager.default.fileExists(atPath: out + "/2022-autumn/indicators.csv"))
+    }
+
     @Test func exportRebuildsTheSameFilesFromTheOutputs() throws {
         let out = try run()
         let setup = Setup(config: Fixtures.config, registry: Fixtures.registry)

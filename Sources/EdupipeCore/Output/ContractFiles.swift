@@ -5,19 +5,24 @@ public enum ContractFiles {
     public static let errorsHeader = "file,line,column,code,message\n"
     public static let indicatorsHeader = "period,level,code,name,indicator,numerator,denominator,value,target,status\n"
 
-    /// Writes the contract files and, on the same threads, the `beside`
-    /// tasks (the workbook and report, which go first: they take longest).
-    static func write(out: String, submissions: [SubmissionRecord], spools: [IssueSpool],
-                      tables: [IndicatorTable], views: [PeriodTables], duplicates: [String: CrossCountyDuplicates],
-                      jobs: Int, beside: [@Sendable () throws -> Void] = []) throws {
-        // Each file is independent of the others: write them on the worker
-        // threads, the largest first.
-        for table in tables {
-            let dir = out + "/" + table.period
+    /// Creates the period folders and removes what a killed run left in
+    /// them: before any writer starts, as a writer's own temporary file
+    /// looks like a leftover.
+    static func prepare(out: String, periods: [String]) throws {
+        for period in periods {
+            let dir = out + "/" + period
             try makeDirectories(dir)
             AtomicFile.removeLeftovers(in: dir)
         }
-        var tasks = beside
+    }
+
+    /// Writes the contract files of `prepare`d folders.
+    static func write(out: String, submissions: [SubmissionRecord], spools: [IssueSpool],
+                      tables: [IndicatorTable], views: [PeriodTables], duplicates: [String: CrossCountyDuplicates],
+                      jobs: Int) throws {
+        // Each file is independent of the others: write them on the worker
+        // threads, the largest first.
+        var tasks: [@Sendable () throws -> Void] = []
         for (table, view) in zip(tables, views) {
             let dir = out + "/" + table.period
             tasks.append { try stream(to: dir + "/indicators.json") { try indicatorsJSON(view, into: &$0, $1) } }

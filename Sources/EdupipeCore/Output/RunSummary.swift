@@ -74,6 +74,9 @@ public enum RunSummary {
         }
         s += "\noutputs: \(out)/submissions.csv, \(out)/errors.csv"
         for t in result.tables { s += ", \(out)/\(t.period)/indicators.csv" }
+        s += "\nfor people: " + result.tables.map {
+            "\(out)/\($0.period)/\(PeopleFiles.reportName), \(out)/\($0.period)/\(PeopleFiles.workbookName)"
+        }.joined(separator: ", ")
         s += "\n"
         return s
     }

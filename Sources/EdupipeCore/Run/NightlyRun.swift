@@ -76,8 +76,11 @@ public struct NightlyRun {
         let runID = try ledger?.beginRun(start)
         log.info("run started", metadata: ["run": "\(runID.map(String.init) ?? "-")", "inbox": "\(options.inbox)", "out": "\(options.out)"])
         var result: Result
+        var people: PeopleFiles.Writing?
         do {
-            result = try compute()
+            let computed = try compute()
+            result = computed.result
+            people = computed.people
             // The readers' buffers and the output writers' are free now:
             // hand those pages back before the ledger's work, so the run's
             // peak memory is the larger of the two phases, not their sum.
@@ -92,7 +95,9 @@ public struct NightlyRun {
                     try ledger.reportingStatus(period: $0.period, registry: setup.registry, deadlines: setup.config.deadlines)
                 }
             }
+            try people?.finish()
         } catch {
+            people.map { try? $0.finish() }
             if let ledger, let runID {
                 try? ledger.failRun(id: runID, endedAt: LedgerTime.now(environment: options.environment), message: "\(error)")
             }
@@ -132,7 +137,9 @@ public struct NightlyRun {
         }
     }
 
-    private func compute() throws -> Result {
+    /// Reads, decides, aggregates and writes the contract files; returns
+    /// with the workbook and report still being written.
+    private func compute() throws -> (result: Result, people: PeopleFiles.Writing) {
         try prepareOutput()
         let paths: [String]
         do {
@@ -180,13 +187,23 @@ public struct NightlyRun {
                                          registry: setup.registry, targets: setup.config.targets))
         }
 
-        let people = tables.map { PeriodTables(table: $0, submissions: submissions, config: setup.config) }
-        try ContractFiles.write(out: options.out, submissions: submissions, spools: spools,
-                                tables: tables, views: people, duplicates: duplicates, jobs: jobs,
-                                beside: PeopleFiles.tasks(out: options.out, tables: people,
-                                                          registry: setup.registry, config: setup.config))
-        return Result(submissions: submissions, tables: tables, duplicates: duplicates,
-                      counties: countiesByPeriod, keySource: secret.source)
+        let views = tables.map { PeriodTables(table: $0, submissions: submissions, config: setup.config) }
+        // The workbook takes longest of the outputs (ZIPFoundation deflates
+        // it on one core): it and the report are written on a thread of
+        // their own, beside the contract files and then beside the ledger's
+        // work. The run fails if they cannot be written, even after the
+        // ledger has closed it.
+        try ContractFiles.prepare(out: options.out, periods: tables.map(\.period))
+        let people = PeopleFiles.Writing(out: options.out, tables: views, registry: setup.registry, config: setup.config)
+        do {
+            try ContractFiles.write(out: options.out, submissions: submissions, spools: spools,
+                                    tables: tables, views: views, duplicates: duplicates, jobs: jobs)
+        } catch {
+            try? people.finish()
+            throw error
+        }
+        return (Result(submissions: submissions, tables: tables, duplicates: duplicates,
+                       counties: countiesByPeriod, keySource: secret.source), people)
     }
 
     private func prepareOutput() throws {

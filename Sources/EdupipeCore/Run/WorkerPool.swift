@@ -62,6 +62,43 @@ public enum WorkerPool {
         }
     }
 
+    /// Starts `work` on a thread of its own and returns at once; `join`
+    /// waits for it. Without a thread, `work` runs here, now.
+    public static func background(_ work: @escaping @Sendable () -> Void) -> Background {
+        Background(work)
+    }
+
+    /// A thread started by `background`.
+    public final class Background {
+        private var thread: pthread_t?
+
+        fileprivate init(_ work: @escaping @Sendable () -> Void) {
+            final class Box {
+                let work: @Sendable () -> Void
+                init(_ work: @escaping @Sendable () -> Void) { self.work = work }
+            }
+            let box = Unmanaged.passRetained(Box(work)).toOpaque()
+            var tid = pthread_t()
+            let rc = pthread_create(&tid, nil, { raw in
+                Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().work()
+                return nil
+            }, box)
+            if rc == 0 {
+                thread = tid
+            } else {
+                Unmanaged<Box>.fromOpaque(box).takeRetainedValue().work()
+            }
+        }
+
+        /// Waits for the work to end; later calls return at once.
+        public func join() {
+            if let thread { pthread_join(thread, nil) }
+            thread = nil
+        }
+
+        deinit { join() }
+    }
+
     /// The machine's online cores.
     public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
