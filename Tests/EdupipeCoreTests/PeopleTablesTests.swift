@@ -56,13 +56,20 @@ import ZIPFoundation
         let number: String?
     }
 
-    func cells(_ xml: String) -> [String: SheetCell] {
+    /// Cells of a sheet, shared strings resolved through `shared`.
+    func cells(_ xml: String, shared: [String]) -> [String: SheetCell] {
         var found: [String: SheetCell] = [:]
-        let pattern = /<c r="([A-Z]+[0-9]+)"(?: s="([0-9]+)")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>([^<]*)<\/t><\/is><\/c>|><v>([^<]*)<\/v><\/c>|\/>)/
+        let pattern = /<c r="([A-Z]+[0-9]+)"(?: s="([0-9]+)")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>([^<]*)<\/t><\/is><\/c>| t="s"><v>([0-9]+)<\/v><\/c>|><v>([^<]*)<\/v><\/c>|\/>)/
         for m in xml.matches(of: pattern) {
-            found[String(m.1)] = SheetCell(style: m.2.map { Int($0)! } ?? 0, text: m.3.map { unescaped(String($0)) }, number: m.4.map(String.init))
+            let text = m.3.map { unescaped(String($0)) } ?? m.4.map { shared[Int($0)!] }
+            found[String(m.1)] = SheetCell(style: m.2.map { Int($0)! } ?? 0, text: text, number: m.5.map(String.init))
         }
         return found
+    }
+
+    /// The texts of `xl/sharedStrings.xml`, in order.
+    func sharedStrings(_ parts: [String: Data]) -> [String] {
+        text(parts["xl/sharedStrings.xml"]).matches(of: /<si><t>([^<]*)<\/t><\/si>/).map { unescaped(String($0.1)) }
     }
 
     func unescaped(_ s: String) -> String {
@@ -84,7 +91,7 @@ import ZIPFoundation
         let out = try run()
         let parts = try parts(out + "/2022-autumn/indicators.xlsx")
         let expected = ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                        "xl/styles.xml"] + (1...6).map { "xl/worksheets/sheet\($0).xml" }
+                        "xl/styles.xml", "xl/sharedStrings.xml"] + (1...6).map { "xl/worksheets/sheet\($0).xml" }
         #expect(Set(parts.keys) == Set(expected))
         for (name, data) in parts { #expect(wellFormed(data), "\(name) is not well-formed XML") }
         let workbook = text(parts["xl/workbook.xml"])
@@ -100,7 +107,7 @@ import ZIPFoundation
     @Test func valuesAreNumericCellsStyledByStatus() throws {
         let out = try run()
         let parts = try parts(out + "/2022-autumn/indicators.xlsx")
-        let provinces = cells(text(parts["xl/worksheets/sheet2.xml"]))
+        let provinces = cells(text(parts["xl/worksheets/sheet2.xml"]), shared: sharedStrings(parts))
         let hubei = Fixtures.registry.provinces.firstIndex(of: "420000")! + 2
         let beijing = Fixtures.registry.provinces.firstIndex(of: "110000")! + 2
         #expect(provinces["A\(hubei)"] == SheetCell(style: 0, text: "420000", number: nil))
@@ -122,7 +129,7 @@ import ZIPFoundation
         // The county sheet has no cross-county duplicates column, and names the parents.
         let layout = WideLayout(level: .county, config: Fixtures.config)
         #expect(!layout.indicators.contains(IndicatorCatalog.index(of: "dropout.cross_county_duplicates")!))
-        let counties = cells(text(parts["xl/worksheets/sheet4.xml"]))
+        let counties = cells(text(parts["xl/worksheets/sheet4.xml"]), shared: sharedStrings(parts))
         let xiantao = Fixtures.registry.counties.firstIndex(of: "429004")! + 2
         #expect(counties["C\(xiantao)"]?.text == "湖北省")
         #expect(counties["D\(xiantao)"] == nil, "仙桃 sits directly under the province")
@@ -139,7 +146,7 @@ import ZIPFoundation
         #expect(!missing.contains(">420102<"))
         #expect(missing.contains(">420103<"), "420103's class-size files were both rejected")
 
-        let files = cells(text(parts["xl/worksheets/sheet6.xml"]))
+        let files = cells(text(parts["xl/worksheets/sheet6.xml"]), shared: sharedStrings(parts))
         let paths = files.filter { $0.key.hasPrefix("A") && $0.key != "A1" }.compactMap(\.value.text).sorted()
         // The period's 15 files and the 6 whose names do not parse; not the 2023-spring one.
         #expect(paths.count == 15 + 6)
@@ -156,14 +163,14 @@ import ZIPFoundation
     @Test func textThatLooksLikeAFormulaIsNeutralised() throws {
         let out = try run()
         let parts = try parts(out + "/2022-autumn/indicators.xlsx")
-        let files = cells(text(parts["xl/worksheets/sheet6.xml"]))
+        let files = cells(text(parts["xl/worksheets/sheet6.xml"]), shared: sharedStrings(parts))
         let texts = Set(files.values.compactMap(\.text))
         for name in ["'=HYPERLINK(\"http:x\")_class_size_2022-autumn.csv", "'+1_after_school.csv", "'-2.csv", "'@SUM(A1).csv"] {
             let listed = texts.contains(name)
             #expect(listed, "\(name)")
         }
         for (name, data) in parts where name.hasPrefix("xl/worksheets/") {
-            for (ref, cell) in cells(text(data)) {
+            for (ref, cell) in cells(text(data), shared: sharedStrings(parts)) {
                 if let t = cell.text, let first = t.first { #expect(!"=+-@".contains(first), "\(name) \(ref): \(t)") }
             }
         }

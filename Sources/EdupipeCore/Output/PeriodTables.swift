@@ -21,14 +21,6 @@ public struct PeriodTables: Sendable {
             self.init(numerator: row.numerator, denominator: row.denominator, status: row.status)
         }
 
-        /// The value as `indicators.csv` writes it (six decimals, or the
-        /// count); nil for `no_data`.
-        public var valueText: String? {
-            guard status != .noData else { return nil }
-            guard let denominator else { return String(numerator) }
-            return Ratio.sixDecimals(numerator, denominator)
-        }
-
         /// The value as a number, for charts; nil for `no_data`.
         public var value: Double? {
             guard status != .noData else { return nil }
@@ -68,10 +60,6 @@ public struct PeriodTables: Sendable {
         public let code: String
         public let name: String
         public let cells: UnitCells
-
-        public func cell(_ indicator: String) -> Cell? {
-            IndicatorCatalog.index(of: indicator).flatMap { cells[$0] }
-        }
     }
 
     /// One file of the period, as in `submissions.csv`, with the message
@@ -142,9 +130,6 @@ public struct PeriodTables: Sendable {
     }
 
     public var rejectedFiles: [FileLine] { files.filter { $0.status == .rejected } }
-
-    /// Files by status, counted without building their lines.
-    public func count(_ status: SubmissionStatus) -> Int { files.count { $0.status == status } }
 }
 
 extension PeriodTables {

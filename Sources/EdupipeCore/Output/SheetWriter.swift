@@ -10,9 +10,11 @@ struct SheetWriter {
     private var column = 0
     /// Column letters, made once rather than per cell.
     private let letters: [String]
+    private let shared: SharedStrings
 
-    init(columns: Int, rows: Int, frozenColumns: Int, selected: Bool) {
+    init(columns: Int, rows: Int, frozenColumns: Int, selected: Bool, shared: SharedStrings) {
         self.columns = columns
+        self.shared = shared
         letters = (0..<columns).map(Workbook.columnName)
         self.rows = max(rows, 1)
         self.frozenColumns = frozenColumns
@@ -83,7 +85,7 @@ struct SheetWriter {
         column += 1
     }
 
-    /// A text cell (an inline string), neutralised against formulas.
+    /// A text cell (shared, or an inline string), neutralised against formulas.
     mutating func text(_ b: inout TextBuffer, _ s: String, style: WorkbookStyles.Style = .text) {
         guard !s.isEmpty else {
             column += 1
@@ -91,6 +93,12 @@ struct SheetWriter {
         }
         open(&b, style: style)
         let text = FormulaGuard.neutralised(s)
+        if let k = shared.position(of: text) {
+            b.append(" t=\"s\"><v>" as StaticString)
+            b.appendInt(k)
+            b.append("</v></c>" as StaticString)
+            return
+        }
         // Readers may trim white space at the ends, or fold line breaks,
         // unless told to keep it.
         let utf8 = text.utf8

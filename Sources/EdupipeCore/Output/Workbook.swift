@@ -32,17 +32,19 @@ public enum Workbook {
             try archive.add("xl/workbook.xml") { b, _ in workbook(tables, config: config, &b) }
             try archive.add("xl/_rels/workbook.xml.rels") { b, _ in workbookRelationships(&b) }
             try archive.add("xl/styles.xml") { b, _ in b.append(WorkbookStyles.xml) }
+            let shared = SharedStrings(registry: registry, config: config)
+            try archive.add("xl/sharedStrings.xml") { b, _ in shared.write(&b) }
             for (i, (level, _)) in levelSheets.enumerated() {
                 try archive.add("xl/worksheets/sheet\(i + 1).xml") { b, flush in
                     try levelSheet(tables, layout: WideLayout(level: level, config: config), registry: registry,
-                                   config: config, selected: i == 0, &b, flush)
+                                   config: config, shared: shared, selected: i == 0, &b, flush)
                 }
             }
             try archive.add("xl/worksheets/sheet\(levelSheets.count + 1).xml") { b, flush in
-                try notReported(tables, registry: registry, config: config, &b, flush)
+                try notReported(tables, registry: registry, config: config, shared: shared, &b, flush)
             }
             try archive.add("xl/worksheets/sheet\(levelSheets.count + 2).xml") { b, flush in
-                try files(tables, registry: registry, config: config, &b, flush)
+                try files(tables, registry: registry, config: config, shared: shared, &b, flush)
             }
         } catch {
             unlink(temporary)
@@ -63,6 +65,7 @@ public enum Workbook {
         b.append("<Default Extension=\"xml\" ContentType=\"application/xml\"/>" as StaticString)
         b.append("<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>" as StaticString)
         b.append("<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>" as StaticString)
+        b.append("<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/>" as StaticString)
         b.append("<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>" as StaticString)
         for i in 1...sheetNames.count {
             b.append("<Override PartName=\"/xl/worksheets/sheet\(i).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>")
@@ -113,6 +116,7 @@ public enum Workbook {
             b.append("<Relationship Id=\"rId\(i)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(i).xml\"/>")
         }
         b.append("<Relationship Id=\"rId\(sheetNames.count + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>")
+        b.append("<Relationship Id=\"rId\(sheetNames.count + 2)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>")
         b.append("</Relationships>" as StaticString)
     }
 
@@ -136,11 +140,11 @@ public enum Workbook {
     }
 
     private static func levelSheet(_ t: PeriodTables, layout: WideLayout, registry: Registry, config: PipelineConfig,
-                                   selected: Bool, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+                                   shared: SharedStrings, selected: Bool, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         let formats = layout.indicators.map { IndicatorFormat(IndicatorCatalog.entries[$0]) }
         let units = t.rows(layout.level)
         var sheet = SheetWriter(columns: layout.columnCount, rows: units.count + 1,
-                                frozenColumns: layout.unitTitles.count, selected: selected)
+                                frozenColumns: layout.unitTitles.count, selected: selected, shared: shared)
         sheet.begin(&b, widths: layout.unitTitles.map { $0.hasPrefix("代码") ? 9 : 16 } + layout.indicators.map { _ in 15 })
         sheet.headerRow(&b, layout.unitTitles + layout.indicators.map { layout.title($0, targets: t.targets, config: config) })
         for unit in units {
@@ -156,9 +160,9 @@ public enum Workbook {
     }
 
     private static func notReported(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
-                                    _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+                                    shared: SharedStrings, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         let (_, rows) = extent(t, sheet: levelSheets.count, config: config)
-        var sheet = SheetWriter(columns: notReportedColumns.count, rows: rows, frozenColumns: 0, selected: false)
+        var sheet = SheetWriter(columns: notReportedColumns.count, rows: rows, frozenColumns: 0, selected: false, shared: shared)
         sheet.begin(&b, widths: [18, 14, 16, 12, 16])
         sheet.headerRow(&b, notReportedColumns)
         for dataset in Dataset.allCases {
@@ -178,8 +182,8 @@ public enum Workbook {
     }
 
     private static func files(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
-                              _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
-        var sheet = SheetWriter(columns: filesColumns.count, rows: t.files.count + 1, frozenColumns: 1, selected: false)
+                              shared: SharedStrings, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        var sheet = SheetWriter(columns: filesColumns.count, rows: t.files.count + 1, frozenColumns: 1, selected: false, shared: shared)
         sheet.begin(&b, widths: [44, 11, 14, 16, 9, 16, 9, 9, 9, 22, 7, 14, 70])
         sheet.headerRow(&b, filesColumns)
         for f in t.files {

@@ -1,0 +1,40 @@
+/// The workbook's shared strings: the words that repeat down a column
+/// (dataset and status labels, error codes, province and prefecture
+/// names). Each such cell then holds a short index instead of the text,
+/// which keeps the big sheets a fifth smaller, and the deflating of them,
+/// the slowest part of the workbook, as much quicker. Other text stays
+/// inline: file names and messages do not repeat, and the table is fixed
+/// before any sheet is written, so nothing grows while sheets stream.
+struct SharedStrings {
+    private(set) var strings: [String] = []
+    private var index: [String: Int] = [:]
+
+    init(registry: Registry, config: PipelineConfig) {
+        for d in Dataset.allCases { add(config.name(of: d).zh + " " + config.name(of: d).en) }
+        for s in SubmissionStatus.allCases { add(StatusText.file(s)) }
+        for c in IssueCode.allCases { add(c.rawValue) }
+        for code in registry.provinces + registry.prefectures { add(registry.units[code]?.name ?? "") }
+    }
+
+    private mutating func add(_ s: String) {
+        let text = FormulaGuard.neutralised(s)
+        guard !text.isEmpty, index[text] == nil else { return }
+        index[text] = strings.count
+        strings.append(text)
+    }
+
+    /// The index of an already neutralised text, if it is shared.
+    func position(of text: String) -> Int? { index[text] }
+
+    /// `xl/sharedStrings.xml`.
+    func write(_ b: inout TextBuffer) {
+        b.append("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n" as StaticString)
+        b.append("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" uniqueCount=\"\(strings.count)\">")
+        for s in strings {
+            b.append("<si><t>" as StaticString)
+            b.markup(s)
+            b.append("</t></si>" as StaticString)
+        }
+        b.append("</sst>" as StaticString)
+    }
+}
