@@ -53,10 +53,8 @@ struct BarChart {
             b.append("<text class=\"label\" x=\"\(f(Self.labelWidth - 6))\" y=\"\(f(y + 11))\" text-anchor=\"end\">")
             b.markup(bar.label)
             b.append("</text>" as StaticString)
-            guard let cell = bar.cell, let value = cell.value else {
-                b.append("<text class=\"nodata\" x=\"\(f(Self.labelWidth + 4))\" y=\"\(f(y + 11))\">无数据 no data</text>")
-                continue
-            }
+            // Provinces without a value get no bar (the report lists them).
+            guard let cell = bar.cell, let value = cell.value else { continue }
             let w = max(0, min(1, value / maximum)) * Self.plotWidth
             b.append("<rect class=\"bar s-\(cell.status.rawValue)\" x=\"\(f(Self.labelWidth))\" y=\"\(f(y + 2))\" width=\"\(f(w))\" height=\"\(f(Self.rowHeight - 4))\"/>")
             // A long bar carries its value inside, clear of the target line.

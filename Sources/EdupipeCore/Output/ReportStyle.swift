@@ -37,8 +37,8 @@ enum ReportStyle {
         figure { margin: 12px 0 20px; break-inside: avoid; }
         figcaption { font-weight: bold; margin-bottom: 4px; }
         svg.chart { width: 100%; max-width: 760px; height: auto; display: block; font-size: 11px; }
-        svg .label, svg .value, svg .axis, svg .nodata { fill: #1f1f1f; }
-        svg .axis, svg .nodata { fill: #6b6b6b; font-size: 10px; }
+        svg .label, svg .value { fill: #1f1f1f; }
+        svg .axis { fill: #6b6b6b; font-size: 10px; }
         svg .value.inside { fill: #ffffff; font-weight: bold; }
         svg .grid { stroke: #e2e2e2; stroke-width: 1; }
         svg .bar.s-met { fill: #4caf63; }

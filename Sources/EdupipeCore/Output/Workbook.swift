@@ -24,12 +24,15 @@ public enum Workbook {
     public static func write(_ tables: PeriodTables, registry: Registry, config: PipelineConfig, to path: String) throws {
         let temporary = AtomicFile.temporaryPath(for: path)
         unlink(temporary)
+        // The counties that have not reported, listed once: the sheet and
+        // its filter range in the workbook part both need them.
+        let missing = Dataset.allCases.map { ($0, tables.notReported($0)) }
         do {
             let archive = try WorkbookArchive(path: temporary)
             try archive.add("[Content_Types].xml") { b, _ in contentTypes(&b) }
             try archive.add("_rels/.rels") { b, _ in b.append(rootRelationships) }
             try archive.add("docProps/core.xml") { b, _ in core(tables, &b) }
-            try archive.add("xl/workbook.xml") { b, _ in workbook(tables, config: config, &b) }
+            try archive.add("xl/workbook.xml") { b, _ in workbook(tables, config: config, missing: missing.reduce(0) { $0 + $1.1.count }, &b) }
             try archive.add("xl/_rels/workbook.xml.rels") { b, _ in workbookRelationships(&b) }
             try archive.add("xl/styles.xml") { b, _ in b.append(WorkbookStyles.xml) }
             let shared = SharedStrings(registry: registry, config: config)
@@ -41,7 +44,7 @@ public enum Workbook {
                 }
             }
             try archive.add("xl/worksheets/sheet\(levelSheets.count + 1).xml") { b, flush in
-                try notReported(tables, registry: registry, config: config, shared: shared, &b, flush)
+                try notReported(missing, registry: registry, config: config, shared: shared, &b, flush)
             }
             try archive.add("xl/worksheets/sheet\(levelSheets.count + 2).xml") { b, flush in
                 try files(tables, registry: registry, config: config, shared: shared, &b, flush)
@@ -89,7 +92,7 @@ public enum Workbook {
         b.append("</dc:title><dc:creator>edupipe</dc:creator></cp:coreProperties>" as StaticString)
     }
 
-    private static func workbook(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
+    private static func workbook(_ t: PeriodTables, config: PipelineConfig, missing: Int, _ b: inout TextBuffer) {
         b.append(xmlDeclaration)
         b.append("<workbook xmlns=\"" as StaticString); b.append(mainNamespace)
         b.append("\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" as StaticString)
@@ -101,7 +104,7 @@ public enum Workbook {
         b.append("</sheets><definedNames>" as StaticString)
         // Excel keeps an autofilter's range in a hidden name as well.
         for (i, name) in sheetNames.enumerated() {
-            let (columns, rows) = extent(t, sheet: i, config: config)
+            let (columns, rows) = extent(t, sheet: i, config: config, missing: missing)
             b.append("<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(i)\" hidden=\"1\">'")
             b.markup(name)
             b.append("'!$A$1:$\(columnName(columns - 1))$\(rows)</definedName>")
@@ -128,13 +131,13 @@ public enum Workbook {
                                        "首个错误\nFirst error", "行\nLine", "列\nColumn", "说明\nWhat is wrong"]
 
     /// Columns and rows (header included) of sheet `i`.
-    private static func extent(_ t: PeriodTables, sheet i: Int, config: PipelineConfig) -> (Int, Int) {
+    private static func extent(_ t: PeriodTables, sheet i: Int, config: PipelineConfig, missing: Int) -> (Int, Int) {
         if i < levelSheets.count {
             let level = levelSheets[i].0
             return (WideLayout(level: level, config: config).columnCount, t.rows(level).count + 1)
         }
         if i == levelSheets.count {
-            return (notReportedColumns.count, 1 + Dataset.allCases.reduce(0) { $0 + t.notReported($1).count })
+            return (notReportedColumns.count, 1 + missing)
         }
         return (filesColumns.count, t.files.count + 1)
     }
@@ -159,15 +162,15 @@ public enum Workbook {
         sheet.end(&b)
     }
 
-    private static func notReported(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
+    private static func notReported(_ missing: [(Dataset, [String])], registry: Registry, config: PipelineConfig,
                                     shared: SharedStrings, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
-        let (_, rows) = extent(t, sheet: levelSheets.count, config: config)
+        let rows = 1 + missing.reduce(0) { $0 + $1.1.count }
         var sheet = SheetWriter(columns: notReportedColumns.count, rows: rows, frozenColumns: 0, selected: false, shared: shared)
         sheet.begin(&b, widths: [18, 14, 16, 12, 16])
         sheet.headerRow(&b, notReportedColumns)
-        for dataset in Dataset.allCases {
+        for (dataset, counties) in missing {
             let name = config.name(of: dataset)
-            for county in t.notReported(dataset) {
+            for county in counties {
                 sheet.beginRow(&b)
                 sheet.text(&b, name.zh + " " + name.en)
                 sheet.text(&b, registry.province(of: county).flatMap { registry.units[$0]?.name } ?? "")

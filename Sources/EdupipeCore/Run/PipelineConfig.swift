@@ -44,7 +44,7 @@ public struct PipelineConfig: Sendable {
 
     /// Catalog indices in display order: the plan's order, then the rest.
     public var displayedEntries: [Int] {
-        let listed = indicatorOrder.compactMap { name in IndicatorCatalog.entries.firstIndex { $0.name == name } }
+        let listed = indicatorOrder.compactMap(IndicatorCatalog.index(of:))
         return listed + IndicatorCatalog.entries.indices.filter { !listed.contains($0) }
     }
 
