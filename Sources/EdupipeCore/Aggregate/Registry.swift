@@ -45,6 +45,11 @@ public struct Registry: Sendable {
         return nil
     }
 
+    /// The names of a county's province and prefecture; empty where it has
+    /// none (a county directly under its province has no prefecture).
+    public func provinceName(of county: String) -> String { province(of: county).flatMap { units[$0]?.name } ?? "" }
+    public func prefectureName(of county: String) -> String { prefecture(of: county).flatMap { units[$0]?.name } ?? "" }
+
     /// The prefecture a county belongs to, nil when it sits under a province.
     public func prefecture(of county: String) -> String? {
         guard let parent = units[county]?.parent, units[parent]?.level == .prefecture else { return nil }

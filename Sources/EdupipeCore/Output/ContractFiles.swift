@@ -96,7 +96,7 @@ public enum ContractFiles {
     @inline(__always)
     static func value(_ r: IndicatorRow, into b: inout TextBuffer, empty: StaticString) {
         if r.status == .noData { return b.append(empty) }
-        if let d = r.denominator { b.appendRatio(r.numerator, d) } else { b.appendInt(r.numerator) }
+        b.appendValue(r.numerator, over: r.denominator)
     }
 
     public static func indicatorsCSV(_ table: IndicatorTable, into b: inout TextBuffer, _ flush: Flush) throws {
@@ -157,10 +157,8 @@ public enum ContractFiles {
                     b.append(",\"value\":" as StaticString)
                     if cell.status == .noData {
                         b.append("null" as StaticString)
-                    } else if let d = cell.denominator {
-                        b.appendRatio(cell.numerator, d)
                     } else {
-                        b.appendInt(cell.numerator)
+                        b.appendValue(cell.numerator, over: cell.denominator)
                     }
                     b.append(",\"target\":" as StaticString); b.jsonString(t.targets[entry]?.text)
                     b.append(",\"status\":\"" as StaticString); b.append(cell.status.rawValue)

@@ -20,7 +20,7 @@ public enum IndicatorFormat: Sendable {
         guard cell.status != .noData else { return nil }
         guard let d = cell.denominator, d > 0 else { return Self.grouped(cell.numerator) }
         switch self {
-        case .percent: return Self.oneDecimal(cell.numerator * 100, d) + "%"
+        case .percent: return Self.percent(cell.numerator, d)
         case .decimal: return Self.oneDecimal(cell.numerator, d)
         case .count: return Self.grouped(cell.numerator)
         }
@@ -36,6 +36,9 @@ public enum IndicatorFormat: Sendable {
             return sign + Self.trimmed(target.numerator, target.scale)
         }
     }
+
+    /// `n/d` as a percentage with one decimal, `12.5%`.
+    public static func percent(_ n: Int, _ d: Int) -> String { oneDecimal(n * 100, d) + "%" }
 
     /// `n/d` with one decimal, rounded half up.
     static func oneDecimal(_ n: Int, _ d: Int) -> String {

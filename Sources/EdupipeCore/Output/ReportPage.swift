@@ -79,7 +79,7 @@ public enum ReportPage {
                 dataset = entry.dataset
                 let name = config.name(of: entry.dataset)
                 b.append("<tr class=\"group\"><th colspan=\"5\">" as StaticString)
-                b.markup(name.zh + " " + name.en)
+                b.markup(name.both)
                 b.append("</th></tr>\n" as StaticString)
             }
             let format = IndicatorFormat(entry)
@@ -120,7 +120,7 @@ public enum ReportPage {
             for (k, part) in parts.enumerated() {
                 let name = config.name(of: dataset)
                 b.append("<h3>" as StaticString)
-                b.markup(name.zh + " " + name.en + (parts.count > 1 ? " (\(k + 1)/\(parts.count))" : ""))
+                b.markup(name.both + (parts.count > 1 ? " (\(k + 1)/\(parts.count))" : ""))
                 b.append("</h3>\n<table class=\"matrix\" data-dataset=\"\(dataset.rawValue)\">\n<thead><tr><th>省份 Province</th>")
                 for i in part {
                     let entry = IndicatorCatalog.entries[i]
@@ -163,7 +163,7 @@ public enum ReportPage {
             let without = t.provinces.filter { $0.cells[i]?.value == nil }
             if !bars.isEmpty {
                 BarChart(bars: BarChart.ordered(bars, target: t.targets[i]), format: format, target: t.targets[i],
-                         title: name.zh + " " + name.en).write(&b)
+                         title: name.both).write(&b)
             }
             if !without.isEmpty {
                 b.append("<p class=\"nodata-note\">无数据 no data: " as StaticString)
@@ -186,7 +186,7 @@ public enum ReportPage {
             let missing = t.notReported(dataset)
             let name = config.name(of: dataset)
             b.append("<h3 data-dataset=\"\(dataset.rawValue)\" data-count=\"\(missing.count)\">")
-            b.markup("\(name.zh) \(name.en): \(IndicatorFormat.grouped(missing.count)) / \(IndicatorFormat.grouped(registry.counties.count))")
+            b.markup("\(name.both): \(IndicatorFormat.grouped(missing.count)) / \(IndicatorFormat.grouped(registry.counties.count))")
             b.append("</h3>\n" as StaticString)
             guard !missing.isEmpty else {
                 b.append("<p class=\"none\">全部已报送 All counties have reported.</p>\n" as StaticString)

@@ -10,7 +10,7 @@ struct SharedStrings {
     private var index: [String: Int] = [:]
 
     init(registry: Registry, config: PipelineConfig) {
-        for d in Dataset.allCases { add(config.name(of: d).zh + " " + config.name(of: d).en) }
+        for d in Dataset.allCases { add(config.name(of: d).both) }
         for s in SubmissionStatus.allCases { add(StatusText.file(s)) }
         for c in IssueCode.allCases { add(c.rawValue) }
         for code in registry.provinces + registry.prefectures { add(registry.units[code]?.name ?? "") }
@@ -28,7 +28,7 @@ struct SharedStrings {
 
     /// `xl/sharedStrings.xml`.
     func write(_ b: inout TextBuffer) {
-        b.append("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n" as StaticString)
+        b.append(Workbook.xmlDeclaration)
         b.append("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" uniqueCount=\"\(strings.count)\">")
         for s in strings {
             b.append("<si><t>" as StaticString)

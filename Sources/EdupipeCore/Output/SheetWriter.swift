@@ -24,7 +24,7 @@ struct SheetWriter {
     private var lastCell: String { Workbook.columnName(columns - 1) + String(rows) }
 
     mutating func begin(_ b: inout TextBuffer, widths: [Int]) {
-        b.append("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n" as StaticString)
+        b.append(Workbook.xmlDeclaration)
         b.append("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" as StaticString)
         b.append("<dimension ref=\"A1:\(lastCell)\"/>")
         b.append(selected ? "<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\">" as StaticString
@@ -141,7 +141,7 @@ struct SheetWriter {
         case .count: open(&b, style: notMet ? .countNotMet : .count)
         }
         b.append("><v>" as StaticString)
-        if let d = cell.denominator { b.appendRatio(cell.numerator, d, trimmed: true) } else { b.appendInt(cell.numerator) }
+        b.appendValue(cell.numerator, over: cell.denominator, trimmed: true)
         b.append("</v></c>" as StaticString)
     }
 }

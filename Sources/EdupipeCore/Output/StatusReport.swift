@@ -87,9 +87,7 @@ public enum StatusReport {
     }
 
     static func percent(_ n: Int, _ d: Int) -> String {
-        guard d > 0 else { return "-" }
-        let tenths = (n * 1000 + d / 2) / d
-        return "\(tenths / 10).\(tenths % 10)%"
+        d > 0 ? IndicatorFormat.percent(n, d) : "-"
     }
 
     /// Up to five names, then how many more.

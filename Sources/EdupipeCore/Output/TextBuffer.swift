@@ -99,6 +99,12 @@ public struct TextBuffer: ~Copyable {
         }
     }
 
+    /// An indicator's value: the ratio to six decimals, or the count itself
+    /// when there is no denominator.
+    public mutating func appendValue(_ numerator: Int, over denominator: Int?, trimmed: Bool = false) {
+        if let denominator { appendRatio(numerator, denominator, trimmed: trimmed) } else { appendInt(numerator) }
+    }
+
     /// An RFC 4180 field: quoted when it holds a comma, quote or line break.
     public mutating func csvField(_ s: String?) {
         guard var s else { return }

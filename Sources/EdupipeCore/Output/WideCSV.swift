@@ -28,7 +28,7 @@ public enum WideCSV {
                 for i in layout.indicators {
                     b.append(0x2C)
                     guard let cell = unit.cells[i], cell.status != .noData else { continue }
-                    if let d = cell.denominator { b.appendRatio(cell.numerator, d) } else { b.appendInt(cell.numerator) }
+                    b.appendValue(cell.numerator, over: cell.denominator)
                 }
                 b.append(0x0A)
                 try ContractFiles.rowDone(&b, flush)

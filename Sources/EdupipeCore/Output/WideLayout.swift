@@ -34,10 +34,10 @@ struct WideLayout {
     func unitValues(_ unit: PeriodTables.UnitRow, registry: Registry) -> [String] {
         var values = [unit.code, unit.name]
         if level == .prefecture || level == .county {
-            values.append(registry.province(of: unit.code).flatMap { registry.units[$0]?.name } ?? "")
+            values.append(registry.provinceName(of: unit.code))
         }
         if level == .county {
-            values.append(registry.prefecture(of: unit.code).flatMap { registry.units[$0]?.name } ?? "")
+            values.append(registry.prefectureName(of: unit.code))
         }
         return values
     }

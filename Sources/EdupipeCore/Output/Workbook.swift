@@ -58,7 +58,7 @@ public enum Workbook {
 
     // MARK: Package parts
 
-    private static let xmlDeclaration: StaticString = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    static let xmlDeclaration: StaticString = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     private static let mainNamespace: StaticString = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
     private static func contentTypes(_ b: inout TextBuffer) {
@@ -172,9 +172,9 @@ public enum Workbook {
             let name = config.name(of: dataset)
             for county in counties {
                 sheet.beginRow(&b)
-                sheet.text(&b, name.zh + " " + name.en)
-                sheet.text(&b, registry.province(of: county).flatMap { registry.units[$0]?.name } ?? "")
-                sheet.text(&b, registry.prefecture(of: county).flatMap { registry.units[$0]?.name } ?? "")
+                sheet.text(&b, name.both)
+                sheet.text(&b, registry.provinceName(of: county))
+                sheet.text(&b, registry.prefectureName(of: county))
                 sheet.text(&b, county)
                 sheet.text(&b, registry.units[county]?.name ?? "")
                 sheet.endRow(&b)
@@ -194,7 +194,7 @@ public enum Workbook {
             sheet.text(&b, f.path)
             sheet.text(&b, f.county ?? "")
             sheet.text(&b, f.county.flatMap { registry.units[$0]?.name } ?? "")
-            sheet.text(&b, f.dataset.map { config.name(of: $0).zh + " " + config.name(of: $0).en } ?? "")
+            sheet.text(&b, f.dataset.map { config.name(of: $0).both } ?? "")
             sheet.number(&b, f.revision)
             sheet.text(&b, StatusText.file(f.status), style: f.status == .rejected ? .textNotMet : .text)
             sheet.number(&b, f.records)

@@ -31,6 +31,9 @@ public struct PipelineConfig: Sendable {
             self.zh = zh
             self.en = en
         }
+
+        /// Both on one line: `课后服务 After-school service`.
+        public var both: String { zh + " " + en }
     }
 
     /// The display name of an indicator: the plan's, or its standard name.
