@@ -70,15 +70,7 @@ public enum AtomicFile {
         }
 
         private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-                }
-                offset += n
-            }
+            try AtomicFile.writeAll(fd, raw, path: path)
         }
 
         /// Flushes, syncs and renames; the file then exists under its name.
@@ -93,6 +85,35 @@ public enum AtomicFile {
                 throw WriteError(description: "cannot rename \(temporary) to \(path): \(why)")
             }
         }
+    }
+
+    /// Writes every byte of `raw` to `fd`: at `offset` when given, else at
+    /// the file's position; a write a signal cut short goes on. `path`
+    /// names the file in the error.
+    static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer, at offset: Int? = nil, path: String) throws {
+        var done = 0
+        while done < raw.count {
+            let n = offset.map { pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t($0 + done)) }
+                ?? Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            done += n
+        }
+    }
+
+    /// The names in folder `dir` (not `.` and `..`), or nil when it cannot
+    /// be read.
+    static func names(in dir: String) -> [String]? {
+        guard let d = opendir(dir) else { return nil }
+        defer { closedir(d) }
+        var names: [String] = []
+        while let entry = readdir(d) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     /// Where a file is written before it is renamed to `path`: the same
@@ -124,13 +145,6 @@ public enum AtomicFile {
 
     /// Removes temporary files a killed run left in `dir` (not recursive).
     public static func removeLeftovers(in dir: String) {
-        guard let d = opendir(dir) else { return }
-        defer { closedir(d) }
-        var stale: [String] = []
-        while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasPrefix(temporaryMarker) { stale.append(name) }
-        }
-        for name in stale { unlink(dir + "/" + name) }
+        for name in names(in: dir) ?? [] where name.hasPrefix(temporaryMarker) { unlink(dir + "/" + name) }
     }
 }

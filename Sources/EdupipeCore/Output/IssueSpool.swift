@@ -31,17 +31,7 @@ public final class IssueSpool: @unchecked Sendable {
     public func append(_ rows: String) throws -> Segment {
         var text = rows
         let start = size
-        try text.withUTF8 { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = pwrite(fd, buf.baseAddress! + offset, buf.count - offset, off_t(size + offset))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw AtomicFile.WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-                }
-                offset += n
-            }
-        }
+        try text.withUTF8 { try AtomicFile.writeAll(fd, UnsafeRawBufferPointer($0), at: start, path: path) }
         size += text.utf8.count
         return Segment(offset: start, length: size - start)
     }

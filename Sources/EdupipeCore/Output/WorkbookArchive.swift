@@ -19,6 +19,7 @@ final class WorkbookArchive {
     private static let entryDate = Date(timeIntervalSinceReferenceDate: 43_200)
     private let archive: Archive
     private let scratch: Int32
+    private let scratchPath: String
     private let path: String
 
     /// Creates an empty archive at `path` (which must not exist).
@@ -29,7 +30,7 @@ final class WorkbookArchive {
         } catch {
             throw ArchiveError(description: "cannot create \(path): \(error)")
         }
-        let scratchPath = path + ".part"
+        scratchPath = path + ".part"
         scratch = open(scratchPath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard scratch >= 0 else {
             throw ArchiveError(description: "cannot write \(scratchPath): \(String(cString: strerror(errno)))")
@@ -43,21 +44,12 @@ final class WorkbookArchive {
     /// Adds a part whose text `body` writes, flushing as it goes.
     func add(_ name: String, _ body: (inout TextBuffer, ContractFiles.Flush) throws -> Void) throws {
         guard ftruncate(scratch, 0) == 0 else { throw failure("cannot reset the scratch file") }
-        let fd = scratch
+        let fd = scratch, scratchPath = scratchPath
         var written = 0
         var buffer = TextBuffer(capacity: 1 << 16)
         let flush: ContractFiles.Flush = { b in
-            let bytes = b.bytes
-            var offset = 0
-            while offset < bytes.count {
-                let n = pwrite(fd, bytes.baseAddress! + offset, bytes.count - offset, off_t(written + offset))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw ArchiveError(description: "cannot write a workbook part: \(String(cString: strerror(errno)))")
-                }
-                offset += n
-            }
-            written += bytes.count
+            try AtomicFile.writeAll(fd, UnsafeRawBufferPointer(b.bytes), at: written, path: scratchPath)
+            written += b.count
             b.clear()
         }
         try body(&buffer, flush)

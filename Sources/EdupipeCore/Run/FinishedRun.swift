@@ -30,14 +30,9 @@ public enum FinishedRun {
 
     /// The periods with an `indicators.csv` in `out`, sorted.
     public static func periods(in out: String) -> [String] {
-        guard let dir = opendir(out) else { return [] }
-        defer { closedir(dir) }
-        var found: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if SubmissionName.isPeriod(name) && access(out + "/" + name + "/indicators.csv", R_OK) == 0 { found.append(name) }
-        }
-        return found.sorted()
+        (AtomicFile.names(in: out) ?? [])
+            .filter { SubmissionName.isPeriod($0) && access(out + "/" + $0 + "/indicators.csv", R_OK) == 0 }
+            .sorted()
     }
 
     public static func read(out: String, period: String, config: PipelineConfig) throws -> PeriodTables {
