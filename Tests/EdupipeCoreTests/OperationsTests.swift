@@ -110,6 +110,10 @@ struct OperationsTests {
         #expect(nothing.stderr.contains("holds no finished run"))
         let run = try BinaryRunner.run(["run", "--inbox", samples, "--out", out, "--state", state, "--quiet"], environment: env)
         #expect(run.status == 0)
+        // Export takes the plan and registry the run names in run.json.
+        let used = FinishedRun.planPaths(out: out)
+        #expect(used.pipeline?.hasSuffix("/pipelines/basic-education-2022.yaml") == true)
+        #expect(used.registry?.hasSuffix("/samples/registry/divisions.csv") == true)
         let built = try #require(FileManager.default.contents(atPath: out + "/2022-autumn/indicators.xlsx"))
         let to = out + "/again"
         let export = try BinaryRunner.run(["export", "--out", out, "--period", "2022-autumn", "--format", "xlsx", "csv", "--to", to], environment: env)

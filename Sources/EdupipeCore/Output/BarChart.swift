@@ -2,9 +2,11 @@
 /// bar per province coloured by its status, the target as a dashed line,
 /// worst first so the provinces that need attention lead.
 struct BarChart {
+    /// A province with a value (those without get no bar).
     struct Bar {
         let label: String
-        let cell: PeriodTables.Cell?
+        let cell: PeriodTables.Cell
+        let value: Double
     }
 
     let bars: [Bar]
@@ -22,13 +24,13 @@ struct BarChart {
     static func ordered(_ bars: [Bar], target: Target?) -> [Bar] {
         let ascending = target?.comparison == .atLeast
         return bars.enumerated().sorted { a, b in
-            let x = a.element.cell?.value ?? 0, y = b.element.cell?.value ?? 0
+            let x = a.element.value, y = b.element.value
             return x == y ? a.offset < b.offset : (ascending ? x < y : x > y)
         }.map(\.element)
     }
 
     func write(_ b: inout TextBuffer) {
-        let values = bars.compactMap { $0.cell?.value }
+        let values = bars.map(\.value)
         // Shares run to 100%; counts and averages to a round maximum.
         let maximum: Double
         switch format {
@@ -53,8 +55,7 @@ struct BarChart {
             b.append("<text class=\"label\" x=\"\(f(Self.labelWidth - 6))\" y=\"\(f(y + 11))\" text-anchor=\"end\">")
             b.markup(bar.label)
             b.append("</text>" as StaticString)
-            // Provinces without a value get no bar (the report lists them).
-            guard let cell = bar.cell, let value = cell.value else { continue }
+            let cell = bar.cell, value = bar.value
             let w = max(0, min(1, value / maximum)) * Self.plotWidth
             b.append("<rect class=\"bar s-\(cell.status.rawValue)\" x=\"\(f(Self.labelWidth))\" y=\"\(f(y + 2))\" width=\"\(f(w))\" height=\"\(f(Self.rowHeight - 4))\"/>")
             // A long bar carries its value inside, clear of the target line.

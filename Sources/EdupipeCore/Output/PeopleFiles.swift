@@ -29,8 +29,8 @@ public enum PeopleFiles {
         }
     }
 
-    /// One task per file, to run beside the contract files' writers.
-    public static func tasks(out: String, tables: [PeriodTables], registry: Registry,
+    /// One task per file, in the order they are written.
+    private static func tasks(out: String, tables: [PeriodTables], registry: Registry,
                              config: PipelineConfig) -> [@Sendable () throws -> Void] {
         tables.flatMap { t -> [@Sendable () throws -> Void] in
             let dir = out + "/" + t.period

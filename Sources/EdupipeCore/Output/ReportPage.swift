@@ -7,7 +7,7 @@
 /// `s-not_met`, `s-no_data`, `s-no_target`); a missed target is also
 /// marked with ✗, so the page reads in black and white too.
 public enum ReportPage {
-    /// The charts of section 3: the key indicators of the plan.
+    /// The indicators charted by province: the plan's key ones.
     public static let chartedIndicators = [
         "after_school.school_coverage", "after_school.five_two_compliance", "dropout.outstanding",
         "class_size.large_share.all", "class_size.super_large_share.all",
@@ -36,7 +36,7 @@ public enum ReportPage {
         try flush(&b)
         charts(t, config: config, &b)
         try notReported(t, registry: registry, config: config, &b, flush)
-        try rejected(t, registry: registry, config: config, &b, flush)
+        try rejected(t, registry: registry, &b, flush)
         b.append("<footer>edupipe \(EdupipeVersion.current) · ")
         b.markup("计划 plan \(t.plan) · 数据来自本期 indicators.csv 与 submissions.csv")
         b.append("</footer>\n</body>\n</html>\n" as StaticString)
@@ -159,7 +159,10 @@ public enum ReportPage {
             }
             b.append("</figcaption>\n" as StaticString)
             // Provinces without data get no bar, only a line under the chart.
-            let bars = t.provinces.filter { $0.cells[i]?.value != nil }.map { BarChart.Bar(label: $0.name, cell: $0.cells[i]) }
+            let bars = t.provinces.compactMap { p -> BarChart.Bar? in
+                guard let cell = p.cells[i], let value = cell.value else { return nil }
+                return BarChart.Bar(label: p.name, cell: cell, value: value)
+            }
             let without = t.provinces.filter { $0.cells[i]?.value == nil }
             if !bars.isEmpty {
                 BarChart(bars: BarChart.ordered(bars, target: t.targets[i]), format: format, target: t.targets[i],
@@ -218,8 +221,7 @@ public enum ReportPage {
         b.append("</section>\n" as StaticString)
     }
 
-    private static func rejected(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
-                                 _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+    private static func rejected(_ t: PeriodTables, registry: Registry, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         let files = t.rejectedFiles
         b.append("<section id=\"rejected\">\n<h2>退回的文件 <span class=\"en\">Rejected files</span> <span class=\"count\">\(files.count)</span></h2>\n")
         guard !files.isEmpty else {

@@ -9,8 +9,7 @@ import Glibc
 ///
 /// Values are numeric cells (ratios with a percent format, so a reader
 /// sorts and sums them as numbers); cells that miss their target are
-/// highlighted; text is in inline strings, escaped, and neutralised
-/// against formula injection.
+/// highlighted; text is escaped and neutralised against formula injection.
 public enum Workbook {
     /// Sheet names, in tab order.
     public static let levelSheets: [(Registry.Level, String)] = [
@@ -24,30 +23,36 @@ public enum Workbook {
     public static func write(_ tables: PeriodTables, registry: Registry, config: PipelineConfig, to path: String) throws {
         let temporary = AtomicFile.temporaryPath(for: path)
         unlink(temporary)
-        // The counties that have not reported, listed once: the sheet and
-        // its filter range in the workbook part both need them.
+        // The counties that have not reported, listed once; each sheet's
+        // size, worked out once: the sheet's filter and the workbook's
+        // hidden filter name must name the same range.
         let missing = Dataset.allCases.map { ($0, tables.notReported($0)) }
+        let extents = sheetNames.indices.map {
+            extent(tables, sheet: $0, config: config, missing: missing.reduce(0) { $0 + $1.1.count })
+        }
         do {
             let archive = try WorkbookArchive(path: temporary)
             try archive.add("[Content_Types].xml") { b, _ in contentTypes(&b) }
             try archive.add("_rels/.rels") { b, _ in b.append(rootRelationships) }
             try archive.add("docProps/core.xml") { b, _ in core(tables, &b) }
-            try archive.add("xl/workbook.xml") { b, _ in workbook(tables, config: config, missing: missing.reduce(0) { $0 + $1.1.count }, &b) }
+            try archive.add("xl/workbook.xml") { b, _ in workbook(extents, &b) }
             try archive.add("xl/_rels/workbook.xml.rels") { b, _ in workbookRelationships(&b) }
             try archive.add("xl/styles.xml") { b, _ in b.append(WorkbookStyles.xml) }
             let shared = SharedStrings(registry: registry, config: config)
             try archive.add("xl/sharedStrings.xml") { b, _ in shared.write(&b) }
             for (i, (level, _)) in levelSheets.enumerated() {
                 try archive.add("xl/worksheets/sheet\(i + 1).xml") { b, flush in
-                    try levelSheet(tables, layout: WideLayout(level: level, config: config), registry: registry,
-                                   config: config, shared: shared, selected: i == 0, &b, flush)
+                    try levelSheet(tables, layout: WideLayout(level: level, config: config), extent: extents[i],
+                                   registry: registry, config: config, shared: shared, selected: i == 0, &b, flush)
                 }
             }
             try archive.add("xl/worksheets/sheet\(levelSheets.count + 1).xml") { b, flush in
-                try notReported(missing, registry: registry, config: config, shared: shared, &b, flush)
+                try notReported(missing, extent: extents[levelSheets.count], registry: registry, config: config,
+                                shared: shared, &b, flush)
             }
             try archive.add("xl/worksheets/sheet\(levelSheets.count + 2).xml") { b, flush in
-                try files(tables, registry: registry, config: config, shared: shared, &b, flush)
+                try files(tables, extent: extents[levelSheets.count + 1], registry: registry, config: config,
+                          shared: shared, &b, flush)
             }
         } catch {
             unlink(temporary)
@@ -92,7 +97,7 @@ public enum Workbook {
         b.append("</dc:title><dc:creator>edupipe</dc:creator></cp:coreProperties>" as StaticString)
     }
 
-    private static func workbook(_ t: PeriodTables, config: PipelineConfig, missing: Int, _ b: inout TextBuffer) {
+    private static func workbook(_ extents: [(columns: Int, rows: Int)], _ b: inout TextBuffer) {
         b.append(xmlDeclaration)
         b.append("<workbook xmlns=\"" as StaticString); b.append(mainNamespace)
         b.append("\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">" as StaticString)
@@ -104,7 +109,7 @@ public enum Workbook {
         b.append("</sheets><definedNames>" as StaticString)
         // Excel keeps an autofilter's range in a hidden name as well.
         for (i, name) in sheetNames.enumerated() {
-            let (columns, rows) = extent(t, sheet: i, config: config, missing: missing)
+            let (columns, rows) = extents[i]
             b.append("<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(i)\" hidden=\"1\">'")
             b.markup(name)
             b.append("'!$A$1:$\(columnName(columns - 1))$\(rows)</definedName>")
@@ -131,7 +136,7 @@ public enum Workbook {
                                        "首个错误\nFirst error", "行\nLine", "列\nColumn", "说明\nWhat is wrong"]
 
     /// Columns and rows (header included) of sheet `i`.
-    private static func extent(_ t: PeriodTables, sheet i: Int, config: PipelineConfig, missing: Int) -> (Int, Int) {
+    private static func extent(_ t: PeriodTables, sheet i: Int, config: PipelineConfig, missing: Int) -> (columns: Int, rows: Int) {
         if i < levelSheets.count {
             let level = levelSheets[i].0
             return (WideLayout(level: level, config: config).columnCount, t.rows(level).count + 1)
@@ -142,15 +147,15 @@ public enum Workbook {
         return (filesColumns.count, t.files.count + 1)
     }
 
-    private static func levelSheet(_ t: PeriodTables, layout: WideLayout, registry: Registry, config: PipelineConfig,
-                                   shared: SharedStrings, selected: Bool, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+    private static func levelSheet(_ t: PeriodTables, layout: WideLayout, extent: (columns: Int, rows: Int), registry: Registry,
+                                   config: PipelineConfig, shared: SharedStrings, selected: Bool,
+                                   _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         let formats = layout.indicators.map { IndicatorFormat(IndicatorCatalog.entries[$0]) }
-        let units = t.rows(layout.level)
-        var sheet = SheetWriter(columns: layout.columnCount, rows: units.count + 1,
+        var sheet = SheetWriter(columns: extent.columns, rows: extent.rows,
                                 frozenColumns: layout.unitTitles.count, selected: selected, shared: shared)
         sheet.begin(&b, widths: layout.unitTitles.map { $0.hasPrefix("代码") ? 9 : 16 } + layout.indicators.map { _ in 15 })
         sheet.headerRow(&b, layout.unitTitles + layout.indicators.map { layout.title($0, targets: t.targets, config: config) })
-        for unit in units {
+        for unit in t.rows(layout.level) {
             sheet.beginRow(&b)
             for value in layout.unitValues(unit, registry: registry) { sheet.text(&b, value) }
             for (k, i) in layout.indicators.enumerated() {
@@ -162,10 +167,10 @@ public enum Workbook {
         sheet.end(&b)
     }
 
-    private static func notReported(_ missing: [(Dataset, [String])], registry: Registry, config: PipelineConfig,
-                                    shared: SharedStrings, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
-        let rows = 1 + missing.reduce(0) { $0 + $1.1.count }
-        var sheet = SheetWriter(columns: notReportedColumns.count, rows: rows, frozenColumns: 0, selected: false, shared: shared)
+    private static func notReported(_ missing: [(Dataset, [String])], extent: (columns: Int, rows: Int), registry: Registry,
+                                    config: PipelineConfig, shared: SharedStrings,
+                                    _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        var sheet = SheetWriter(columns: extent.columns, rows: extent.rows, frozenColumns: 0, selected: false, shared: shared)
         sheet.begin(&b, widths: [18, 14, 16, 12, 16])
         sheet.headerRow(&b, notReportedColumns)
         for (dataset, counties) in missing {
@@ -184,9 +189,9 @@ public enum Workbook {
         sheet.end(&b)
     }
 
-    private static func files(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
+    private static func files(_ t: PeriodTables, extent: (columns: Int, rows: Int), registry: Registry, config: PipelineConfig,
                               shared: SharedStrings, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
-        var sheet = SheetWriter(columns: filesColumns.count, rows: t.files.count + 1, frozenColumns: 1, selected: false, shared: shared)
+        var sheet = SheetWriter(columns: extent.columns, rows: extent.rows, frozenColumns: 1, selected: false, shared: shared)
         sheet.begin(&b, widths: [44, 11, 14, 16, 9, 16, 9, 9, 9, 22, 7, 14, 70])
         sheet.headerRow(&b, filesColumns)
         for f in t.files {

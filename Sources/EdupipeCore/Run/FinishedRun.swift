@@ -15,8 +15,9 @@ public enum FinishedRun {
     /// The plan and registry files the run named in its `run.json`, when
     /// they are still there: export then uses what the run used.
     public static func planPaths(out: String) -> (pipeline: String?, registry: String?) {
-        // The paths come before the (long) list of inputs: parse only that.
-        guard var head = try? readWholeFile(out + "/run.json", limit: 1 << 30).prefix(1 << 16) else { return (nil, nil) }
+        // The paths come before the (long) list of inputs: read and parse
+        // only the head of the file.
+        guard var head = try? readFileHead(out + "/run.json", count: 1 << 16) else { return (nil, nil) }
         if let inputs = head.firstRange(of: Array(",\"inputs\":".utf8)) {
             head = head[..<inputs.lowerBound] + Array("}".utf8)
         }

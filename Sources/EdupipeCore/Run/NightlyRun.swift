@@ -97,7 +97,7 @@ public struct NightlyRun {
             }
             try people?.finish()
         } catch {
-            people.map { try? $0.finish() }
+            try? people?.finish()
             if let ledger, let runID {
                 try? ledger.failRun(id: runID, endedAt: LedgerTime.now(environment: options.environment), message: "\(error)")
             }
