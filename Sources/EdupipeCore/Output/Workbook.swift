@@ -54,6 +54,7 @@ public enum Workbook {
                 try files(tables, extent: extents[levelSheets.count + 1], registry: registry, config: config,
                           shared: shared, &b, flush)
             }
+            try archive.finish()
         } catch {
             unlink(temporary)
             throw AtomicFile.WriteError(description: "\(error)")
