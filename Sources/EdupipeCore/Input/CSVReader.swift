@@ -225,30 +225,41 @@ public final class CSVReader {
 
     /// The common case, 8 bytes at a time: a record without quotes that ends
     /// inside the buffer. Returns nil (and no fields) for anything else, which
-    /// the byte loop then reads.
+    /// the byte loop then reads. Commas, line feeds and quotes each get their
+    /// own mask, so a delimiter's kind is known without reading its byte.
     @inline(__always)
     private static func scanPlainRecord(_ spans: inout FieldSpans, _ b: UnsafeMutablePointer<UInt8>,
                                         _ start: Int, _ end: Int) -> Scan? {
         var p = start
         var fieldStart = start
         while p + 8 <= end {
-            var marks = delimiters(UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
-            while marks != 0 {
-                let i = p + marks.trailingZeroBitCount >> 3
-                switch b[i] {
-                case UInt8(ascii: ","):
+            let w = UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self)
+            var commas = matches(w, 0x2C)
+            let lineFeeds = matches(w, 0x0A)
+            let quotes = matches(w, 0x22)
+            if lineFeeds != 0 {
+                // Only what comes before the first line feed is this record's.
+                let before = (UInt64(1) << UInt64(lineFeeds.trailingZeroBitCount & ~7)) &- 1
+                if quotes & before != 0 { break }
+                commas &= before
+                while commas != 0 {
+                    let i = p + commas.trailingZeroBitCount >> 3
                     spans.append(fieldStart, i, 0)
                     fieldStart = i + 1
-                case 0x0A:
-                    var fieldEnd = i
-                    if fieldEnd > fieldStart && b[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
-                    spans.append(fieldStart, fieldEnd, 0)
-                    return .complete(i + 1, lines: 1)
-                default:
-                    spans.count = 0
-                    return nil
+                    commas &= commas - 1
                 }
-                marks &= marks - 1
+                let i = p + lineFeeds.trailingZeroBitCount >> 3
+                var fieldEnd = i
+                if fieldEnd > fieldStart && b[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
+                spans.append(fieldStart, fieldEnd, 0)
+                return .complete(i + 1, lines: 1)
+            }
+            if quotes != 0 { break }
+            while commas != 0 {
+                let i = p + commas.trailingZeroBitCount >> 3
+                spans.append(fieldStart, i, 0)
+                fieldStart = i + 1
+                commas &= commas - 1
             }
             p += 8
         }
@@ -256,16 +267,14 @@ public final class CSVReader {
         return nil
     }
 
-    /// The high bit of each byte of `w` that is `,`, LF or `"`, exactly: the
-    /// low seven bits are added separately, so no carry crosses into the
-    /// next byte (unlike the shorter "has zero byte" test).
+    /// The high bit of each byte of `w` that equals `byte`, exactly: the low
+    /// seven bits are added separately, so no carry crosses into the next
+    /// byte (unlike the shorter "has zero byte" test).
     @inline(__always)
-    private static func delimiters(_ w: UInt64) -> UInt64 {
-        @inline(__always) func zeroBytes(_ y: UInt64) -> UInt64 {
-            let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-            return ~(((y & low) &+ low) | y | low)
-        }
-        return zeroBytes(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroBytes(w ^ 0x2222_2222_2222_2222)
+    private static func matches(_ w: UInt64, _ byte: UInt8) -> UInt64 {
+        let y = w ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((y & low) &+ low) | y | low)
     }
 
     /// A line with nothing on it, or only spaces and tabs, is not a record.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Small byte-level helpers shared by the readers and the value parsers.
 enum Bytes {
     /// Drops surrounding white space: ASCII space, tab, CR, LF, and the
@@ -41,11 +45,24 @@ enum Bytes {
         return n
     }
 
+    /// Whether `v` holds exactly the bytes of `literal`. Vocabulary words
+    /// are 4 to 16 bytes: two overlapping loads compare them.
+    @inline(__always)
     static func equals(_ v: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-        guard v.count == literal.utf8CodeUnitCount else { return false }
-        let p = literal.utf8Start
-        for i in 0..<v.count where v[i] != p[i] { return false }
-        return true
+        let n = literal.utf8CodeUnitCount
+        guard v.count == n else { return false }
+        guard n > 0 else { return true }
+        let a = v.baseAddress!, b = UnsafeRawPointer(literal.utf8Start)
+        switch n {
+        case 4...8:
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        case 9...16:
+            return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        default:
+            return memcmp(a, b, n) == 0
+        }
     }
 
     static func string(_ v: UnsafeRawBufferPointer) -> String {

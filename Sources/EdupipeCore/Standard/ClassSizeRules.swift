@@ -88,19 +88,27 @@ struct ClassKeySet {
     }
 
     /// A fixed (seedless) 64-bit hash, so results never vary between runs.
+    /// Class IDs are short: up to 8 bytes are read with two overlapping
+    /// loads, which the length (mixed in first) keeps unambiguous.
+    @inline(__always)
     static func fingerprint(school: UInt64, classID: UnsafeRawBufferPointer) -> UInt64 {
-        var h = mix(school ^ 0x9E37_79B9_7F4A_7C15) ^ UInt64(classID.count)
+        let n = classID.count
+        var h = mix(school ^ 0x9E37_79B9_7F4A_7C15) ^ UInt64(n)
+        guard let p = classID.baseAddress else { return mix(h ^ 0xC2B2_AE3D_27D4_EB4F) }
         var i = 0
-        while i + 8 <= classID.count {
-            h = mix(h ^ classID.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        while i + 8 <= n {
+            h = mix(h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             i += 8
         }
+        let left = n - i
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < classID.count {
-            tail |= UInt64(classID[i]) << shift
-            shift += 8
-            i += 1
+        if left >= 4 {
+            tail = UInt64(p.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                | UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+        } else if left > 0 {
+            tail = UInt64(p.load(fromByteOffset: i, as: UInt8.self))
+                | UInt64(p.load(fromByteOffset: i + left / 2, as: UInt8.self)) << 8
+                | UInt64(p.load(fromByteOffset: n - 1, as: UInt8.self)) << 16
         }
         return mix(h ^ tail ^ 0xC2B2_AE3D_27D4_EB4F)
     }

@@ -12,11 +12,15 @@ struct RecordChecker {
 
     /// `fileCounty` as a number, compared with each record's code.
     private let fileCountyNumber: UInt64?
+    /// The six ASCII bytes of `fileCounty`, loaded as one number.
+    private let fileCountyBytes: UInt64
 
     init(log: IssueLog, fileCounty: String) {
         self.log = log
         self.fileCounty = fileCounty
         fileCountyNumber = UInt64(fileCounty)
+        var county = fileCounty
+        fileCountyBytes = county.utf8.count == 6 ? county.withUTF8 { Self.sixBytes(UnsafeRawPointer($0.baseAddress!)) } : .max
     }
 
     mutating func begin(line: Int) {
@@ -49,7 +53,25 @@ struct RecordChecker {
 
     // MARK: types
 
+    /// The common case inline (a few digits, in range); anything else,
+    /// and every message, in `checkedInteger`.
+    @inline(__always)
     mutating func integer(_ v: UnsafeRawBufferPointer, _ name: StaticString, _ range: ClosedRange<Int>?) -> Int? {
+        if v.count > 0 && v.count <= 9 {
+            var n = 0
+            var digits = true
+            for b in v {
+                let d = b &- 0x30
+                if d >= 10 { digits = false; break }
+                n = n &* 10 &+ Int(d)
+            }
+            if digits && (range?.contains(n) ?? true) { return n }
+        }
+        return checkedInteger(v, name, range)
+    }
+
+    @inline(never)
+    private mutating func checkedInteger(_ v: UnsafeRawBufferPointer, _ name: StaticString, _ range: ClosedRange<Int>?) -> Int? {
         guard present(v, name, "\(name) (a whole number)") else { return nil }
         guard let n = ValueParsers.integer(v) else {
             fail(.type, name, "\(name) is \(Self.show(v)), not a whole number: write ASCII digits only, with no sign, decimal point or separator")
@@ -85,7 +107,22 @@ struct RecordChecker {
         return d
     }
 
+    /// Nearly every record carries the file's county: its six bytes are
+    /// compared at once; anything else is checked and explained in
+    /// `checkedCountyCode`.
+    @inline(__always)
     mutating func countyCode(_ v: UnsafeRawBufferPointer) -> Bool {
+        if v.count == 6, let p = v.baseAddress, Self.sixBytes(p) == fileCountyBytes { return true }
+        return checkedCountyCode(v)
+    }
+
+    @inline(__always)
+    private static func sixBytes(_ p: UnsafeRawPointer) -> UInt64 {
+        UInt64(p.loadUnaligned(as: UInt32.self)) | UInt64(p.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) << 32
+    }
+
+    @inline(never)
+    private mutating func checkedCountyCode(_ v: UnsafeRawBufferPointer) -> Bool {
         let name: StaticString = "county_code"
         let county = fileCounty
         guard present(v, name, "county_code (the file's 6-digit county code, \(county))") else { return false }
@@ -100,7 +137,14 @@ struct RecordChecker {
         return true
     }
 
+    @inline(__always)
     mutating func schoolID(_ v: UnsafeRawBufferPointer, _ name: StaticString = "school_id", required: Bool = true) -> UInt64? {
+        if let id = ValueParsers.fixedDigits(v, count: 10) { return id }
+        return checkedSchoolID(v, name, required: required)
+    }
+
+    @inline(never)
+    private mutating func checkedSchoolID(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool) -> UInt64? {
         if required {
             guard present(v, name, "school_id (the 10-digit national school identification code)") else { return nil }
         } else if v.count == 0 {
@@ -130,8 +174,16 @@ struct RecordChecker {
     }
 
     /// One of a fixed list of words, matched exactly.
+    @inline(__always)
     mutating func choice<T: Vocabulary>(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool = true,
                                         _ type: T.Type) -> T? {
+        if let value = T.match(v) { return value }
+        return checkedChoice(v, name, required: required, type)
+    }
+
+    @inline(never)
+    private mutating func checkedChoice<T: Vocabulary>(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool,
+                                                       _ type: T.Type) -> T? {
         if v.count == 0 {
             if required {
                 fail(.required, name, "\(name) is missing: every record needs \(name) (one of \(T.wordList))")
@@ -144,7 +196,15 @@ struct RecordChecker {
     }
 
     /// Free text of at most `maxCharacters` Unicode code points.
+    @inline(__always)
     mutating func text(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool, maxCharacters: Int) -> Bool {
+        // No more bytes than allowed characters: no need to count them.
+        if v.count > 0 && v.count <= maxCharacters { return true }
+        return checkedText(v, name, required: required, maxCharacters: maxCharacters)
+    }
+
+    @inline(never)
+    private mutating func checkedText(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool, maxCharacters: Int) -> Bool {
         if v.count == 0 {
             if required { return present(v, name, "\(name) (text, 1 to \(maxCharacters) characters)") }
             return true
