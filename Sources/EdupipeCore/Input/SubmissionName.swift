@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The parts of a submission file name (section 1.1):
 /// `<county>_<dataset>_<period>[_r<revision>].<ext>`, e.g.
 /// `110101_class_size_2022-autumn_r2.csv.gz`.
@@ -14,54 +18,65 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
     public let gzipName: Bool
 
     /// Parses the last path component; nil when it does not follow the form.
+    /// Works on the UTF-8 bytes: the form is ASCII, and `String`'s
+    /// character-wise `hasSuffix` and `dropFirst` cost more per file than
+    /// reading a small file's records.
     public static func parse(_ fileName: String) -> SubmissionName? {
-        var name = Substring(fileName)
+        var fileName = fileName
+        return fileName.withUTF8 { parse(bytes: $0) }
+    }
+
+    private static func parse(bytes u: UnsafeBufferPointer<UInt8>) -> SubmissionName? {
+        var end = u.count
+        func endsWith(_ suffix: StaticString) -> Bool {
+            let n = suffix.utf8CodeUnitCount
+            return end >= n && memcmp(u.baseAddress! + end - n, suffix.utf8Start, n) == 0
+        }
         let format: Format
         var gz = false
-        if name.hasSuffix(".csv.gz") { format = .csv; gz = true; name = name.dropLast(7) }
-        else if name.hasSuffix(".xml.gz") { format = .xml; gz = true; name = name.dropLast(7) }
-        else if name.hasSuffix(".csv") { format = .csv; name = name.dropLast(4) }
-        else if name.hasSuffix(".xml") { format = .xml; name = name.dropLast(4) }
+        if endsWith(".csv.gz") { format = .csv; gz = true; end -= 7 }
+        else if endsWith(".xml.gz") { format = .xml; gz = true; end -= 7 }
+        else if endsWith(".csv") { format = .csv; end -= 4 }
+        else if endsWith(".xml") { format = .xml; end -= 4 }
         else { return nil }
 
-        let county = name.prefix(6)
-        guard county.count == 6, county.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        name = name.dropFirst(6)
-        guard name.first == "_" else { return nil }
-        name = name.dropFirst()
-
+        guard end >= 7, u[0..<6].allSatisfy(isDigit), u[6] == UInt8(ascii: "_") else { return nil }
+        var p = 7
         var dataset: Dataset?
-        for d in Dataset.allCases where name.hasPrefix(d.rawValue + "_") {
-            dataset = d
-            name = name.dropFirst(d.rawValue.count + 1)
-            break
+        for d in Dataset.allCases {
+            let word = d.rawValue.utf8
+            if end - p > word.count, u[p..<(p + word.count)].elementsEqual(word), u[p + word.count] == UInt8(ascii: "_") {
+                dataset = d
+                p += word.count + 1
+                break
+            }
         }
         guard let dataset else { return nil }
 
         // YYYY-spring or YYYY-autumn, then optionally _r<revision>.
-        let periodEnd = name.firstIndex(of: "_") ?? name.endIndex
-        let period = String(name[..<periodEnd])
+        let periodEnd = u[p..<end].firstIndex(of: UInt8(ascii: "_")) ?? end
+        let period = String(decoding: u[p..<periodEnd], as: UTF8.self)
         guard isPeriod(period) else { return nil }
-        name = name[periodEnd...]
+        p = periodEnd
 
         var revision = 1
-        if !name.isEmpty {
-            guard name.hasPrefix("_r") else { return nil }
-            let digits = name.dropFirst(2)
-            guard !digits.isEmpty, digits.count <= 6, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                  let r = Int(digits), r >= 1 else { return nil }
-            revision = r
+        if p < end {
+            let digits = u[(p + 2 <= end ? p + 2 : end)..<end]
+            guard end - p > 2, u[p + 1] == UInt8(ascii: "r"), digits.count <= 6, digits.allSatisfy(isDigit) else { return nil }
+            revision = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            guard revision >= 1 else { return nil }
         }
-        return SubmissionName(county: String(county), dataset: dataset, period: period,
+        return SubmissionName(county: String(decoding: u[0..<6], as: UTF8.self), dataset: dataset, period: period,
                               revision: revision, format: format, gzipName: gz)
     }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
     /// `YYYY-spring` or `YYYY-autumn`.
     public static func isPeriod(_ s: String) -> Bool {
         let u = Array(s.utf8)
-        guard u.count >= 10, u[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), u[4] == UInt8(ascii: "-") else { return false }
-        let season = String(decoding: u[5...], as: UTF8.self)
-        return season == "spring" || season == "autumn"
+        guard u.count == 11, u[0..<4].allSatisfy(isDigit), u[4] == UInt8(ascii: "-") else { return false }
+        return u[5...].elementsEqual("spring".utf8) || u[5...].elementsEqual("autumn".utf8)
     }
 
     /// What a clerk should read when a name does not parse.

@@ -19,7 +19,7 @@ public struct SubmissionValidator: Sendable {
     /// acceptance rules need, and only for files that share a revision.
     /// `identify` hashes the file's bytes as they are read, for the ledger.
     public func validate(path: String, displayPath: String, digest: Bool = false, identify: Bool = false) -> FileReport {
-        let fileName = String(displayPath.split(separator: "/").last ?? Substring(displayPath))
+        let fileName = Self.lastComponent(displayPath)
         var log = IssueLog(listLimit: config.maxListedIssuesPerFile)
         guard let name = SubmissionName.parse(fileName) else {
             log.addPreamble(Issue(.filename, SubmissionName.diagnose(fileName)))
@@ -38,6 +38,15 @@ public struct SubmissionValidator: Sendable {
         case .xml: readXML(path: path, name: name, digest: digest, identify: identify, into: &report)
         }
         return report
+    }
+
+    /// What follows the last `/` (trailing ones dropped), found on the bytes.
+    static func lastComponent(_ path: String) -> String {
+        let u = path.utf8
+        var end = u.endIndex
+        while end > u.startIndex, u[u.index(before: end)] == UInt8(ascii: "/") { end = u.index(before: end) }
+        let start = u[..<end].lastIndex(of: UInt8(ascii: "/")).map(u.index(after:)) ?? u.startIndex
+        return String(path[start..<end])
     }
 
     /// Opens the file, or records why it cannot be read.
