@@ -42,38 +42,65 @@ public enum Acceptance {
         public var conflicts: [Int: Issue]
     }
 
-    private struct GroupKey: Hashable {
-        let county: String
-        let dataset: Dataset
-        let period: String
-    }
-
-    /// Valid files by (county, dataset, period), then by revision, each
-    /// list in path order.
-    private static func revisionGroups(_ candidates: [AcceptanceCandidate]) -> [GroupKey: [Int: [Int]]] {
-        var groups: [GroupKey: [Int: [Int]]] = [:]
+    /// Valid named files sorted so that each (county, dataset, period) is
+    /// one run, by revision, each revision's files in path order; as runs
+    /// of file indices, one per revision, grouped per (county, dataset,
+    /// period). Sorting numbers instead of hashing strings into nested
+    /// dictionaries: a national inbox has 8,500 groups of about one file.
+    private static func revisionGroups(_ candidates: [AcceptanceCandidate]) -> [[[Int]]] {
+        var keyed: [(group: Int, revision: Int, index: Int)] = []
+        keyed.reserveCapacity(candidates.count)
         for (i, c) in candidates.enumerated() where c.isValid {
             guard let n = c.name else { continue }
-            groups[GroupKey(county: n.county, dataset: n.dataset, period: n.period), default: [:]][n.revision, default: []].append(i)
+            keyed.append((groupNumber(n), n.revision, i))
+        }
+        keyed.sort { ($0.group, $0.revision, $0.index) < ($1.group, $1.revision, $1.index) }
+        var groups: [[[Int]]] = []
+        var k = 0
+        while k < keyed.count {
+            var revisions: [[Int]] = []
+            let group = keyed[k].group
+            while k < keyed.count && keyed[k].group == group {
+                var files: [Int] = []
+                let revision = keyed[k].revision
+                while k < keyed.count && keyed[k].group == group && keyed[k].revision == revision {
+                    files.append(keyed[k].index)
+                    k += 1
+                }
+                revisions.append(files)
+            }
+            groups.append(revisions)
         }
         return groups
+    }
+
+    /// (county, dataset, period) as one number; names that parsed have a
+    /// 6-digit county and a `YYYY-spring` or `YYYY-autumn` period.
+    private static func groupNumber(_ n: SubmissionName) -> Int {
+        var county = 0
+        for b in n.county.utf8 { county = county &* 10 &+ Int(b &- 0x30) }
+        var year = 0
+        for b in n.period.utf8.prefix(4) { year = year &* 10 &+ Int(b &- 0x30) }
+        let autumn = n.period.utf8.last == UInt8(ascii: "n") ? 1 : 0
+        let dataset = Dataset.allCases.firstIndex(of: n.dataset)!
+        return ((county * 3 + dataset) * 10_000 + year) * 2 + autumn
     }
 
     /// The valid files that share their revision with another: the only ones
     /// whose content digest `decide` compares. In path order.
     public static func filesSharingARevision(_ candidates: [AcceptanceCandidate]) -> [Int] {
-        revisionGroups(candidates).values.flatMap { $0.values.filter { $0.count > 1 }.joined() }.sorted()
+        revisionGroups(candidates).flatMap { $0.filter { $0.count > 1 }.joined() }.sorted()
     }
 
     /// `candidates` must be in path order; the result is parallel to it.
     public static func decide(_ candidates: [AcceptanceCandidate]) -> Decision {
         var statuses = candidates.map { $0.isValid ? SubmissionStatus.superseded : .rejected }
         var conflicts: [Int: Issue] = [:]
-        for (_, revisions) in revisionGroups(candidates) {
+        for revisions in revisionGroups(candidates) {
             var best: (revision: Int, index: Int)?
-            for (revision, files) in revisions {
-                let digests = Set(files.map { candidates[$0].contentDigest ?? [] })
-                if digests.count > 1 {
+            for files in revisions {
+                let revision = candidates[files[0]].name!.revision
+                if files.count > 1 && Set(files.map { candidates[$0].contentDigest ?? [] }).count > 1 {
                     for i in files {
                         statuses[i] = .rejected
                         let others = files.filter { $0 != i }.map { candidates[$0].path }

@@ -11,15 +11,25 @@ public struct CrossCountyDuplicates: Sendable {
     public init(lists: [(county: String, students: [StudentKey])], registry: Registry) {
         // Nearly every child is listed once: remember the first list, and
         // keep a list of lists only for the children seen again. A county
-        // has one list in force and no child twice in it.
-        var firstList: [StudentKey: Int] = [:]
-        var otherLists: [StudentKey: [Int]] = [:]
+        // has one list in force and no child twice in it. The keys are
+        // HMAC outputs, evenly spread already: their first word picks the
+        // slot of an open-addressing table, with no hashing of its own.
+        let total = lists.reduce(0) { $0 + $1.students.count }
+        let mask = max(16, (total * 2).nextPowerOfTwo) - 1
+        var slots = [Int32](repeating: -1, count: mask + 1)
+        var seen: [(key: StudentKey, first: Int)] = []
+        seen.reserveCapacity(total)
+        var otherLists: [Int: [Int]] = [:]
         for (index, list) in lists.enumerated() {
             for key in list.students {
-                if let first = firstList[key] {
-                    if first != index { otherLists[key, default: []].append(index) }
+                var slot = Int(truncatingIfNeeded: key.words.0) & mask
+                while slots[slot] >= 0 && seen[Int(slots[slot])].key != key { slot = (slot + 1) & mask }
+                if slots[slot] >= 0 {
+                    let entry = Int(slots[slot])
+                    if seen[entry].first != index { otherLists[entry, default: []].append(index) }
                 } else {
-                    firstList[key] = index
+                    slots[slot] = Int32(seen.count)
+                    seen.append((key, index))
                 }
             }
         }
@@ -27,11 +37,11 @@ public struct CrossCountyDuplicates: Sendable {
         var national = 0
         var byProvince: [String: Int] = [:]
         var byPrefecture: [String: Int] = [:]
-        for (mac, others) in otherLists {
-            let counties = Set(([firstList[mac]!] + others).map { lists[$0].county })
+        for (entry, others) in otherLists {
+            let counties = Set(([seen[entry].first] + others).map { lists[$0].county })
             guard counties.count >= 2 else { continue }
             national += 1
-            listed.append((mac.shortHex, counties.sorted()))
+            listed.append((seen[entry].key.shortHex, counties.sorted()))
             var perProvince: [String: Int] = [:]
             var perPrefecture: [String: Int] = [:]
             for c in counties {

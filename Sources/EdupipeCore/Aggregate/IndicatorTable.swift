@@ -80,7 +80,7 @@ public struct IndicatorTable: Sendable {
             }
         }
         switch m {
-        case .reportingRate(let d): return (t.reporting[d] ?? 0, t.counties)
+        case .reportingRate(let d): return (t.reporting[d], t.counties)
         case .schoolCoverage: return (t.afterSchool.offering, t.afterSchool.schools)
         case .studentParticipation: return (t.afterSchool.participants, t.afterSchool.enrolled)
         case .fiveTwoCompliance: return (t.afterSchool.fiveTwo, t.afterSchool.offering)
@@ -88,7 +88,7 @@ public struct IndicatorTable: Sendable {
         case .identified: return (t.dropoutRecords, nil)
         case .outstanding: return (t.dropoutOutstanding, nil)
         case .resolutionRate: return (t.dropoutRecords - t.dropoutOutstanding, t.dropoutRecords)
-        case .zeroCounties: return (t.zeroCounties, t.reporting[.dropout] ?? 0)
+        case .zeroCounties: return (t.zeroCounties, t.reporting[.dropout])
         case .crossCountyDuplicates: return (t.crossCountyDuplicates, nil)
         case .averageSize(let s): return (stage(s).students, stage(s).classes)
         case .largeShare(let s): return (stage(s).large, stage(s).classes)

@@ -31,19 +31,38 @@ public struct Registry: Sendable {
     public let provinces: [String]
     public let prefectures: [String]
     public let counties: [String]
+    /// Each unit's province and prefecture, worked out once: the tables ask
+    /// for them per county and per row, and walking up the parents costs a
+    /// lookup a step.
+    private let ancestors: [String: (province: String?, prefecture: String?)]
+
+    init(units: [String: Unit], provinces: [String], prefectures: [String], counties: [String]) {
+        self.units = units
+        self.provinces = provinces
+        self.prefectures = prefectures
+        self.counties = counties
+        var ancestors: [String: (province: String?, prefecture: String?)] = [:]
+        ancestors.reserveCapacity(units.count)
+        for unit in units.values {
+            var province: String?
+            var code = unit.code
+            // A malformed registry could loop; no chain is longer than its units.
+            for _ in 0...units.count {
+                guard let u = units[code] else { break }
+                if u.level == .province { province = code; break }
+                guard let parent = u.parent else { break }
+                code = parent
+            }
+            let prefecture = unit.parent.flatMap { units[$0]?.level == .prefecture ? $0 : nil }
+            ancestors[unit.code] = (province, prefecture)
+        }
+        self.ancestors = ancestors
+    }
 
     public func isCounty(_ code: String) -> Bool { units[code]?.level == .county }
 
     /// The province a county belongs to.
-    public func province(of county: String) -> String? {
-        var code = county
-        while let unit = units[code] {
-            if unit.level == .province { return code }
-            guard let parent = unit.parent else { return nil }
-            code = parent
-        }
-        return nil
-    }
+    public func province(of county: String) -> String? { ancestors[county]?.province ?? nil }
 
     /// The names of a county's province and prefecture; empty where it has
     /// none (a county directly under its province has no prefecture).
@@ -51,10 +70,7 @@ public struct Registry: Sendable {
     public func prefectureName(of county: String) -> String { prefecture(of: county).flatMap { units[$0]?.name } ?? "" }
 
     /// The prefecture a county belongs to, nil when it sits under a province.
-    public func prefecture(of county: String) -> String? {
-        guard let parent = units[county]?.parent, units[parent]?.level == .prefecture else { return nil }
-        return parent
-    }
+    public func prefecture(of county: String) -> String? { ancestors[county]?.prefecture ?? nil }
 
     public struct LoadError: Error, CustomStringConvertible {
         public let description: String

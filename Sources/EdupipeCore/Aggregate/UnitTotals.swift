@@ -4,7 +4,7 @@ public struct UnitTotals: Sendable, Equatable {
     /// Counties of the unit in the registry.
     public var counties = 0
     /// Counties with a file in force, per dataset.
-    public var reporting: [Dataset: Int] = [:]
+    public var reporting = DatasetCounts()
     public var afterSchool = AfterSchoolTotals()
     public var dropoutRecords = 0
     public var dropoutOutstanding = 0
@@ -16,23 +16,23 @@ public struct UnitTotals: Sendable, Equatable {
 
     public init() {}
 
-    public func hasData(_ d: Dataset) -> Bool { (reporting[d] ?? 0) > 0 }
+    public func hasData(_ d: Dataset) -> Bool { reporting[d] > 0 }
 
     /// Adds one county's files in force.
     mutating func add(county: CountyFiles) {
         counties += 1
         if let t = county.afterSchool {
-            reporting[.afterSchool, default: 0] += 1
+            reporting[.afterSchool] += 1
             afterSchool.add(t)
         }
         if let t = county.dropout {
-            reporting[.dropout, default: 0] += 1
+            reporting[.dropout] += 1
             dropoutRecords += t.records
             dropoutOutstanding += t.outstanding
             if t.outstanding == 0 { zeroCounties += 1 }
         }
         if let t = county.classSize {
-            reporting[.classSize, default: 0] += 1
+            reporting[.classSize] += 1
             classSize.add(t)
         }
     }
@@ -51,6 +51,33 @@ public struct CountyFiles: Sendable {
         case .afterSchool(let t): afterSchool = t
         case .dropout(let t): dropout = t
         case .classSize(let t): classSize = t
+        }
+    }
+}
+
+/// A count per dataset, in fields: the indicator tables read these for every
+/// row, where a dictionary would hash the key each time.
+public struct DatasetCounts: Sendable, Equatable {
+    private var afterSchool = 0
+    private var dropout = 0
+    private var classSize = 0
+
+    public init() {}
+
+    public subscript(_ d: Dataset) -> Int {
+        get {
+            switch d {
+            case .afterSchool: afterSchool
+            case .dropout: dropout
+            case .classSize: classSize
+            }
+        }
+        set {
+            switch d {
+            case .afterSchool: afterSchool = newValue
+            case .dropout: dropout = newValue
+            case .classSize: classSize = newValue
+            }
         }
     }
 }

@@ -7,7 +7,10 @@
 /// before any sheet is written, so nothing grows while sheets stream.
 struct SharedStrings {
     private(set) var strings: [String] = []
-    private var index: [String: Int] = [:]
+    private var index: [Bytewise: Int] = [:]
+    /// The longest shared text in bytes: longer texts (messages, paths)
+    /// skip the lookup.
+    private var longest = 0
 
     init(registry: Registry, config: PipelineConfig) {
         for d in Dataset.allCases { add(config.name(of: d).both) }
@@ -18,13 +21,31 @@ struct SharedStrings {
 
     private mutating func add(_ s: String) {
         let text = FormulaGuard.neutralised(s)
-        guard !text.isEmpty, index[text] == nil else { return }
-        index[text] = strings.count
+        guard !text.isEmpty, index[Bytewise(text)] == nil else { return }
+        index[Bytewise(text)] = strings.count
+        longest = max(longest, text.utf8.count)
         strings.append(text)
     }
 
     /// The index of an already neutralised text, if it is shared.
-    func position(of text: String) -> Int? { index[text] }
+    func position(of text: String) -> Int? {
+        text.utf8.count <= longest ? index[Bytewise(text)] : nil
+    }
+
+    /// A text hashed and compared by its UTF-8 bytes. `String` normalises
+    /// non-ASCII text (NFC) to hash or compare it, which cost more than
+    /// writing the cell: the lookup runs for every text cell of the sheets.
+    private struct Bytewise: Hashable {
+        let text: String
+        init(_ text: String) { self.text = text }
+        static func == (a: Bytewise, b: Bytewise) -> Bool {
+            a.text.utf8.count == b.text.utf8.count && a.text.utf8.elementsEqual(b.text.utf8)
+        }
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
 
     /// `xl/sharedStrings.xml`.
     func write(_ b: inout TextBuffer) {
