@@ -98,7 +98,7 @@ public final class Ledger: Sendable {
         try pool.read { db in
             // A cursor, not fetchAll: one row object at a time.
             var files: [LedgerFile] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM file_version WHERE gone_at IS NULL ORDER BY path")
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(LedgerFile.columns) FROM file_version WHERE gone_at IS NULL ORDER BY path")
             while let row = try rows.next() { files.append(LedgerFile(row: row)) }
             return files
         }
@@ -109,7 +109,7 @@ public final class Ledger: Sendable {
         try pool.read { db in
             // Row by row through a cursor; a read error ends the walk and
             // is thrown, never taken for the end of the files.
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM file_version WHERE gone_at IS NULL AND period = ? ORDER BY path",
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(LedgerFile.columns) FROM file_version WHERE gone_at IS NULL AND period = ? ORDER BY path",
                                            arguments: [period])
             var failure: (any Error)?
             let files = AnyIterator<LedgerFile> {
@@ -137,7 +137,7 @@ public final class Ledger: Sendable {
     /// Every version of the files under `path`, oldest first.
     public func versions(path: String) throws -> [LedgerFile] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM file_version WHERE path = ? ORDER BY id", arguments: [path])
+            try Row.fetchAll(db, sql: "SELECT \(LedgerFile.columns) FROM file_version WHERE path = ? ORDER BY id", arguments: [path])
                 .map(LedgerFile.init(row:))
         }
     }

@@ -64,25 +64,31 @@ public struct LedgerFile: Sendable, Equatable {
     public let warnings: Int
     public let firstError: String?
 
+    /// The columns `init(row:)` reads, in its order: select exactly these.
+    static let columns = "id, path, sha256, size, county, dataset, period, revision, first_seen, first_run, last_seen, last_run, gone_at, status, records, errors, warnings, first_error"
+
+    /// Decodes by position, not by name: a reporting status reads a row per
+    /// current file, and GRDB's lookup of a column by name costs more than
+    /// the value.
     init(row: Row) {
-        id = row["id"]
-        path = row["path"]
-        sha256 = row["sha256"]
-        size = row["size"]
-        county = row["county"]
-        dataset = row["dataset"]
-        period = row["period"]
-        revision = row["revision"]
-        firstSeen = row["first_seen"]
-        firstRun = row["first_run"]
-        lastSeen = row["last_seen"]
-        lastRun = row["last_run"]
-        goneAt = row["gone_at"]
-        status = row["status"]
-        records = row["records"]
-        errors = row["errors"]
-        warnings = row["warnings"]
-        firstError = row["first_error"]
+        id = row[0]
+        path = row[1]
+        sha256 = row[2]
+        size = row[3]
+        county = row[4]
+        dataset = row[5]
+        period = row[6]
+        revision = row[7]
+        firstSeen = row[8]
+        firstRun = row[9]
+        lastSeen = row[10]
+        lastRun = row[11]
+        goneAt = row[12]
+        status = row[13]
+        records = row[14]
+        errors = row[15]
+        warnings = row[16]
+        firstError = row[17]
     }
 }
 

@@ -25,9 +25,10 @@ struct LedgerUpdate {
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, path, sha256, status, records, errors, warnings, first_error FROM file_version WHERE gone_at IS NULL
             """)
+        // By position: looking columns up by name cost more than the values.
         while let row = try rows.next() {
-            current[row["path"]] = Current(id: row["id"], sha256: row["sha256"], status: row["status"], records: row["records"],
-                                           errors: row["errors"], warnings: row["warnings"], firstError: row["first_error"])
+            current[row[1]] = Current(id: row[0], sha256: row[2], status: row[3], records: row[4],
+                                      errors: row[5], warnings: row[6], firstError: row[7])
         }
         // Most files are the same every night: mark every current version
         // seen in one statement, and write rows only for what differs.
