@@ -250,4 +250,30 @@ import Testing
         #expect(Ratio.sixDecimals(0, 7) == "0.000000")
         #expect(Ratio.sixDecimals(Int(Int32.max) * 1000, 1) == "2147483647000.000000")
     }
+
+    @Test func ratiosAgreeOnTheFastAndTheWidePath() {
+        // Numerators up to 2⁴⁴ cross the 2⁴⁰ bound of the 64-bit path; the
+        // reference is the rounding rule itself, in 128 bits.
+        var x: UInt64 = 42
+        for _ in 0..<20_000 {
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let n = Int(x >> 20), d = Int(x & 0xFFFFF) + 1
+            let q = (UInt128(n) * 2_000_000 + UInt128(d)) / (UInt128(d) * 2)
+            let expected = (whole: Int(q / 1_000_000), fraction: Int(q % 1_000_000))
+            let got = Ratio.scaled(n, d)
+            #expect(got.whole == expected.whole && got.fraction == expected.fraction, "\(n)/\(d)")
+            var b = TextBuffer(capacity: 64)
+            b.appendRatio(n, d)
+            #expect(String(decoding: b.bytes, as: UTF8.self) == Ratio.sixDecimals(n, d))
+        }
+        func trimmed(_ n: Int, _ d: Int) -> String {
+            var b = TextBuffer(capacity: 64)
+            b.appendRatio(n, d, trimmed: true)
+            return String(decoding: b.bytes, as: UTF8.self)
+        }
+        #expect(trimmed(1, 8) == "0.125")
+        #expect(trimmed(3, 1) == "3")
+        #expect(trimmed(1, 3) == "0.333333")
+        #expect(trimmed(1, 2_000_000) == "0.000001")
+    }
 }

@@ -67,7 +67,13 @@ public enum Ratio {
     /// The whole part and the six-digit fraction of `n/d`, rounded half up.
     public static func scaled(_ n: Int, _ d: Int) -> (whole: Int, fraction: Int) {
         precondition(d > 0 && n >= 0)
-        // (2·n·10⁶ + d) / 2d, in 128 bits: rounds half up.
+        // (2·n·10⁶ + d) / 2d rounds half up. Every count of the standard
+        // fits 64 bits here (n, d < 2⁴⁰); the 128-bit division, a library
+        // call, is only for the rest.
+        if n < 1 << 40 && d < 1 << 40 {
+            let q = (n * 2_000_000 + d) / (2 * d)
+            return (q / 1_000_000, q % 1_000_000)
+        }
         let wide = n.multipliedFullWidth(by: 2_000_000)
         let q = (UInt128(wide.high) << 64 + UInt128(wide.low) + UInt128(d)) / (UInt128(d) * 2)
         return (Int(q / 1_000_000), Int(q % 1_000_000))

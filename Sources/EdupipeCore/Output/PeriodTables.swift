@@ -174,12 +174,15 @@ public struct FileLines: RandomAccessCollection, Sendable {
         case .lines(let lines):
             return lines[k]
         case .records(let records):
-            let s = records[k]
-            let first = s.firstIssue ?? s.acceptanceIssue
-            return PeriodTables.FileLine(
-                path: s.path, county: s.name?.county, dataset: s.name?.dataset, revision: s.name?.revision,
-                status: s.status, records: s.records, errors: s.errors, warnings: s.warnings,
-                firstError: s.firstError?.rawValue, firstMessage: first?.message, line: first?.line, column: first?.column)
+            // In place: binding the record would copy all its strings.
+            return records.withUnsafeBufferPointer { r in
+                let first = r[k].firstIssue ?? r[k].acceptanceIssue
+                let name = r[k].name
+                return PeriodTables.FileLine(
+                    path: r[k].path, county: name?.county, dataset: name?.dataset, revision: name?.revision,
+                    status: r[k].status, records: r[k].records, errors: r[k].errors, warnings: r[k].warnings,
+                    firstError: r[k].firstError?.rawValue, firstMessage: first?.message, line: first?.line, column: first?.column)
+            }
         }
     }
 }

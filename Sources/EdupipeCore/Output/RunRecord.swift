@@ -27,7 +27,7 @@ public enum RunRecord {
         json.beginObject(key: "files")
         json.int("total", result.submissions.count)
         for status in SubmissionStatus.allCases {
-            json.int(status.rawValue, result.submissions.count { $0.status == status })
+            json.int(status.rawValue, result.submissions.count(of: status))
         }
         json.endObject()
         json.value("inputs", "")
@@ -36,18 +36,29 @@ public enum RunRecord {
         try ContractFiles.stream(to: start.out + "/" + fileName) { b, flush in
             b.append(head)
             b.append(0x5B)
-            for (i, s) in result.submissions.enumerated() {
-                if i > 0 { b.append(0x2C) }
-                b.append("{\"path\":" as StaticString); b.jsonString(s.path)
-                b.append(",\"size\":" as StaticString); int(s.file?.size, &b)
-                b.append(",\"sha256\":" as StaticString); b.jsonString(s.file?.hex)
-                b.append(",\"status\":" as StaticString); b.jsonString(s.status.rawValue)
-                b.append(",\"county\":" as StaticString); b.jsonString(s.name?.county)
-                b.append(",\"dataset\":" as StaticString); b.jsonString(s.name?.dataset.rawValue)
-                b.append(",\"period\":" as StaticString); b.jsonString(s.name?.period)
-                b.append(",\"revision\":" as StaticString); int(s.name?.revision, &b)
-                b.append(0x7D)
-                try ContractFiles.rowDone(&b, flush)
+            // Fields read in place through the buffer: binding a record, or
+            // reading it through the array, copies (and retains) every one
+            // of its strings.
+            try result.submissions.withUnsafeBufferPointer { submissions in
+                for i in submissions.indices {
+                    if i > 0 { b.append(0x2C) }
+                    b.append("{\"path\":" as StaticString); b.jsonString(submissions[i].path)
+                    b.append(",\"size\":" as StaticString); int(submissions[i].file?.size, &b)
+                    b.append(",\"sha256\":" as StaticString)
+                    if let file = submissions[i].file {
+                        b.append(0x22); b.appendHex(file.sha256); b.append(0x22)
+                    } else {
+                        b.append("null" as StaticString)
+                    }
+                    b.append(",\"status\":" as StaticString); b.jsonString(submissions[i].status.rawValue)
+                    let name = submissions[i].name
+                    b.append(",\"county\":" as StaticString); b.jsonString(name?.county)
+                    b.append(",\"dataset\":" as StaticString); b.jsonString(name?.dataset.rawValue)
+                    b.append(",\"period\":" as StaticString); b.jsonString(name?.period)
+                    b.append(",\"revision\":" as StaticString); int(name?.revision, &b)
+                    b.append(0x7D)
+                    try ContractFiles.rowDone(&b, flush)
+                }
             }
             b.append("]}\n" as StaticString)
         }

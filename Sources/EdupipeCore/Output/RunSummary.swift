@@ -5,7 +5,7 @@ public enum RunSummary {
     public static func text(_ result: NightlyRun.Result, registry: Registry, out: String, namesPerProvince: Int = 3) -> String {
         var s = ""
         // Counts and indices, not grouped copies: a national run has 8,562 records.
-        let counts = SubmissionStatus.allCases.map { status in "\(result.submissions.count { $0.status == status }) \(status.rawValue)" }
+        let counts = SubmissionStatus.allCases.map { status in "\(result.submissions.count(of: status)) \(status.rawValue)" }
         s += "edupipe run: \(result.submissions.count) files: \(counts.joined(separator: ", "))\n"
         if result.runID != nil {
             let changes = LedgerChange.Kind.allCases.map { kind in "\(result.changes.count { $0.kind == kind }) \(kind.rawValue)" }

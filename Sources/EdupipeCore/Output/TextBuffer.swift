@@ -53,8 +53,20 @@ public struct TextBuffer: ~Copyable {
         s.withUTF8 { append($0) }
     }
 
+    @inline(__always)
     public mutating func append(_ s: StaticString) {
         append(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// Bytes as lower-case hex digits, without a `String`.
+    public mutating func appendHex(_ bytes: [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        reserve(bytes.count * 2)
+        for b in bytes {
+            base[count] = digits.utf8Start[Int(b >> 4)]
+            base[count + 1] = digits.utf8Start[Int(b & 15)]
+            count += 2
+        }
     }
 
     /// An integer in decimal, without a `String`.
@@ -89,14 +101,16 @@ public struct TextBuffer: ~Copyable {
                 digits -= 1
             }
         }
-        append(UInt8(ascii: "."))
-        var divisor = 1
-        for _ in 1..<digits { divisor *= 10 }
-        for _ in 0..<digits {
-            append(UInt8(ascii: "0") + UInt8(f / divisor))
-            f %= divisor
-            divisor /= 10
+        // The fraction's digits from the last, dividing by the constant 10.
+        reserve(digits + 1)
+        base[count] = UInt8(ascii: ".")
+        var i = digits
+        while i > 0 {
+            base[count + i] = UInt8(ascii: "0") + UInt8(f % 10)
+            f /= 10
+            i -= 1
         }
+        count += digits + 1
     }
 
     /// An indicator's value: the ratio to six decimals, or the count itself

