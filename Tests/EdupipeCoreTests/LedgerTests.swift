@@ -39,6 +39,33 @@ import Testing
         return String(out.prefix(64))
     }
 
+    @Test func aRunWhoseContractFilesFailIsNotRecordedCompleted() throws {
+        let p = place()
+        // A folder where submissions.csv goes: its rename must fail, while
+        // the ledger has already recorded the files in its open transaction.
+        try FileManager.default.createDirectory(atPath: p.out + "/submissions.csv", withIntermediateDirectories: true)
+        let error = #expect(throws: AtomicFile.WriteError.self) { try run(p, at: 1_670_000_000) }
+        #expect(error?.description.contains("submissions.csv") == true)
+        let ledger = try #require(try Ledger.existing(directory: p.state))
+        let failed = try #require(try ledger.runs(limit: 1).first)
+        #expect(failed.outcome == "failed")
+        #expect(failed.message?.contains("submissions.csv") == true)
+        // Rolled back: no file was seen by a run that did not complete.
+        #expect(try ledger.currentFiles().isEmpty)
+
+        try FileManager.default.removeItem(atPath: p.out + "/submissions.csv")
+        let result = try run(p, at: 1_670_000_100)
+        #expect(try ledger.runs(limit: 1).first?.outcome == "completed")
+        let files = try ledger.currentFiles()
+        #expect(files.count == 17 && files.allSatisfy { $0.firstSeen == 1_670_000_100 })
+        // Who has reported, read inside the closing transaction, is what
+        // the ledger says afterwards.
+        let period = try #require(result.reporting.first?.period)
+        let after = try ledger.reportingStatus(period: period, registry: Fixtures.registry, deadlines: Fixtures.config.deadlines)
+        #expect(result.reporting.first?.provinces == after.provinces)
+        #expect(result.reporting.first?.counties == after.counties)
+    }
+
     @Test func aRunRecordsEveryFileWithItsHash() throws {
         let p = place()
         let result = try run(p, at: 1_670_000_000)

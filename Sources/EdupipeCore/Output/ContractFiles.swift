@@ -16,13 +16,13 @@ public enum ContractFiles {
         }
     }
 
-    /// Writes the contract files of `prepare`d folders.
-    static func write(out: String, submissions: [SubmissionRecord], spools: [IssueSpool],
+    /// Starts writing the contract files of `prepare`d folders on `jobs`
+    /// threads; the caller `finish`es them.
+    static func start(out: String, submissions: [SubmissionRecord], spools: [IssueSpool],
                       tables: [IndicatorTable], views: [PeriodTables], duplicates: [String: CrossCountyDuplicates],
-                      jobs: Int) throws {
-        // Each file is independent of the others: write them on the worker
-        // threads, the largest first.
-        var tasks: [@Sendable () throws -> Void] = []
+                      jobs: Int) -> OutputTasks {
+        // Each file is independent of the others, the largest first.
+        var tasks: [OutputTasks.Task] = []
         for (table, view) in zip(tables, views) {
             let dir = out + "/" + table.period
             tasks.append { try stream(to: dir + "/indicators.json") { try indicatorsJSON(view, into: &$0, $1) } }
@@ -35,20 +35,15 @@ public enum ContractFiles {
         tasks.append {
             let errors = try AtomicFile.Writer(path: out + "/errors.csv")
             try errors.append(errorsHeader)
-            for s in submissions {
-                if let spool = s.spool { try spools[spool.worker].copy(spool.segment, to: errors) }
-                if let issue = s.acceptanceIssue { try errors.append(IssueSpool.rows(file: s.path, [issue])) }
+            try submissions.withUnsafeBufferPointer { records in
+                for i in records.indices {
+                    if let spool = records[i].spool { try spools[spool.worker].copy(spool.segment, to: errors) }
+                    if let issue = records[i].acceptanceIssue { try errors.append(IssueSpool.rows(file: records[i].path, [issue])) }
+                }
             }
             try errors.commit()
         }
-        let failures = ResultSlots<String>(count: tasks.count)
-        let work = tasks
-        WorkerPool.run(count: work.count, threads: jobs) { i, _ in
-            do { try work[i]() } catch { failures[i] = "\(error)" }
-        }
-        for i in work.indices {
-            if let failure = failures[i] { throw AtomicFile.WriteError(description: failure) }
-        }
+        return OutputTasks(tasks, threads: jobs)
     }
 
     /// Writes the buffer's bytes out and empties it.
@@ -75,20 +70,24 @@ public enum ContractFiles {
 
     public static func submissionsCSV(_ submissions: [SubmissionRecord], into b: inout TextBuffer, _ flush: Flush) throws {
         b.append(submissionsHeader)
-        for s in submissions {
-            b.csvField(s.path); b.append(0x2C)
-            b.csvField(s.name?.county); b.append(0x2C)
-            b.csvField(s.name?.dataset.rawValue); b.append(0x2C)
-            b.csvField(s.name?.period); b.append(0x2C)
-            if let n = s.name { b.appendInt(n.revision) }
-            b.append(0x2C)
-            b.append(s.status.rawValue); b.append(0x2C)
-            b.appendInt(s.records); b.append(0x2C)
-            b.appendInt(s.errors); b.append(0x2C)
-            b.appendInt(s.warnings); b.append(0x2C)
-            b.csvField(s.firstError?.rawValue)
-            b.append(0x0A)
-            try rowDone(&b, flush)
+        // Fields read in place: binding each record would copy its strings.
+        try submissions.withUnsafeBufferPointer { s in
+            for i in s.indices {
+                let name = s[i].name
+                b.csvField(s[i].path); b.append(0x2C)
+                b.csvField(name?.county); b.append(0x2C)
+                b.csvField(name?.dataset.rawValue); b.append(0x2C)
+                b.csvField(name?.period); b.append(0x2C)
+                if let n = name { b.appendInt(n.revision) }
+                b.append(0x2C)
+                b.append(s[i].status.rawValue); b.append(0x2C)
+                b.appendInt(s[i].records); b.append(0x2C)
+                b.appendInt(s[i].errors); b.append(0x2C)
+                b.appendInt(s[i].warnings); b.append(0x2C)
+                b.csvField(s[i].firstError?.rawValue)
+                b.append(0x0A)
+                try rowDone(&b, flush)
+            }
         }
     }
 

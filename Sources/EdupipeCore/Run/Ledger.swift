@@ -73,8 +73,37 @@ public final class Ledger: Sendable {
     /// inbox as gone, and closes the run; all in one transaction. Returns
     /// what changed since the files' previous state.
     public func finishRun(id: Int64, startedAt: Int64, endedAt: Int64, files: some Sequence<LedgerSeenFile>) throws -> [LedgerChange] {
+        try finishRun(id: id, startedAt: startedAt, files: files, reporting: nil) { endedAt }.changes
+    }
+
+    /// What is needed to say who has reported each period.
+    public struct ReportingQuery {
+        public let periods: [String]
+        public let registry: Registry
+        public let deadlines: [String: String]
+        public init(periods: [String], registry: Registry, deadlines: [String: String]) {
+            self.periods = periods
+            self.registry = registry
+            self.deadlines = deadlines
+        }
+    }
+
+    /// `finishRun`, for a run still writing its outputs: the files are
+    /// recorded and who has reported is read back inside the transaction,
+    /// while the outputs are written; `beforeCommit` then waits for them and
+    /// returns the end time. If it throws, the transaction is rolled back:
+    /// a run is never recorded completed without its outputs.
+    public func finishRun(id: Int64, startedAt: Int64, files: some Sequence<LedgerSeenFile>, reporting query: ReportingQuery?,
+                          beforeCommit: () throws -> Int64) throws -> (changes: [LedgerChange], reporting: [ReportingStatus]) {
         try pool.write { db in
             let (changes, byStatus) = try LedgerUpdate(db: db, run: id, seenAt: startedAt).apply(files)
+            // Arrival is the first sighting of a file, whatever became of
+            // the run: what this transaction wrote is what a later read
+            // would see.
+            let reporting = try query.map { q in
+                try q.periods.map { try Self.reportingStatus(db, period: $0, registry: q.registry, deadlines: q.deadlines, province: nil) }
+            } ?? []
+            let endedAt = try beforeCommit()
             var byChange: [LedgerChange.Kind: Int] = [:]
             for c in changes { byChange[c.kind, default: 0] += 1 }
             try db.execute(sql: """
@@ -89,7 +118,7 @@ public final class Ledger: Sendable {
             for c in changes {
                 try insert.execute(arguments: [id, c.path, c.kind.rawValue, c.detail])
             }
-            return changes
+            return (changes, reporting)
         }
     }
 
@@ -107,24 +136,29 @@ public final class Ledger: Sendable {
     /// Who has reported `period`, from the files in the inbox at the last run.
     public func reportingStatus(period: String, registry: Registry, deadlines: [String: String], province: String? = nil) throws -> ReportingStatus {
         try pool.read { db in
-            // Row by row through a cursor; a read error ends the walk and
-            // is thrown, never taken for the end of the files.
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(LedgerFile.columns) FROM file_version WHERE gone_at IS NULL AND period = ? ORDER BY path",
-                                           arguments: [period])
-            var failure: (any Error)?
-            let files = AnyIterator<LedgerFile> {
-                do {
-                    return try rows.next().map(LedgerFile.init(row:))
-                } catch {
-                    failure = error
-                    return nil
-                }
-            }
-            let status = ReportingStatus(period: period, files: AnySequence { files }, registry: registry,
-                                         deadlines: deadlines, province: province)
-            if let failure { throw failure }
-            return status
+            try Self.reportingStatus(db, period: period, registry: registry, deadlines: deadlines, province: province)
         }
+    }
+
+    private static func reportingStatus(_ db: Database, period: String, registry: Registry, deadlines: [String: String],
+                                        province: String?) throws -> ReportingStatus {
+        // Row by row through a cursor; a read error ends the walk and is
+        // thrown, never taken for the end of the files.
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(LedgerFile.columns) FROM file_version WHERE gone_at IS NULL AND period = ? ORDER BY path",
+                                       arguments: [period])
+        var failure: (any Error)?
+        let files = AnyIterator<LedgerFile> {
+            do {
+                return try rows.next().map(LedgerFile.init(row:))
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        let status = ReportingStatus(period: period, files: AnySequence { files }, registry: registry,
+                                     deadlines: deadlines, province: province)
+        if let failure { throw failure }
+        return status
     }
 
     /// The periods of the files in the inbox at the last run.

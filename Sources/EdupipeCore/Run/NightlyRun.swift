@@ -76,28 +76,41 @@ public struct NightlyRun {
         let runID = try ledger?.beginRun(start)
         log.info("run started", metadata: ["run": "\(runID.map(String.init) ?? "-")", "inbox": "\(options.inbox)", "out": "\(options.out)"])
         var result: Result
-        var people: PeopleFiles.Writing?
+        var outputs: (contract: OutputTasks, people: OutputTasks)?
         do {
             let computed = try compute()
             result = computed.result
-            people = computed.people
-            // The readers' buffers and the output writers' are free now:
-            // hand those pages back before the ledger's work, so the run's
-            // peak memory is the larger of the two phases, not their sum.
+            outputs = (computed.contract, computed.people)
+            // The readers' buffers are free now: hand those pages back
+            // before the ledger's work, so the run's peak memory is the
+            // larger of the two phases, not their sum.
             releaseFreedMemory()
-            let endedAt = LedgerTime.now(environment: options.environment)
-            try RunRecord.write(result, runID: runID, start: start, endedAt: endedAt)
-            if let ledger, let runID {
-                result.runID = runID
-                result.changes = try ledger.finishRun(id: runID, startedAt: startedAt, endedAt: endedAt,
-                                                      files: result.submissions.lazy.map(LedgerSeenFile.init))
-                result.reporting = try result.tables.map {
-                    try ledger.reportingStatus(period: $0.period, registry: setup.registry, deadlines: setup.config.deadlines)
-                }
+            // The contract files are being written; run.json follows them.
+            let finishOutputs = {
+                try computed.contract.finish()
+                let endedAt = LedgerTime.now(environment: self.options.environment)
+                try RunRecord.write(result, runID: runID, start: start, endedAt: endedAt)
+                return endedAt
             }
-            try people?.finish()
+            if let ledger, let runID {
+                // The ledger records the files and reads back who has
+                // reported while the outputs are written, and commits only
+                // once they are.
+                let query = Ledger.ReportingQuery(periods: result.tables.map(\.period), registry: setup.registry,
+                                                  deadlines: setup.config.deadlines)
+                let closed = try ledger.finishRun(id: runID, startedAt: startedAt,
+                                                  files: result.submissions.lazy.map(LedgerSeenFile.init),
+                                                  reporting: query, beforeCommit: finishOutputs)
+                result.runID = runID
+                result.changes = closed.changes
+                result.reporting = closed.reporting
+            } else {
+                _ = try finishOutputs()
+            }
+            try computed.people.finish()
         } catch {
-            try? people?.finish()
+            try? outputs?.contract.finish()
+            try? outputs?.people.finish()
             if let ledger, let runID {
                 try? ledger.failRun(id: runID, endedAt: LedgerTime.now(environment: options.environment), message: "\(error)")
             }
@@ -109,15 +122,24 @@ public struct NightlyRun {
 
     private func logOutcome(_ result: Result) {
         let log = options.logger
-        for s in result.submissions {
-            log.debug("\(s.path): \(s.status.rawValue), \(s.records) records, \(s.errors) errors, \(s.warnings) warnings")
+        let submissions = result.submissions
+        // Walked by index and only when the level is on: a national run has
+        // 8,562 files, and binding each record copies its strings.
+        if log.logLevel <= .debug {
+            for s in submissions {
+                log.debug("\(s.path): \(s.status.rawValue), \(s.records) records, \(s.errors) errors, \(s.warnings) warnings")
+            }
         }
-        for s in result.submissions where s.status == .rejected {
-            log.info("rejected \(s.path): \(s.firstError?.rawValue ?? "")")
+        var byStatus = [SubmissionStatus: Int]()
+        for i in submissions.indices {
+            byStatus[submissions[i].status, default: 0] += 1
+            if submissions[i].status == .rejected {
+                log.info("rejected \(submissions[i].path): \(submissions[i].firstError?.rawValue ?? "")")
+            }
         }
         var counts: Logger.Metadata = [:]
         for status in SubmissionStatus.allCases {
-            counts[status.rawValue] = "\(result.submissions.count { $0.status == status })"
+            counts[status.rawValue] = "\(byStatus[status] ?? 0)"
         }
         for kind in LedgerChange.Kind.allCases {
             counts["changes." + kind.rawValue] = "\(result.changes.count { $0.kind == kind })"
@@ -137,9 +159,9 @@ public struct NightlyRun {
         }
     }
 
-    /// Reads, decides, aggregates and writes the contract files; returns
-    /// with the workbook and report still being written.
-    private func compute() throws -> (result: Result, people: PeopleFiles.Writing) {
+    /// Reads, decides and aggregates; returns with the outputs still being
+    /// written.
+    private func compute() throws -> (result: Result, contract: OutputTasks, people: OutputTasks) {
         try prepareOutput()
         let paths: [String]
         do {
@@ -175,10 +197,13 @@ public struct NightlyRun {
         for period in periods.sorted() {
             var counties: [String: CountyFiles] = [:]
             var lists: [(county: String, students: [StudentKey])] = []
-            for s in submissions where s.status == .accepted && s.name?.period == period {
-                guard let name = s.name, let totals = s.totals else { continue }
-                counties[name.county, default: CountyFiles()].set(totals)
-                if case .dropout = totals { lists.append((name.county, s.studentKeys)) }
+            // In place: binding each record would copy all its strings.
+            submissions.withUnsafeBufferPointer { records in
+                for i in records.indices where records[i].status == .accepted {
+                    guard let name = records[i].name, name.period == period, let totals = records[i].totals else { continue }
+                    counties[name.county, default: CountyFiles()].set(totals)
+                    if case .dropout = totals { lists.append((name.county, records[i].studentKeys)) }
+                }
             }
             let dups = CrossCountyDuplicates(lists: lists, registry: setup.registry)
             duplicates[period] = dups
@@ -188,22 +213,16 @@ public struct NightlyRun {
         }
 
         let views = tables.map { PeriodTables(table: $0, submissions: submissions, config: setup.config) }
-        // The workbook takes longest of the outputs (ZIPFoundation deflates
-        // it on one core): it and the report are written on a thread of
-        // their own, beside the contract files and then beside the ledger's
-        // work. The run fails if they cannot be written, even after the
-        // ledger has closed it.
+        // Every output is written on threads of their own: the contract
+        // files on `jobs` threads, beside the ledger's work; the workbook
+        // and report, the longest to write, on one more. The run fails if
+        // any cannot be written.
         try ContractFiles.prepare(out: options.out, periods: tables.map(\.period))
-        let people = PeopleFiles.Writing(out: options.out, tables: views, registry: setup.registry, config: setup.config)
-        do {
-            try ContractFiles.write(out: options.out, submissions: submissions, spools: spools,
-                                    tables: tables, views: views, duplicates: duplicates, jobs: jobs)
-        } catch {
-            try? people.finish()
-            throw error
-        }
+        let people = PeopleFiles.start(out: options.out, tables: views, registry: setup.registry, config: setup.config)
+        let contract = ContractFiles.start(out: options.out, submissions: submissions, spools: spools,
+                                           tables: tables, views: views, duplicates: duplicates, jobs: jobs)
         return (Result(submissions: submissions, tables: tables, duplicates: duplicates,
-                       counties: countiesByPeriod, keySource: secret.source), people)
+                       counties: countiesByPeriod, keySource: secret.source), contract, people)
     }
 
     private func prepareOutput() throws {
