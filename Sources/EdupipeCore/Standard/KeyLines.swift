@@ -15,7 +15,19 @@ import Glibc
 /// one and a half times it.
 struct KeyLines {
     private let initialSize: Int
-    private var table: Table?
+    /// Frees the slots when the last copy of the table goes.
+    private var owner: Storage?
+    /// The slots themselves, reached without touching `owner`: a class
+    /// reference used per insert costs a retain and a release per record.
+    private var state: UnsafeMutablePointer<State>?
+
+    private struct State {
+        var keys: UnsafeMutablePointer<UInt64>
+        /// 0 marks an empty slot: lines start at 1.
+        var lines: UnsafeMutablePointer<UInt32>
+        var size: Int
+        var count = 0
+    }
 
     /// The table allocates its `capacity` slots (a power of two at least
     /// 16) on the first insert: a table never used costs nothing.
@@ -26,21 +38,70 @@ struct KeyLines {
     /// Records `key` at `line`; returns the earlier line if it was seen.
     @inline(__always)
     mutating func insert(_ key: UInt64, line: Int) -> Int? {
-        if table == nil { table = Table(size: initialSize) }
-        return table.unsafelyUnwrapped.insert(key, line: UInt32(truncatingIfNeeded: max(1, line)))
+        if state == nil {
+            let storage = Storage(size: initialSize)
+            owner = storage
+            state = storage.state
+        }
+        let state = state.unsafelyUnwrapped
+        if (state.pointee.count + 1) * 4 > state.pointee.size * 3 { Self.grow(state) }
+        let s = state.pointee
+        let mask = s.size - 1
+        var i = Self.slot(key, mask)
+        while s.lines[i] != 0 {
+            if s.keys[i] == key { return Int(s.lines[i]) }
+            i = (i + 1) & mask
+        }
+        s.keys[i] = key
+        s.lines[i] = UInt32(truncatingIfNeeded: max(1, line))
+        state.pointee.count += 1
+        return nil
     }
 
-    /// The slots, behind one pointer the table holds as a `let`: changing
-    /// them costs no dynamic exclusivity check, as a class's `var`s would.
-    private final class Table {
-        private struct State {
-            var keys: UnsafeMutablePointer<UInt64>
-            /// 0 marks an empty slot: lines start at 1.
-            var lines: UnsafeMutablePointer<UInt32>
-            var size: Int
-            var count = 0
+    @inline(__always)
+    private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    /// Doubles the table in place. Every key is taken out and put back in
+    /// cyclic order, starting after an empty slot: no probe chain crosses
+    /// an empty slot, so each key's chain then runs only over slots already
+    /// redone (or the new half), and every key stays reachable from its new
+    /// home.
+    @inline(never)
+    private static func grow(_ state: UnsafeMutablePointer<State>) {
+        let old = state.pointee.size
+        let size = old * 2
+        guard let keys = realloc(state.pointee.keys, size * MemoryLayout<UInt64>.stride),
+              let lines = realloc(state.pointee.lines, size * MemoryLayout<UInt32>.stride) else {
+            fatalError("out of memory for \(size) keys")
         }
-        private let state: UnsafeMutablePointer<State>
+        let k = keys.assumingMemoryBound(to: UInt64.self)
+        let l = lines.assumingMemoryBound(to: UInt32.self)
+        (k + old).initialize(repeating: 0, count: old)
+        (l + old).initialize(repeating: 0, count: old)
+        state.pointee.keys = k
+        state.pointee.lines = l
+        state.pointee.size = size
+        let mask = size - 1
+        var empty = 0
+        while l[empty] != 0 { empty += 1 }
+        for step in 1...old {
+            let i = (empty + step) & (old - 1)
+            let line = l[i]
+            guard line != 0 else { continue }
+            let key = k[i]
+            l[i] = 0
+            var j = slot(key, mask)
+            while l[j] != 0 { j = (j + 1) & mask }
+            k[j] = key
+            l[j] = line
+        }
+    }
+
+    /// Owns the slots' memory.
+    private final class Storage {
+        let state: UnsafeMutablePointer<State>
 
         init(size: Int) {
             state = .allocate(capacity: 1)
@@ -58,63 +119,6 @@ struct KeyLines {
         private static func allocate<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
             guard let raw = calloc(count, MemoryLayout<T>.stride) else { fatalError("out of memory for \(count) keys") }
             return raw.assumingMemoryBound(to: T.self)
-        }
-
-        @inline(__always)
-        func insert(_ key: UInt64, line: UInt32) -> Int? {
-            if (state.pointee.count + 1) * 4 > state.pointee.size * 3 { grow() }
-            let s = state.pointee
-            let mask = s.size - 1
-            var i = slot(key, mask)
-            while s.lines[i] != 0 {
-                if s.keys[i] == key { return Int(s.lines[i]) }
-                i = (i + 1) & mask
-            }
-            s.keys[i] = key
-            s.lines[i] = line
-            state.pointee.count += 1
-            return nil
-        }
-
-        @inline(__always)
-        private func slot(_ key: UInt64, _ mask: Int) -> Int {
-            Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
-        }
-
-        /// Doubles the table in place. Every key is taken out and put back
-        /// in cyclic order, starting after an empty slot: no probe chain
-        /// crosses an empty slot, so each key's chain then runs only over
-        /// slots already redone (or the new half), and every key stays
-        /// reachable from its new home.
-        @inline(never)
-        private func grow() {
-            let old = state.pointee.size
-            let size = old * 2
-            guard let keys = realloc(state.pointee.keys, size * MemoryLayout<UInt64>.stride),
-                  let lines = realloc(state.pointee.lines, size * MemoryLayout<UInt32>.stride) else {
-                fatalError("out of memory for \(size) keys")
-            }
-            let k = keys.assumingMemoryBound(to: UInt64.self)
-            let l = lines.assumingMemoryBound(to: UInt32.self)
-            (k + old).initialize(repeating: 0, count: old)
-            (l + old).initialize(repeating: 0, count: old)
-            state.pointee.keys = k
-            state.pointee.lines = l
-            state.pointee.size = size
-            let mask = size - 1
-            var empty = 0
-            while l[empty] != 0 { empty += 1 }
-            for step in 1...old {
-                let i = (empty + step) & (old - 1)
-                let line = l[i]
-                guard line != 0 else { continue }
-                let key = k[i]
-                l[i] = 0
-                var j = slot(key, mask)
-                while l[j] != 0 { j = (j + 1) & mask }
-                k[j] = key
-                l[j] = line
-            }
         }
     }
 }
