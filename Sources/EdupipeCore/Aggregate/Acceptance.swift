@@ -42,41 +42,47 @@ public enum Acceptance {
         public var conflicts: [Int: Issue]
     }
 
-    /// Valid named files sorted so that each (county, dataset, period) is
-    /// one run, by revision, each revision's files in path order; as runs
-    /// of file indices, one per revision, grouped per (county, dataset,
-    /// period). Sorting numbers instead of hashing strings into nested
+    /// Valid named files grouped by (county, dataset, period), then by
+    /// revision, each revision's files in path order. Worked out once per
+    /// run by sorting numeric keys, not by hashing strings into nested
     /// dictionaries: a national inbox has 8,500 groups of about one file.
-    private static func revisionGroups(_ candidates: [AcceptanceCandidate]) -> [[[Int]]] {
-        var keyed: [(group: Int, revision: Int, index: Int)] = []
-        keyed.reserveCapacity(candidates.count)
-        for (i, c) in candidates.enumerated() where c.isValid {
-            guard let n = c.name else { continue }
-            keyed.append((groupNumber(n), n.revision, i))
-        }
-        keyed.sort { ($0.group, $0.revision, $0.index) < ($1.group, $1.revision, $1.index) }
-        var groups: [[[Int]]] = []
-        var k = 0
-        while k < keyed.count {
-            var revisions: [[Int]] = []
-            let group = keyed[k].group
-            while k < keyed.count && keyed[k].group == group {
-                var files: [Int] = []
-                let revision = keyed[k].revision
-                while k < keyed.count && keyed[k].group == group && keyed[k].revision == revision {
-                    files.append(keyed[k].index)
-                    k += 1
-                }
-                revisions.append(files)
+    /// The grouping depends on names and validity only, so it holds after
+    /// content digests are added.
+    public struct RevisionGroups: Sendable {
+        /// Per group, per revision, the file indices.
+        let groups: [[[Int]]]
+
+        public init(_ candidates: [AcceptanceCandidate]) {
+            var keyed: [(group: Int, revision: Int, index: Int)] = []
+            keyed.reserveCapacity(candidates.count)
+            for (i, c) in candidates.enumerated() where c.isValid {
+                guard let n = c.name else { continue }
+                keyed.append((groupNumber(n), n.revision, i))
             }
-            groups.append(revisions)
+            keyed.sort { ($0.group, $0.revision, $0.index) < ($1.group, $1.revision, $1.index) }
+            var groups: [[[Int]]] = []
+            var k = 0
+            while k < keyed.count {
+                var revisions: [[Int]] = []
+                let group = keyed[k].group
+                while k < keyed.count && keyed[k].group == group {
+                    var files: [Int] = []
+                    let revision = keyed[k].revision
+                    while k < keyed.count && keyed[k].group == group && keyed[k].revision == revision {
+                        files.append(keyed[k].index)
+                        k += 1
+                    }
+                    revisions.append(files)
+                }
+                groups.append(revisions)
+            }
+            self.groups = groups
         }
-        return groups
     }
 
     /// (county, dataset, period) as one number; names that parsed have a
     /// 6-digit county and a `YYYY-spring` or `YYYY-autumn` period.
-    private static func groupNumber(_ n: SubmissionName) -> Int {
+    fileprivate static func groupNumber(_ n: SubmissionName) -> Int {
         var county = 0
         for b in n.county.utf8 { county = county &* 10 &+ Int(b &- 0x30) }
         var year = 0
@@ -88,15 +94,20 @@ public enum Acceptance {
 
     /// The valid files that share their revision with another: the only ones
     /// whose content digest `decide` compares. In path order.
-    public static func filesSharingARevision(_ candidates: [AcceptanceCandidate]) -> [Int] {
-        revisionGroups(candidates).flatMap { $0.filter { $0.count > 1 }.joined() }.sorted()
+    public static func filesSharingARevision(_ groups: RevisionGroups) -> [Int] {
+        groups.groups.flatMap { $0.filter { $0.count > 1 }.joined() }.sorted()
     }
 
     /// `candidates` must be in path order; the result is parallel to it.
     public static func decide(_ candidates: [AcceptanceCandidate]) -> Decision {
+        decide(candidates, groups: RevisionGroups(candidates))
+    }
+
+    /// `decide`, with the grouping already made.
+    public static func decide(_ candidates: [AcceptanceCandidate], groups: RevisionGroups) -> Decision {
         var statuses = candidates.map { $0.isValid ? SubmissionStatus.superseded : .rejected }
         var conflicts: [Int: Issue] = [:]
-        for revisions in revisionGroups(candidates) {
+        for revisions in groups.groups {
             var best: (revision: Int, index: Int)?
             for files in revisions {
                 let revision = candidates[files[0]].name!.revision

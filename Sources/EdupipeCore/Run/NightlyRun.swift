@@ -178,8 +178,9 @@ public struct NightlyRun {
         var candidates = submissions.map {
             AcceptanceCandidate(path: $0.path, name: $0.name, isValid: $0.errors == 0, contentDigest: nil)
         }
-        digestSharedRevisions(&candidates)
-        let decision = Acceptance.decide(candidates)
+        let groups = Acceptance.RevisionGroups(candidates)
+        digestSharedRevisions(&candidates, shared: Acceptance.filesSharingARevision(groups))
+        let decision = Acceptance.decide(candidates, groups: groups)
         for i in submissions.indices {
             submissions[i].status = decision.statuses[i]
             if let conflict = decision.conflicts[i] {
@@ -240,8 +241,7 @@ public struct NightlyRun {
     /// "The same records" only matters between valid files of one county,
     /// dataset, period and revision, which is rare: only those files are
     /// read again, this time with the digest of their typed records.
-    private func digestSharedRevisions(_ candidates: inout [AcceptanceCandidate]) {
-        let shared = Acceptance.filesSharingARevision(candidates)
+    private func digestSharedRevisions(_ candidates: inout [AcceptanceCandidate], shared: [Int]) {
         guard !shared.isEmpty else { return }
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
         let digests = ResultSlots<[UInt8]>(count: shared.count)
