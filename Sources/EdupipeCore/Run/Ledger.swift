@@ -144,12 +144,12 @@ public final class Ledger: Sendable {
                                         province: String?) throws -> ReportingStatus {
         // Row by row through a cursor; a read error ends the walk and is
         // thrown, never taken for the end of the files.
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(LedgerFile.columns) FROM file_version WHERE gone_at IS NULL AND period = ? ORDER BY path",
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(ReportingStatus.File.columns) FROM file_version WHERE \(ReportingStatus.File.condition) ORDER BY path",
                                        arguments: [period])
         var failure: (any Error)?
-        let files = AnyIterator<LedgerFile> {
+        let files = AnyIterator<ReportingStatus.File> {
             do {
-                return try rows.next().map(LedgerFile.init(row:))
+                return try rows.next().map(ReportingStatus.File.init(row:))
             } catch {
                 failure = error
                 return nil

@@ -1,3 +1,5 @@
+import GRDB
+
 /// Who has reported a period, and when: per province and dataset, the
 /// counties reporting out of those expected, the late ones and the missing
 /// ones (DHIS2's reporting rate and on-time rate), and per county the file
@@ -35,7 +37,32 @@ public struct ReportingStatus: Sendable {
     /// Files in force, by county then dataset.
     public let counties: [County]
 
-    public init(period: String, files: some Sequence<LedgerFile>, registry: Registry, deadlines: [String: String], province only: String? = nil) {
+    /// What the status reads of a current, not rejected, version of a
+    /// file of the period: the columns it needs, decoded by position.
+    struct File {
+        static let columns = "path, county, dataset, revision, first_seen, status, records"
+        static let condition = "gone_at IS NULL AND period = ? AND status != 'rejected'"
+        let path: String
+        let county: String?
+        let dataset: String?
+        let revision: Int?
+        let firstSeen: Int64
+        let status: SubmissionStatus
+        let records: Int
+
+        init(row: Row) {
+            path = row[0]
+            county = row[1]
+            dataset = row[2]
+            revision = row[3]
+            firstSeen = row[4]
+            status = row[5]
+            records = row[6]
+        }
+    }
+
+    /// `files`: the period's current versions that are not rejected.
+    init(period: String, files: some Sequence<File>, registry: Registry, deadlines: [String: String], province only: String? = nil) {
         self.period = period
         deadline = deadlines[period]
         let due = deadline.flatMap(LedgerTime.endOfDay)
@@ -46,10 +73,9 @@ public struct ReportingStatus: Sendable {
         }
         var arrival: [Int: Int64] = [:]
         var inForce: [Int: (path: String, revision: Int, records: Int)] = [:]
-        for f in files where f.period == period && f.goneAt == nil {
+        for f in files {
             guard let county = f.county, registry.isCounty(county),
                   let dataset = f.dataset.flatMap(Dataset.init(rawValue:)) else { continue }
-            guard f.status != .rejected else { continue }
             let k = key(county, dataset)
             arrival[k] = min(arrival[k] ?? .max, f.firstSeen)
             if f.status == .accepted { inForce[k] = (f.path, f.revision ?? 0, f.records) }
@@ -80,7 +106,13 @@ public struct ReportingStatus: Sendable {
             }
         }
         self.provinces = provinces
-        self.counties = counties.sorted { ($0.county, $0.dataset.rawValue) < ($1.county, $1.dataset.rawValue) }
+        // By county, then dataset name: sorted on numbers, as the codes are
+        // six digits and the names' order is fixed.
+        let datasetRank = Dictionary(uniqueKeysWithValues: Dataset.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
+        self.counties = counties
+            .map { (key: (Int($0.county) ?? 0) * 4 + datasetRank[$0.dataset]!, county: $0) }
+            .sorted { $0.key < $1.key }
+            .map(\.county)
     }
 
     /// Totals over the provinces shown, per dataset.
