@@ -276,4 +276,14 @@ import Testing
         #expect(trimmed(1, 3) == "0.333333")
         #expect(trimmed(1, 2_000_000) == "0.000001")
     }
+
+    @Test func integersAreWrittenAsSwiftWritesThem() {
+        for n in [0, 7, 9, 10, 99, 100, 12_345, -1, -10, -987_654_321, Int.max, Int.min] {
+            var b = TextBuffer(capacity: 4)
+            b.append(0x3C)
+            b.appendInt(n)
+            b.append(0x3E)
+            #expect(String(decoding: b.bytes, as: UTF8.self) == "<\(n)>")
+        }
+    }
 }

@@ -69,21 +69,27 @@ public struct TextBuffer: ~Copyable {
         }
     }
 
-    /// An integer in decimal, without a `String`.
+    /// An integer in decimal, without a `String`: the digits are counted,
+    /// then written in place from the last.
     public mutating func appendInt(_ n: Int) {
         reserve(21)
-        if n < 0 { append(UInt8(ascii: "-")) }
-        var v = n.magnitude
-        var digits = 0
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &scratch) { d in
-            repeat {
-                d[23 - digits] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-                digits += 1
-            } while v > 0
-            (base + count).update(from: d.baseAddress!.assumingMemoryBound(to: UInt8.self) + 24 - digits, count: digits)
+        if n < 0 {
+            base[count] = UInt8(ascii: "-")
+            count += 1
         }
+        var v = n.magnitude
+        var digits = 1
+        var rest = v
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        var i = count + digits
+        repeat {
+            i -= 1
+            base[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        } while v > 0
         count += digits
     }
 
