@@ -38,14 +38,28 @@ measure() { # name, inbox bytes, command...
 
 measure "zlib floor (python zlib, 1 core)" $BYTES python3 bench/zlib_floor.py $DATA/csv
 measure "gzip -dc, all files as one stream" $BYTES sh -c "find $DATA/csv -name '*.gz' | sort | xargs cat | gzip -dc"
+# Each inbox has a state folder of its own, warmed by one run: a night's
+# run is measured, not the first run's ledger inserts.
+$BIN run --inbox $DATA/csv --out $OUT/o1 --state $OUT/s --jobs $JOBS --quiet
 measure "edupipe run --jobs 1" $BYTES $BIN run --inbox $DATA/csv --out $OUT/o1 --state $OUT/s --jobs 1 --quiet
 measure "edupipe run --jobs $JOBS" $BYTES $BIN run --inbox $DATA/csv --out $OUT/o2 --state $OUT/s --jobs $JOBS --quiet
 measure "polars (3 datasets, no validation)" $BYTES bench/.venv/bin/python bench/polars_counts.py $DATA/csv
 measure "duckdb (3 datasets, no validation)" $BYTES bench/.venv/bin/python bench/duckdb_counts.py $DATA/csv
 measure "xmllint --stream (xml.gz)" $XBYTES sh -c "find $DATA/xml -name '*.gz' | sort | xargs xmllint --stream --noout"
-measure "edupipe run --jobs $JOBS (xml.gz)" $XBYTES $BIN run --inbox $DATA/xml --out $OUT/o3 --state $OUT/s --jobs $JOBS --quiet
+$BIN run --inbox $DATA/xml --out $OUT/o3 --state $OUT/sx --jobs $JOBS --quiet
+measure "edupipe run --jobs $JOBS (xml.gz)" $XBYTES $BIN run --inbox $DATA/xml --out $OUT/o3 --state $OUT/sx --jobs $JOBS --quiet
 SMALL=$(find samples/inbox -name '*.csv' | head -1)
 measure "edupipe validate, one small file" 0 sh -c "$BIN validate $SMALL || true"
+
+# This machine's speed drifts by tens of percent within minutes: the main
+# goal is also measured as alternating pairs (floor, then run), whose
+# ratios share the machine's state, and reported as their median.
+PAIRS=${PAIRS:-7}
+for i in $(seq 1 "$PAIRS"); do
+  /usr/bin/time -f "%e" -o "$OUT/pf" python3 bench/zlib_floor.py $DATA/csv > /dev/null
+  /usr/bin/time -f "%e" -o "$OUT/pr" $BIN run --inbox $DATA/csv --out $OUT/o2 --state $OUT/s --jobs $JOBS --quiet
+  echo "$(cat "$OUT/pf") $(cat "$OUT/pr")" >> "$OUT/pairs"
+done
 
 FLOOR=$(head -1 "$OUT/rows" | cut -d'|' -f2)
 GZ=$(sed -n 2p "$OUT/rows" | cut -d'|' -f2)
@@ -59,3 +73,7 @@ while IFS='|' read -r name wall user sys rss bytes; do
     mbs = (w > 0 && b > 0) ? b / 1e6 / w : 0; rs = (w > 0 && b > 0) ? rec / 1e6 / w : 0
     printf "%-38s %8.2f %8.2f %8.1f %10.0f %9.2f %9.2f %8.2f %8.2f %8.2f\n", n, w, u + s, r / 1024, mbs, rs, w / f, w / g, (p > 0 ? w / p : 0), (x > 0 ? w / x : 0) }'
 done < "$OUT/rows"
+echo
+echo "paired runs, zlib floor then edupipe run --jobs $JOBS (seconds, ratio):"
+awk '{ r = $2 / $1; printf "  %.2f %.2f %.2f\n", $1, $2, r; print r > "/dev/stderr" }' "$OUT/pairs" 2> "$OUT/ratios"
+sort -n "$OUT/ratios" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median ratio %.2f over %d pairs (best %.2f, worst %.2f)\n", m, NR, v[1], v[NR] }'
