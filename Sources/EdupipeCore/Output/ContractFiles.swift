@@ -70,7 +70,7 @@ public enum ContractFiles {
 
     public static func submissionsCSV(_ submissions: [SubmissionRecord], into b: inout TextBuffer, _ flush: Flush) throws {
         b.append(submissionsHeader)
-        // Fields read in place: binding each record would copy its strings.
+        // In place: see `SubmissionRecord`.
         try submissions.withUnsafeBufferPointer { s in
             for i in s.indices {
                 let name = s[i].name

@@ -174,7 +174,7 @@ public struct FileLines: RandomAccessCollection, Sendable {
         case .lines(let lines):
             return lines[k]
         case .records(let records):
-            // In place: binding the record would copy all its strings.
+            // In place: see `SubmissionRecord`.
             return records.withUnsafeBufferPointer { r in
                 let first = r[k].firstIssue ?? r[k].acceptanceIssue
                 let name = r[k].name

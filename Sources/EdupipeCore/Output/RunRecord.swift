@@ -36,9 +36,7 @@ public enum RunRecord {
         try ContractFiles.stream(to: start.out + "/" + fileName) { b, flush in
             b.append(head)
             b.append(0x5B)
-            // Fields read in place through the buffer: binding a record, or
-            // reading it through the array, copies (and retains) every one
-            // of its strings.
+            // In place: see `SubmissionRecord`.
             try result.submissions.withUnsafeBufferPointer { submissions in
                 for i in submissions.indices {
                     if i > 0 { b.append(0x2C) }

@@ -69,13 +69,6 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// Records every file the run saw, marks the files no longer in the
-    /// inbox as gone, and closes the run; all in one transaction. Returns
-    /// what changed since the files' previous state.
-    public func finishRun(id: Int64, startedAt: Int64, endedAt: Int64, files: some Sequence<LedgerSeenFile>) throws -> [LedgerChange] {
-        try finishRun(id: id, startedAt: startedAt, files: files, reporting: nil) { endedAt }.changes
-    }
-
     /// What is needed to say who has reported each period.
     public struct ReportingQuery {
         public let periods: [String]
@@ -88,11 +81,13 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// `finishRun`, for a run still writing its outputs: the files are
-    /// recorded and who has reported is read back inside the transaction,
-    /// while the outputs are written; `beforeCommit` then waits for them and
-    /// returns the end time. If it throws, the transaction is rolled back:
-    /// a run is never recorded completed without its outputs.
+    /// Records every file the run saw, marks the files no longer in the
+    /// inbox as gone, reads back who has reported, and closes the run; all
+    /// in one transaction, while the run's outputs are being written:
+    /// `beforeCommit` waits for them and returns the end time. If it throws,
+    /// the transaction is rolled back: a run is never recorded completed
+    /// without its outputs. Returns what changed since the files' previous
+    /// state, and who has reported.
     public func finishRun(id: Int64, startedAt: Int64, files: some Sequence<LedgerSeenFile>, reporting query: ReportingQuery?,
                           beforeCommit: () throws -> Int64) throws -> (changes: [LedgerChange], reporting: [ReportingStatus]) {
         try pool.write { db in

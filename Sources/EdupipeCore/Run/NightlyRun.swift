@@ -123,8 +123,8 @@ public struct NightlyRun {
     private func logOutcome(_ result: Result) {
         let log = options.logger
         let submissions = result.submissions
-        // Walked by index and only when the level is on: a national run has
-        // 8,562 files, and binding each record copies its strings.
+        // By index (see `SubmissionRecord`), and file by file only when
+        // debug lines are on.
         if log.logLevel <= .debug {
             for s in submissions {
                 log.debug("\(s.path): \(s.status.rawValue), \(s.records) records, \(s.errors) errors, \(s.warnings) warnings")
@@ -198,7 +198,7 @@ public struct NightlyRun {
         for period in periods.sorted() {
             var counties: [String: CountyFiles] = [:]
             var lists: [(county: String, students: [StudentKey])] = []
-            // In place: binding each record would copy all its strings.
+            // In place: see `SubmissionRecord`.
             submissions.withUnsafeBufferPointer { records in
                 for i in records.indices where records[i].status == .accepted {
                     guard let name = records[i].name, name.period == period, let totals = records[i].totals else { continue }
