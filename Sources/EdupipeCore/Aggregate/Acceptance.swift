@@ -98,12 +98,8 @@ public enum Acceptance {
         groups.groups.flatMap { $0.filter { $0.count > 1 }.joined() }.sorted()
     }
 
-    /// `candidates` must be in path order; the result is parallel to it.
-    public static func decide(_ candidates: [AcceptanceCandidate]) -> Decision {
-        decide(candidates, groups: RevisionGroups(candidates))
-    }
-
-    /// `decide`, with the grouping already made.
+    /// `candidates` must be in path order, and `groups` made from them; the
+    /// result is parallel to them.
     public static func decide(_ candidates: [AcceptanceCandidate], groups: RevisionGroups) -> Decision {
         var statuses = candidates.map { $0.isValid ? SubmissionStatus.superseded : .rejected }
         var conflicts: [Int: Issue] = [:]

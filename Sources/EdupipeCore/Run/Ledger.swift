@@ -88,16 +88,16 @@ public final class Ledger: Sendable {
     /// the transaction is rolled back: a run is never recorded completed
     /// without its outputs. Returns what changed since the files' previous
     /// state, and who has reported.
-    public func finishRun(id: Int64, startedAt: Int64, files: some Sequence<LedgerSeenFile>, reporting query: ReportingQuery?,
+    public func finishRun(id: Int64, startedAt: Int64, files: some Sequence<LedgerSeenFile>, reporting query: ReportingQuery,
                           beforeCommit: () throws -> Int64) throws -> (changes: [LedgerChange], reporting: [ReportingStatus]) {
         try pool.write { db in
             let (changes, byStatus) = try LedgerUpdate(db: db, run: id, seenAt: startedAt).apply(files)
             // Arrival is the first sighting of a file, whatever became of
             // the run: what this transaction wrote is what a later read
             // would see.
-            let reporting = try query.map { q in
-                try q.periods.map { try Self.reportingStatus(db, period: $0, registry: q.registry, deadlines: q.deadlines, province: nil) }
-            } ?? []
+            let reporting = try query.periods.map {
+                try Self.reportingStatus(db, period: $0, registry: query.registry, deadlines: query.deadlines, province: nil)
+            }
             let endedAt = try beforeCommit()
             var byChange: [LedgerChange.Kind: Int] = [:]
             for c in changes { byChange[c.kind, default: 0] += 1 }
