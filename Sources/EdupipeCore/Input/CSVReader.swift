@@ -8,6 +8,9 @@ public enum CSVReadError: Error, Sendable, Equatable {
     case textAfterQuote(line: Int, field: Int)
     /// A record is longer than the configured maximum (usually an open quote).
     case recordTooLong(line: Int, limit: Int)
+    /// A carriage return outside quotes that does not end a CRLF (a file
+    /// saved with CR-only line ends).
+    case bareCarriageReturn(line: Int, field: Int)
 }
 
 /// An RFC 4180 reader over bytes: one reusable buffer and the offsets of the
@@ -46,6 +49,8 @@ public final class CSVReader {
 
     public init(source: ByteSource, maxRecordBytes: Int = 1 << 20, initialCapacity: Int = 1 << 16) {
         self.source = source
+        // Field offsets are 32-bit: a record never grows past 1 GiB.
+        let maxRecordBytes = max(1, min(maxRecordBytes, 1 << 30))
         self.maxRecordBytes = maxRecordBytes
         let capacity = max(64, min(initialCapacity, maxRecordBytes + 8))
         state = .allocate(capacity: 1)
@@ -97,6 +102,8 @@ public final class CSVReader {
                 throw .unterminatedQuote(line: s.pointee.nextLine, field: field)
             case .textAfterQuote(let field):
                 throw .textAfterQuote(line: s.pointee.nextLine, field: field)
+            case .bareCarriageReturn(let field, let lines):
+                throw .bareCarriageReturn(line: s.pointee.nextLine + lines, field: field)
             }
         }
     }
@@ -122,7 +129,9 @@ public final class CSVReader {
             s.pointee.pos = 0
             s.pointee.end = keep
         }
-        if s.pointee.end == s.pointee.capacity {
+        // Grow while a record fills most of the buffer, so reads stay large
+        // (and every source gets room for at least a whole character).
+        if s.pointee.capacity - s.pointee.end < s.pointee.capacity / 4 {
             let newCapacity = min(s.pointee.capacity * 2, maxRecordBytes + 8)
             let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
             grown.copyMemory(from: s.pointee.buffer, byteCount: s.pointee.end)
@@ -130,8 +139,11 @@ public final class CSVReader {
             s.pointee.buffer = grown
             s.pointee.capacity = newCapacity
         }
+        let room = UnsafeMutableRawBufferPointer(start: s.pointee.buffer + s.pointee.end, count: s.pointee.capacity - s.pointee.end)
+        // No room means the record is at its limit: never read nothing and
+        // take it for the end of the file.
+        guard room.count > 0 else { throw .recordTooLong(line: s.pointee.nextLine, limit: maxRecordBytes) }
         do {
-            let room = UnsafeMutableRawBufferPointer(start: s.pointee.buffer + s.pointee.end, count: s.pointee.capacity - s.pointee.end)
             let n = try source.read(into: room)
             if n == 0 { s.pointee.eof = true } else { s.pointee.end += n }
         } catch {
@@ -144,6 +156,8 @@ public final class CSVReader {
         case needMore
         case unterminatedQuote(Int)
         case textAfterQuote(Int)
+        /// The field, and the line feeds inside the record before the CR.
+        case bareCarriageReturn(Int, lines: Int)
     }
 
     /// Finds the fields of the record at `pos` without changing any byte, so
@@ -198,9 +212,7 @@ public final class CSVReader {
                 case 0x0A:
                     return .complete(p + 1, lines: lines + 1)
                 case 0x0D:
-                    if p + 1 == end { return eof ? .complete(p + 1, lines: lines) : .needMore }
-                    if b[p + 1] == 0x0A { return .complete(p + 2, lines: lines + 1) }
-                    return .textAfterQuote(spans.count - 1)
+                    return carriageReturn(b, p, end, eof, field: spans.count - 1, lines: lines)
                 default:
                     return .textAfterQuote(spans.count - 1)
                 }
@@ -208,19 +220,32 @@ public final class CSVReader {
                 let fieldStart = p
                 while p < end {
                     let c = b[p]
-                    if c == UInt8(ascii: ",") || c == 0x0A { break }
+                    if c == UInt8(ascii: ",") || c == 0x0A || c == 0x0D { break }
                     p += 1
                 }
                 if p == end && !eof { return .needMore }
-                var fieldEnd = p
-                let atLineEnd = p == end || b[p] == 0x0A
-                if atLineEnd && fieldEnd > fieldStart && b[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
-                spans.append(fieldStart, fieldEnd, 0)
+                spans.append(fieldStart, p, 0)
                 if p == end { return .complete(p, lines: lines) }
-                if b[p] == 0x0A { return .complete(p + 1, lines: lines + 1) }
-                p += 1
+                switch b[p] {
+                case 0x0A:
+                    return .complete(p + 1, lines: lines + 1)
+                case 0x0D:
+                    return carriageReturn(b, p, end, eof, field: spans.count - 1, lines: lines)
+                default:
+                    p += 1
+                }
             }
         }
+    }
+
+    /// At a CR outside quotes: the record ends there if a LF follows (only
+    /// LF and CRLF end a line, section 6); else the CR is bare.
+    @inline(__always)
+    private static func carriageReturn(_ b: UnsafeMutablePointer<UInt8>, _ p: Int, _ end: Int, _ eof: Bool,
+                                       field: Int, lines: Int) -> Scan {
+        if p + 1 == end { return eof ? .bareCarriageReturn(field, lines: lines) : .needMore }
+        if b[p + 1] == 0x0A { return .complete(p + 2, lines: lines + 1) }
+        return .bareCarriageReturn(field, lines: lines)
     }
 
     /// The common case, 8 bytes at a time: a record without quotes that ends
@@ -236,11 +261,16 @@ public final class CSVReader {
             let w = UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self)
             var commas = matches(w, 0x2C)
             let lineFeeds = matches(w, 0x0A)
+            // Quotes and carriage returns send the record to the byte loop,
+            // but for the CR of a CRLF inside this word.
             let quotes = matches(w, 0x22)
+            let returns = matches(w, 0x0D)
             if lineFeeds != 0 {
                 // Only what comes before the first line feed is this record's.
-                let before = (UInt64(1) << UInt64(lineFeeds.trailingZeroBitCount & ~7)) &- 1
-                if quotes & before != 0 { break }
+                let lineFeedByte = UInt64(lineFeeds.trailingZeroBitCount & ~7)
+                let before = (UInt64(1) << lineFeedByte) &- 1
+                let crlf = lineFeedByte >= 8 ? UInt64(0x80) << (lineFeedByte - 8) : 0
+                if (quotes | (returns & ~crlf)) & before != 0 { break }
                 commas &= before
                 while commas != 0 {
                     let i = p + commas.trailingZeroBitCount >> 3
@@ -254,7 +284,7 @@ public final class CSVReader {
                 spans.append(fieldStart, fieldEnd, 0)
                 return .complete(i + 1, lines: 1)
             }
-            if quotes != 0 { break }
+            if quotes | returns != 0 { break }
             while commas != 0 {
                 let i = p + commas.trailingZeroBitCount >> 3
                 spans.append(fieldStart, i, 0)

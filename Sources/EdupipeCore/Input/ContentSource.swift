@@ -32,7 +32,8 @@ final class PrefixedSource: ByteSource {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         if prefix.isEmpty { return try rest.read(into: buffer) }
         let n = min(prefix.count, buffer.count)
-        prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+        guard n > 0, let out = buffer.baseAddress else { return 0 }
+        prefix.withUnsafeBytes { p in if let from = p.baseAddress { out.copyMemory(from: from, byteCount: n) } }
         prefix.removeFirst(n)
         return n
     }
@@ -46,7 +47,7 @@ final class LimitedSource: ByteSource {
 
     init(input: ByteSource, limit: Int) {
         self.input = input
-        self.limit = limit
+        self.limit = max(0, min(limit, Int.max - (1 << 20)))
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {

@@ -16,25 +16,26 @@ public final class GzipSource: ByteSource {
     private var finished = false
     /// True between members: the next input must start a new member.
     private var atMemberBoundary = false
+    /// Whether `inflateInit2_` succeeded. Whatever happens in `init`,
+    /// `deinit` alone frees (throwing after every property is set runs it).
+    private let started: Bool
 
     public init(input: ByteSource, limit: Int, chunkSize: Int = 1 << 14) throws(InputError) {
         self.input = input
-        self.limit = limit
+        // One byte past the limit is counted: keep that sum in range.
+        self.limit = max(0, min(limit, Int.max - (1 << 20)))
         // zlib keeps pointers into the z_stream, so it must never move.
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         inBuffer = .allocate(byteCount: chunkSize, alignment: 16)
         // 15 window bits + 16: gzip wrapper only.
         let rc = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        if rc != Z_OK {
-            stream.deallocate()
-            inBuffer.deallocate()
-            throw .gzip("zlib could not start (code \(rc))")
-        }
+        started = rc == Z_OK
+        guard started else { throw .gzip("zlib could not start (code \(rc))") }
     }
 
     deinit {
-        inflateEnd(stream)
+        if started { inflateEnd(stream) }
         stream.deallocate()
         inBuffer.deallocate()
     }
@@ -55,7 +56,7 @@ public final class GzipSource: ByteSource {
                 if n == 0 {
                     inputEnded = true
                 } else {
-                    stream.pointee.next_in = inBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                    stream.pointee.next_in = inBuffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
                     stream.pointee.avail_in = uInt(n)
                 }
             }

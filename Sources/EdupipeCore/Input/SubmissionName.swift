@@ -27,10 +27,11 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
     }
 
     private static func parse(bytes u: UnsafeBufferPointer<UInt8>) -> SubmissionName? {
+        guard let base = u.baseAddress else { return nil }
         var end = u.count
         func endsWith(_ suffix: StaticString) -> Bool {
             let n = suffix.utf8CodeUnitCount
-            return end >= n && memcmp(u.baseAddress! + end - n, suffix.utf8Start, n) == 0
+            return end >= n && memcmp(base + end - n, suffix.utf8Start, n) == 0
         }
         let format: Format
         var gz = false

@@ -2,34 +2,84 @@
 import Glibc
 #endif
 
-/// The text of a CSV submission as UTF-8.
+/// The text of a submission as UTF-8.
 ///
-/// The standard says a file that is valid UTF-8 is UTF-8, else GB18030. To
-/// decide without holding the file, the first reading assumes UTF-8 and
+/// CSV: the standard says a file that is valid UTF-8 is UTF-8, else GB18030.
+/// To decide without holding the file, the first reading assumes UTF-8 and
 /// checks every chunk as it passes (`.utf8`); at the first invalid byte it
 /// throws `notUTF8` and the caller reads the file again as GB18030
 /// (`.gb18030`), which glibc's iconv converts to UTF-8 on the way.
+///
+/// XML: the declaration names the encoding, so there is no second reading:
+/// a source made with `declared` throws `encoding` with the line of the
+/// first byte that does not decode, wherever it stands in the document.
+///
+/// Any buffer of at least one byte can be filled: a character that does not
+/// fit waits in a small staging area for the next call.
 public final class TextSource: ByteSource {
-    public enum Encoding: String, Sendable { case utf8 = "UTF-8", gb18030 = "GB18030" }
+    public enum Encoding: String, Sendable {
+        case utf8 = "UTF-8"
+        case gb18030 = "GB18030"
+        case gbk = "GBK"
+        case gb2312 = "GB2312"
+
+        /// The name iconv knows, for the encodings iconv converts.
+        var iconvName: String? {
+            switch self {
+            case .utf8: nil
+            case .gb18030: "GB18030"
+            case .gbk: "GBK"
+            case .gb2312: "GB2312"
+            }
+        }
+
+        /// The encoding an XML declaration names; nil for an encoding the
+        /// standard does not accept (the document is then `E_ENCODING`).
+        public static func declared(_ name: String) -> Encoding? {
+            switch name.uppercased() {
+            // ASCII is UTF-8's first half: read as UTF-8, which checks it.
+            case "UTF-8", "UTF8", "US-ASCII", "ASCII": .utf8
+            case "GB18030": .gb18030
+            case "GBK", "CP936": .gbk
+            case "GB2312", "EUC-CN": .gb2312
+            default: nil
+            }
+        }
+    }
 
     private let input: ByteSource
     public let encoding: Encoding
+    /// Named by the document (XML): no fallback, and errors say so.
+    private let declared: Bool
     private var validator = UTF8Validator()
     private var converter: iconv_t?
     private var raw: UnsafeMutableRawBufferPointer
     private var rawStart = 0
     private var rawEnd = 0
     private var inputEnded = false
-    /// Decoded line feeds so far, to say where a bad byte is.
+    /// Decoded line feeds so far, to say where a bad byte is (counted for
+    /// every encoding but the CSV's first, UTF-8 guess, which never reports
+    /// a line).
     private var lineFeeds = 0
+    /// Converted bytes that did not fit the caller's buffer.
+    private var stage: UnsafeMutableRawBufferPointer
+    private var stageStart = 0
+    private var stageEnd = 0
+    private static let stageSize = 64
 
-    public init(input: ByteSource, encoding: Encoding) throws(InputError) {
+    public init(input: ByteSource, encoding: Encoding, declared: Bool = false) throws(InputError) {
         self.input = input
         self.encoding = encoding
+        self.declared = declared
         raw = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-        if encoding == .gb18030 {
-            let cd = iconv_open("UTF-8", "GB18030")
-            if cd == iconv_t(bitPattern: -1) { throw .io("this system's iconv has no GB18030 converter") }
+        stage = .allocate(byteCount: Self.stageSize, alignment: 16)
+        if let name = encoding.iconvName {
+            let cd = iconv_open("UTF-8", name)
+            if cd == iconv_t(bitPattern: -1) {
+                stage.deallocate()
+                stage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+                throw .io("this system's iconv has no \(name) converter")
+            }
             converter = cd
             raw = .allocate(byteCount: 1 << 16, alignment: 16)
         }
@@ -38,32 +88,61 @@ public final class TextSource: ByteSource {
     deinit {
         if let converter { iconv_close(converter) }
         if raw.baseAddress != nil { raw.deallocate() }
+        if stage.baseAddress != nil { stage.deallocate() }
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        guard buffer.count > 0 else { return 0 }
         switch encoding {
         case .utf8:
-            let n = try input.read(into: buffer)
-            if n == 0 {
-                if !validator.atBoundary { throw .notUTF8 }
-                return 0
-            }
-            if !validator.validate(UnsafeRawBufferPointer(rebasing: buffer[..<n])) { throw .notUTF8 }
-            return n
-        case .gb18030:
-            return try convert(into: buffer)
+            return try readUTF8(into: buffer)
+        case .gb18030, .gbk, .gb2312:
+            if stageStart < stageEnd { return unstage(into: buffer) }
+            // iconv needs room for a whole character (4 bytes of UTF-8).
+            if buffer.count >= 8 { return try convert(into: buffer) }
+            let n = try convert(into: stage)
+            stageStart = 0
+            stageEnd = n
+            return unstage(into: buffer)
         }
     }
 
+    private func unstage(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let n = min(buffer.count, stageEnd - stageStart)
+        guard n > 0, let out = buffer.baseAddress, let from = stage.baseAddress else { return 0 }
+        out.copyMemory(from: from + stageStart, byteCount: n)
+        stageStart += n
+        return n
+    }
+
+    private func readUTF8(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        let n = try input.read(into: buffer)
+        let strict = declared
+        if n == 0 {
+            if !validator.atBoundary {
+                if strict { throw undecodable(line: lineFeeds + 1, byte: nil) }
+                throw .notUTF8
+            }
+            return 0
+        }
+        let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+        if !validator.validate(chunk) {
+            guard strict else { throw .notUTF8 }
+            let at = min(validator.failedAt, n - 1)
+            throw undecodable(line: lineFeeds + 1 + Self.lineFeeds(in: UnsafeRawBufferPointer(rebasing: chunk[..<at])),
+                              byte: chunk[at])
+        }
+        if strict { lineFeeds += Self.lineFeeds(in: chunk) }
+        return n
+    }
+
     private func convert(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
-        // A GB18030 character is at most 4 bytes and its UTF-8 at most 4:
-        // with fewer than 4 bytes of room, iconv may make no progress.
-        precondition(buffer.count >= 4, "convert needs room for one character")
+        guard let rawBase = raw.baseAddress, let outBase = buffer.baseAddress else { return 0 }
         while true {
             if rawStart == rawEnd || (inputEnded == false && rawEnd - rawStart < 4) {
                 if rawStart > 0 {
                     let left = rawEnd - rawStart
-                    if left > 0 { raw.baseAddress!.copyMemory(from: raw.baseAddress! + rawStart, byteCount: left) }
+                    if left > 0 { rawBase.copyMemory(from: rawBase + rawStart, byteCount: left) }
                     rawStart = 0
                     rawEnd = left
                 }
@@ -73,38 +152,68 @@ public final class TextSource: ByteSource {
                 }
                 if rawStart == rawEnd && inputEnded { return 0 }
             }
-            var inPtr: UnsafeMutablePointer<CChar>? = (raw.baseAddress! + rawStart).assumingMemoryBound(to: CChar.self)
+            var inPtr: UnsafeMutablePointer<CChar>? = (rawBase + rawStart).assumingMemoryBound(to: CChar.self)
             var inLeft = rawEnd - rawStart
-            var outPtr: UnsafeMutablePointer<CChar>? = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+            var outPtr: UnsafeMutablePointer<CChar>? = outBase.assumingMemoryBound(to: CChar.self)
             var outLeft = buffer.count
             let rc = iconv(converter, &inPtr, &inLeft, &outPtr, &outLeft)
             let failure = rc == -1 ? errno : 0
             rawStart = rawEnd - inLeft
             let produced = buffer.count - outLeft
-            countLineFeeds(UnsafeRawBufferPointer(rebasing: buffer[..<produced]))
+            lineFeeds += Self.lineFeeds(in: UnsafeRawBufferPointer(rebasing: buffer[..<produced]))
             switch failure {
             case 0, E2BIG:
                 if produced > 0 { return produced }
+                // E2BIG with nothing produced cannot happen with 8 bytes of
+                // room; never loop on it.
+                if failure == E2BIG { throw undecodable(line: lineFeeds + 1, byte: rawByte()) }
             case EINVAL:
                 // A character split across reads: keep its bytes for later.
                 if produced > 0 { return produced }
-                if inputEnded { throw badByte() }
+                if inputEnded { throw undecodable(line: lineFeeds + 1, byte: rawByte()) }
                 // Force a refill on the next turn of the loop.
-                if rawEnd - rawStart >= 4 { throw badByte() }
+                if rawEnd - rawStart >= 4 { throw undecodable(line: lineFeeds + 1, byte: rawByte()) }
             default:
-                throw badByte()
+                if produced > 0 { return produced }
+                throw undecodable(line: lineFeeds + 1, byte: rawByte())
             }
         }
     }
 
-    private func countLineFeeds(_ bytes: UnsafeRawBufferPointer) {
-        for b in bytes where b == 0x0A { lineFeeds += 1 }
+    private func rawByte() -> UInt8? {
+        rawStart < rawEnd ? raw.load(fromByteOffset: rawStart, as: UInt8.self) : nil
     }
 
-    private func badByte() -> InputError {
-        let b = rawStart < rawEnd ? raw.load(fromByteOffset: rawStart, as: UInt8.self) : 0
-        let hex = String(b, radix: 16, uppercase: true)
-        return .encoding(line: lineFeeds + 1,
-                         "the text is neither UTF-8 nor GB18030 (byte 0x\(hex.count == 1 ? "0" + hex : hex) on line \(lineFeeds + 1) is not a valid character); save the file as UTF-8 or GB18030 and upload it again")
+    /// Line feeds in `bytes`, eight bytes at a time (a high bit per LF byte,
+    /// exact: the low seven bits are compared apart, so no carry crosses).
+    static func lineFeeds(in bytes: UnsafeRawBufferPointer) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let n = bytes.count
+        var count = 0
+        var i = 0
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        while i + 8 <= n {
+            let y = (base + i).loadUnaligned(as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+            count += (~(((y & low) &+ low) | y | low)).nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            if base.load(fromByteOffset: i, as: UInt8.self) == 0x0A { count += 1 }
+            i += 1
+        }
+        return count
+    }
+
+    private func undecodable(line: Int, byte: UInt8?) -> InputError {
+        let what = byte.map { b in
+            let hex = String(b, radix: 16, uppercase: true)
+            return "byte 0x\(hex.count == 1 ? "0" + hex : hex) on line \(line) is not a valid character"
+        } ?? "the text ends in the middle of a character on line \(line)"
+        if declared {
+            return .encoding(line: line,
+                             "the text does not decode as \(encoding.rawValue), the encoding the XML declaration names (\(what)); save the file again in the encoding its declaration names")
+        }
+        return .encoding(line: line,
+                         "the text is neither UTF-8 nor GB18030 (\(what)); save the file as UTF-8 or GB18030 and upload it again")
     }
 }

@@ -9,6 +9,10 @@ struct UTF8Validator {
     private var low: UInt8 = 0x80
     private var high: UInt8 = 0xBF
 
+    /// After `validate` returned false: the offset in that chunk of the
+    /// byte that broke the sequence.
+    private(set) var failedAt = 0
+
     /// True when the stream so far ends on a character boundary.
     var atBoundary: Bool { need == 0 }
 
@@ -42,12 +46,12 @@ struct UTF8Validator {
                 case 0xF0: need = 3; low = 0x90; high = 0xBF
                 case 0xF1...0xF3: need = 3; low = 0x80; high = 0xBF
                 case 0xF4: need = 3; low = 0x80; high = 0x8F
-                default: return false
+                default: failedAt = i - 1; return false
                 }
             } else {
                 let b = base.load(fromByteOffset: i, as: UInt8.self)
                 i += 1
-                guard b >= low && b <= high else { return false }
+                guard b >= low && b <= high else { failedAt = i - 1; return false }
                 need -= 1
                 low = 0x80
                 high = 0xBF

@@ -38,6 +38,9 @@ final class WorkbookArchive {
     private var out: UnsafeMutableBufferPointer<UInt8>
     private var position = 0
     private var entries: [Entry] = []
+    /// Whether `deflateInit2_` succeeded, so `deinit` ends only a started
+    /// stream. Whatever happens in `init`, `deinit` alone frees.
+    private let started: Bool
 
     /// Creates an empty archive at `path`, replacing what is there.
     init(path: String) throws {
@@ -53,16 +56,15 @@ final class WorkbookArchive {
         // Negative window bits: raw deflate, as ZIP stores it.
         let rc = deflateInit2_(stream, Self.level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY,
                                zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard rc == Z_OK else {
-            close(fd)
-            stream.deallocate()
-            out.deallocate()
+        started = rc == Z_OK
+        // Every property is set: throwing now runs `deinit`, which frees.
+        guard started else {
             throw ArchiveError(description: "zlib could not start deflating (code \(rc))")
         }
     }
 
     deinit {
-        deflateEnd(stream)
+        if started { deflateEnd(stream) }
         stream.deallocate()
         out.deallocate()
         close(fd)

@@ -89,9 +89,11 @@ public struct PipelineConfig: Sendable {
         if let limits = top["limits"] {
             let m = try r.mapping(limits, "limits")
             try r.onlyKeys(m, ["max_decompressed_bytes", "max_record_bytes", "max_listed_issues_per_file"], in: "limits")
-            if let v = m["max_decompressed_bytes"] { config.maxDecompressedBytes = try r.positiveInt(v, "limits.max_decompressed_bytes") }
-            if let v = m["max_record_bytes"] { config.maxRecordBytes = try r.positiveInt(v, "limits.max_record_bytes") }
-            if let v = m["max_listed_issues_per_file"] { config.maxListedIssuesPerFile = try r.positiveInt(v, "limits.max_listed_issues_per_file") }
+            // Bounds keep the readers' arithmetic in range: a record's field
+            // offsets are 32-bit, and the size count adds one past the limit.
+            if let v = m["max_decompressed_bytes"] { config.maxDecompressedBytes = try r.positiveInt(v, "limits.max_decompressed_bytes", atMost: 1 << 50) }
+            if let v = m["max_record_bytes"] { config.maxRecordBytes = try r.positiveInt(v, "limits.max_record_bytes", atMost: 1 << 30) }
+            if let v = m["max_listed_issues_per_file"] { config.maxListedIssuesPerFile = try r.positiveInt(v, "limits.max_listed_issues_per_file", atMost: 10_000_000) }
         }
 
         if let datasets = top["datasets"] {
@@ -187,11 +189,12 @@ public struct PipelineConfig: Sendable {
             return s.string
         }
 
-        func positiveInt(_ node: Node, _ key: String) throws -> Int {
+        func positiveInt(_ node: Node, _ key: String, atMost limit: Int = .max) throws -> Int {
             let s = try string(node, key)
             guard let n = Int(s.replacingUnderscores), n > 0 else {
                 throw error(node, key, "expected a positive whole number (bytes or a count), found \(s)")
             }
+            guard n <= limit else { throw error(node, key, "\(n) is more than the most allowed, \(limit)") }
             return n
         }
 

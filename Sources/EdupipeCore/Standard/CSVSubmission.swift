@@ -39,7 +39,9 @@ struct CSVSubmission {
             var headerOK = true
             for i in 0..<reader.fieldCount {
                 let raw = Bytes.trim(reader.field(i))
-                let columnName = Bytes.string(raw)
+                // A header cell can be anything (a record, when the header
+                // row is missing): at most 40 characters of it are shown.
+                let columnName = Self.shownName(raw)
                 columns.append(columnName)
                 guard let index = schema.index(of: raw) else {
                     mapping.append(-1)
@@ -92,12 +94,22 @@ struct CSVSubmission {
             case .textAfterQuote(let line, let field):
                 rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
                     "text follows a closing quote on line \(line): a quoted value must be followed by a comma or the end of the line (write a quote inside a quoted value as \"\")"))
+            case .bareCarriageReturn(let line, let field):
+                rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
+                    "a carriage return (CR) on line \(line) is not followed by a line feed: lines end with LF or CRLF only. The file was most likely saved with CR-only line ends (Excel's \"CSV (Macintosh)\"); save it again as \"CSV UTF-8\" or \"CSV (Comma delimited)\""))
             case .recordTooLong(let line, let limit):
                 rules.checker.log.setFatal(Issue(.csvSyntax, line: line,
                     "the record starting on line \(line) is longer than \(limit) bytes: most likely a quote opened there is never closed"))
             }
             return headerRead ? .stopped : .badHeader
         }
+    }
+
+    static func shownName(_ raw: UnsafeRawBufferPointer) -> String {
+        let name = Bytes.string(raw)
+        guard name.unicodeScalars.count > 40 || name.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return name }
+        let quoted = RecordChecker.show(raw)
+        return String(quoted.dropFirst().dropLast())
     }
 
     private func column(_ field: Int, _ columns: [String], _ headerRead: Bool) -> String? {
