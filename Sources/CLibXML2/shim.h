@@ -9,3 +9,18 @@
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
+
+/* libxml2 prints to stderr through its generic error function, which is
+ * variadic: Swift cannot write one, so it lives here. edupipe routes every
+ * error through the structured handler and prints nothing of libxml2's. */
+static inline void edupipe_xml_ignore(void *ctx, const char *msg, ...) {
+    (void)ctx;
+    (void)msg;
+}
+
+/* Silences the generic error channel of the calling thread and of threads
+ * made later (libxml2 2.9 keeps these per thread). */
+static inline void edupipe_xml_silence_generic_errors(void) {
+    xmlSetGenericErrorFunc(NULL, edupipe_xml_ignore);
+    xmlThrDefSetGenericErrorFunc(NULL, edupipe_xml_ignore);
+}

@@ -5,11 +5,14 @@ import Glibc
 
 /// What the XML reader reports while it reads a submission document.
 protocol XMLSubmissionDelegate: AnyObject {
-    /// The root element, with its attributes (decoded), and its line.
-    func xmlRoot(name: String, attributes: [String: String], line: Int)
+    /// The root element, with its attributes (decoded, by local name, in
+    /// document order: a name may come twice with different prefixes), and
+    /// its line.
+    func xmlRoot(name: String, attributes: [(name: String, value: String)], line: Int)
     /// One complete `<record>`: values indexed by the schema's fields.
     func xmlRecord(_ values: FieldValues, line: Int)
-    /// A field given twice in one record (as attribute and element, or twice).
+    /// A field given twice in one record, in any mix of attributes and
+    /// elements, prefixed or not (compared by local name).
     func xmlFieldTwice(_ field: String, line: Int)
     /// An element or attribute the standard does not know.
     func xmlUnknown(_ what: String, line: Int)
@@ -30,7 +33,15 @@ enum XMLStop: Equatable {
 /// Safety: a DOCTYPE stops the parser in its `internalSubset` callback,
 /// before the internal subset (where entities are declared) is read; entity
 /// substitution and DTD loading are never enabled; `XML_PARSE_NONET` forbids
-/// the network.
+/// the network. Every value is copied into a fixed arena with a bound per
+/// field and a field given twice is not stored again, so no document can
+/// write past it. Every error of libxml2's, encoding ones included, comes
+/// through the structured handler; nothing is printed.
+///
+/// Encodings: the declaration is read first. UTF-8 (or none) and the Chinese
+/// encodings the standard names are decoded by `TextSource`, which says on
+/// which line a byte does not decode; libxml2 gets UTF-8 behind a byte-order
+/// mark and is told to ignore the declaration, so it never converts.
 final class XMLSubmissionReader {
     /// Everything the callbacks change, behind one pointer: the callbacks
     /// reach it through a `let`, so no dynamic exclusivity check is paid per
@@ -50,9 +61,12 @@ final class XMLSubmissionReader {
         /// The current record's values, back to back; at most
         /// `maxValueBytes` per field, so it never grows.
         var arenaCount = 0
+        /// Set when libxml2 reported an error that stopped it.
+        var libraryFailed = false
     }
 
     private let arena: UnsafeMutablePointer<UInt8>
+    private let arenaCapacity: Int
     /// Per field: where its value starts in the arena, and its length (-1:
     /// not given in this record).
     private let fieldStart: UnsafeMutablePointer<Int>
@@ -73,7 +87,8 @@ final class XMLSubmissionReader {
         let n = fieldNames.count
         state = .allocate(capacity: 1)
         state.initialize(to: State())
-        arena = .allocate(capacity: n * Self.maxValueBytes)
+        arenaCapacity = max(1, n) * Self.maxValueBytes
+        arena = .allocate(capacity: arenaCapacity)
         fieldStart = .allocate(capacity: n)
         fieldStart.initialize(repeating: 0, count: n)
         fieldLength = .allocate(capacity: n)
@@ -93,8 +108,20 @@ final class XMLSubmissionReader {
 
     /// Reads the whole document from `source`; afterwards `stop` says why it
     /// ended early, if it did.
-    func read(_ source: ByteSource, chunkSize: Int = 1 << 16) throws(InputError) {
+    func read(_ content: ByteSource, chunkSize: Int = 1 << 16) throws(InputError) {
         XMLSubmissionReader.initializeLibrary
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        // Errors raised outside the parser context (libxml2's own encoding
+        // converters) go to this thread's structured handler: ours while we
+        // read, a silent one after, and the generic channel never prints.
+        edupipe_xml_silence_generic_errors()
+        xmlSetStructuredErrorFunc(me) { ctx, error in
+            guard let ctx else { return }
+            XMLSubmissionReader.from(ctx).libraryError(error)
+        }
+        defer { xmlSetStructuredErrorFunc(nil) { _, _ in } }
+
+        let source = try XMLDeclaredEncoding.decodingSource(content)
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
         handler.startElementNs = { ctx, localname, _, _, _, _, nbAttributes, _, attributes in
@@ -106,21 +133,43 @@ final class XMLSubmissionReader {
         handler.internalSubset = { ctx, _, _, _ in XMLSubmissionReader.from(ctx).doctype() }
         handler.serror = { ctx, error in XMLSubmissionReader.from(ctx).libraryError(error) }
 
-        let me = Unmanaged.passUnretained(self).toOpaque()
         guard let ctxt = xmlCreatePushParserCtxt(&handler, me, nil, 0, nil) else {
             throw .io("libxml2 could not create a parser")
         }
         state.pointee.parser = ctxt
+        // The bytes reaching libxml2 are UTF-8 already: it must not convert.
         let options = XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_NOWARNING.rawValue
-        xmlCtxtUseOptions(ctxt, Int32(bitPattern: options))
+            | XML_PARSE_IGNORE_ENC.rawValue
+        if xmlCtxtUseOptions(ctxt, Int32(bitPattern: options)) != 0 {
+            throw .io("libxml2 refused the parser options")
+        }
 
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: max(16, chunkSize), alignment: 16)
         defer { chunk.deallocate() }
+        guard let base = chunk.baseAddress?.assumingMemoryBound(to: CChar.self) else { return }
         while state.pointee.stop == nil {
             let n = try source.read(into: chunk)
-            let base = chunk.baseAddress!.assumingMemoryBound(to: CChar.self)
-            _ = xmlParseChunk(ctxt, base, Int32(n), n == 0 ? 1 : 0)
+            let rc = xmlParseChunk(ctxt, base, Int32(n), n == 0 ? 1 : 0)
+            if rc != 0 && state.pointee.stop == nil { failedWithoutReport(ctxt, code: rc) }
             if n == 0 { break }
+        }
+        // A document libxml2 found not well-formed is never taken as read,
+        // whether or not an error reached the handler.
+        if state.pointee.stop == nil && ctxt.pointee.wellFormed == 0 { failedWithoutReport(ctxt, code: ctxt.pointee.errNo) }
+    }
+
+    /// libxml2 stopped with no error through the handler (it halts quietly
+    /// when its own converter fails on pushed bytes): the last error it
+    /// recorded, or else an encoding failure at the current line.
+    private func failedWithoutReport(_ ctxt: xmlParserCtxtPtr, code: Int32) {
+        if let last = xmlCtxtGetLastError(ctxt), last.pointee.code != 0 {
+            libraryError(last)
+            if state.pointee.stop != nil { return }
+        }
+        if code == XML_ERR_INVALID_ENCODING.rawValue || code == XML_PARSER_EOF.rawValue || code == -1 {
+            halt(.encoding(line: max(1, currentLine), message: "the bytes do not decode in the document's encoding"))
+        } else {
+            halt(.syntax(line: max(1, currentLine), column: 0, message: "libxml2 stopped with error \(code)"))
         }
     }
 
@@ -128,8 +177,11 @@ final class XMLSubmissionReader {
         xmlInitParser()
     }()
 
+    /// The reader behind libxml2's user data; libxml2 passes back the
+    /// pointer it was given, never nil for our parser.
     private static func from(_ ctx: UnsafeMutableRawPointer?) -> XMLSubmissionReader {
-        Unmanaged<XMLSubmissionReader>.fromOpaque(ctx!).takeUnretainedValue()
+        guard let ctx else { preconditionFailure("libxml2 called back without the parser's user data") }
+        return Unmanaged<XMLSubmissionReader>.fromOpaque(ctx).takeUnretainedValue()
     }
 
     private func halt(_ reason: XMLStop) {
@@ -183,12 +235,10 @@ final class XMLSubmissionReader {
         state.pointee.depth += 1
         switch state.pointee.depth {
         case 1:
-            var attrs: [String: String] = [:]
+            var attrs: [(name: String, value: String)] = []
             for i in 0..<Int(nbAttributes) {
-                let a = attributes! + i * 5
-                let name = String(cString: a[0]!)
-                let value = String(decoding: UnsafeBufferPointer(start: a[3]!, count: a[4]! - a[3]!), as: UTF8.self)
-                attrs[name] = value
+                guard let (name, value) = Self.attribute(attributes, i) else { continue }
+                attrs.append((String(cString: name), String(decoding: value, as: UTF8.self)))
             }
             delegate.xmlRoot(name: String(cString: localname), attributes: attrs, line: startTagLine())
         case 2:
@@ -202,14 +252,19 @@ final class XMLSubmissionReader {
             state.pointee.lastField = -1
             fieldLength.update(repeating: -1, count: fieldNames.count)
             for i in 0..<Int(nbAttributes) {
-                let a = attributes! + i * 5
-                guard let index = fieldIndex(a[0]!) else {
-                    delegate.xmlUnknown("attribute \(String(cString: a[0]!))", line: line)
+                guard let (name, value) = Self.attribute(attributes, i) else { continue }
+                guard let index = fieldIndex(name) else {
+                    delegate.xmlUnknown("attribute \(String(cString: name))", line: line)
+                    continue
+                }
+                if fieldLength[index] >= 0 {
+                    // p0:students and p1:students are one field given twice.
+                    delegate.xmlFieldTwice(String(cString: name), line: line)
                     continue
                 }
                 fieldStart[index] = state.pointee.arenaCount
                 fieldLength[index] = 0
-                append(UnsafeBufferPointer(start: a[3]!, count: a[4]! - a[3]!), to: index)
+                append(value, to: index)
             }
         case 3 where state.pointee.openField == -1 && state.pointee.recordLine > 0:
             guard let index = fieldIndex(localname) else {
@@ -254,13 +309,25 @@ final class XMLSubmissionReader {
         append(UnsafeBufferPointer(start: ch, count: Int(len)), to: state.pointee.openField)
     }
 
+    /// Attribute `i` of libxml2's array (five pointers each: local name,
+    /// prefix, URI, value start, value end), or nil if any part is missing.
+    private static func attribute(_ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ i: Int)
+        -> (name: UnsafePointer<xmlChar>, value: UnsafeBufferPointer<UInt8>)? {
+        guard let a = attributes.map({ $0 + i * 5 }), let name = a[0], let start = a[3], let end = a[4], end >= start else {
+            return nil
+        }
+        return (name, UnsafeBufferPointer(start: start, count: end - start))
+    }
+
     /// Appends text to the open field. A field's text arrives in one or
     /// more runs, with no other field's text between them, so its bytes stay
-    /// contiguous at the end of the arena.
+    /// contiguous at the end of the arena. Each field is stored once per
+    /// record and at most `maxValueBytes` long, so the arena (that many
+    /// bytes per field) cannot overflow; the capacity check says so again.
     private func append(_ bytes: UnsafeBufferPointer<UInt8>, to field: Int) {
-        let n = min(bytes.count, Self.maxValueBytes - fieldLength[field])
-        guard n > 0 else { return }
-        (arena + state.pointee.arenaCount).update(from: bytes.baseAddress!, count: n)
+        let n = min(bytes.count, Self.maxValueBytes - fieldLength[field], arenaCapacity - state.pointee.arenaCount)
+        guard n > 0, let from = bytes.baseAddress else { return }
+        (arena + state.pointee.arenaCount).update(from: from, count: n)
         state.pointee.arenaCount += n
         fieldLength[field] += n
     }
@@ -274,6 +341,8 @@ final class XMLSubmissionReader {
         let full = e.message.map { String(cString: $0) } ?? "malformed XML"
         let message = String(full.split(separator: "\n").first ?? "malformed XML").trimmingSpacesAndNewlines
         let code = Int(e.code)
+        // Errors raised outside the parser context carry no line.
+        let line = e.line > 0 ? Int(e.line) : max(1, currentLine)
         let encodingCodes = [Int(XML_ERR_INVALID_ENCODING.rawValue), Int(XML_ERR_UNSUPPORTED_ENCODING.rawValue),
                              Int(XML_ERR_UNKNOWN_ENCODING.rawValue), Int(XML_I18N_CONV_FAILED.rawValue),
                              Int(XML_I18N_NO_HANDLER.rawValue)]
@@ -281,9 +350,9 @@ final class XMLSubmissionReader {
         // like a forbidden control character; only its text tells them apart.
         let undecodable = code == Int(XML_ERR_INVALID_CHAR.rawValue) && message.contains("not proper")
         if encodingCodes.contains(code) || undecodable {
-            halt(.encoding(line: Int(e.line), message: message))
+            halt(.encoding(line: line, message: message))
         } else {
-            halt(.syntax(line: Int(e.line), column: Int(e.int2), message: message))
+            halt(.syntax(line: line, column: Int(e.int2), message: message))
         }
     }
 }

@@ -32,14 +32,20 @@ final class XMLSubmission: XMLSubmissionDelegate {
         }
     }
 
-    func xmlRoot(name root: String, attributes: [String: String], line: Int) {
+    func xmlRoot(name root: String, attributes: [(name: String, value: String)], line: Int) {
         guard root == "submission" else {
             rules.checker.log.add(Issue(.metadata, line: line,
                 "the root element is <\(root)>: a submission document's root is <submission dataset=\"\(name.dataset.rawValue)\" county=\"\(name.county)\" period=\"\(name.period)\">"))
             return
         }
         for (attribute, expected) in [("dataset", name.dataset.rawValue), ("county", name.county), ("period", name.period)] {
-            guard let value = attributes[attribute]?.trimmingSpacesAndNewlines, !value.isEmpty else {
+            let given = attributes.filter { $0.name == attribute }
+            if given.count > 1 {
+                rules.checker.log.add(Issue(.metadata, line: line, column: attribute,
+                    "<submission> gives \(attribute) \(given.count) times (with different namespace prefixes): give it once, as \(attribute)=\"\(expected)\""))
+                continue
+            }
+            guard let value = given.first?.value.trimmingSpacesAndNewlines, !value.isEmpty else {
                 rules.checker.log.add(Issue(.metadata, line: line, column: attribute,
                     "<submission> has no \(attribute) attribute: write \(attribute)=\"\(expected)\", as in the file name"))
                 continue
@@ -57,7 +63,7 @@ final class XMLSubmission: XMLSubmissionDelegate {
 
     func xmlFieldTwice(_ field: String, line: Int) {
         rules.checker.log.add(Issue(.type, line: line, column: field,
-            "\(field) is given twice in this record (as an attribute and an element, or as two elements): give each field once"))
+            "\(field) is given more than once in this record (as attributes, elements, or both, with or without a namespace prefix): give each field once"))
     }
 
     func xmlUnknown(_ what: String, line: Int) {
