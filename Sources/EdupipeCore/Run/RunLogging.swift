@@ -5,8 +5,8 @@ import Logging
 
 /// The run's logs: plain lines on stderr for the person at the terminal
 /// (or cron's mail), and JSON lines appended to `<state>/edupipe.log.jsonl`
-/// for the office's log tools. Messages never carry a full student ID: only
-/// masked IDs reach issue messages.
+/// for the office's log tools. No line carries a full resident ID: every
+/// line passes `ResidentIDMask` on its way out.
 public enum RunLogging {
     public static let fileName = "edupipe.log.jsonl"
 
@@ -56,7 +56,10 @@ extension LineLogHandler {
 
     func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        RunLogging.write(fd, line(event, metadata: all.keys.sorted().map { ($0, "\(all[$0]!)") }) + "\n")
+        // The last gate before a log line leaves: no full resident ID, from
+        // whatever message, path or metadata value it came (section 6).
+        let text = line(event, metadata: all.keys.sorted().map { ($0, "\(all[$0]!)") })
+        RunLogging.write(fd, ResidentIDMask.scrub(text) + "\n")
     }
 }
 

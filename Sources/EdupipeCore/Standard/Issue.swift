@@ -7,14 +7,17 @@
 public struct Issue: Sendable, Equatable, CustomStringConvertible {
     public var code: IssueCode
     public var line: Int?
-    public var column: String?
-    public var message: String
+    /// Set only through `init`, which masks resident IDs in it.
+    public private(set) var column: String?
+    public private(set) var message: String
 
     public init(_ code: IssueCode, line: Int? = nil, column: String? = nil, _ message: String) {
         self.code = code
         self.line = line
-        self.column = column
-        self.message = message
+        // Whatever a file put where: a header cell or a value quoted in a
+        // message may be a child's ID (section 6).
+        self.column = column.map(ResidentIDMask.scrub)
+        self.message = ResidentIDMask.scrub(message)
     }
 
     public var isWarning: Bool { code.isWarning }

@@ -78,7 +78,7 @@ struct RecordChecker {
             return nil
         }
         if let range, !range.contains(n) {
-            let shown = n >= ValueParsers.integerCeiling ? Bytes.string(v) : String(n)
+            let shown = n >= ValueParsers.integerCeiling ? Self.show(v) : String(n)
             fail(.range, name, "\(name) is \(shown), outside the allowed range \(range.lowerBound)..\(range.upperBound)")
             return nil
         }
