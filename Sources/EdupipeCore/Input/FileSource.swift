@@ -15,12 +15,24 @@ public final class FileSource: ByteSource {
     /// is hashed in the same pass that validates it.
     private var hasher: SHA256?
 
-    public init(path: String, digesting: Bool = false) throws(InputError) {
-        self.path = path
+    public convenience init(path: String, digesting: Bool = false) throws(InputError) {
+        try self.init(raw: RawPath(path), display: path, digesting: digesting)
+    }
+
+    /// Opens the file named by `raw` (any bytes), shown as `display` in
+    /// messages. Only regular files are read: opening is non-blocking, so a
+    /// FIFO or device put in the inbox cannot hang the run.
+    public init(raw: RawPath, display: String, digesting: Bool = false) throws(InputError) {
+        self.path = display
         if digesting { hasher = SHA256() }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = raw.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
         if fd < 0 {
-            throw .io("cannot open \(path): \(String(cString: strerror(errno)))")
+            throw .io("cannot open \(display): \(String(cString: strerror(errno)))")
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw .io("cannot read \(display): it is not a regular file (a folder, a device or a pipe)")
         }
         self.fd = fd
     }
@@ -33,9 +45,7 @@ public final class FileSource: ByteSource {
             let n = Glibc.read(fd, base, buffer.count)
             if n >= 0 {
                 bytesRead += n
-                if n > 0, hasher != nil {
-                    hasher!.update(bufferPointer: UnsafeRawBufferPointer(start: base, count: n))
-                }
+                if n > 0 { hasher?.update(bufferPointer: UnsafeRawBufferPointer(start: base, count: n)) }
                 return n
             }
             if errno == EINTR { continue }
@@ -49,7 +59,8 @@ extension FileSource {
     /// stop at the first fatal error) are read and hashed first. Nil when the
     /// source was not opened with `digesting`, or the rest cannot be read.
     public func finishDigest() -> FileIdentity? {
-        guard hasher != nil else { return nil }
+        guard let started = hasher else { return nil }
+        _ = started
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { scratch.deallocate() }
         do {
@@ -57,7 +68,7 @@ extension FileSource {
         } catch {
             return nil
         }
-        let digest = hasher!.finalize()
+        guard let digest = hasher?.finalize() else { return nil }
         hasher = nil
         return FileIdentity(size: bytesRead, sha256: Array(digest))
     }
@@ -97,9 +108,9 @@ public final class MemorySource: ByteSource {
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         let n = min(buffer.count, bytes.count - offset, maxChunk)
-        guard n > 0 else { return 0 }
+        guard n > 0, let out = buffer.baseAddress else { return 0 }
         bytes.withUnsafeBytes { src in
-            buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+            if let from = src.baseAddress { out.copyMemory(from: from + offset, byteCount: n) }
         }
         offset += n
         return n

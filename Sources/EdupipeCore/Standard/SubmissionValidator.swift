@@ -19,12 +19,26 @@ public struct SubmissionValidator: Sendable {
     /// acceptance rules need, and only for files that share a revision.
     /// `identify` hashes the file's bytes as they are read, for the ledger.
     public func validate(path: String, displayPath: String, digest: Bool = false, identify: Bool = false) -> FileReport {
+        validate(raw: RawPath(path), displayPath: displayPath, digest: digest, identify: identify)
+    }
+
+    /// Validates the file at `raw` (any bytes: see `RawPath`). `problem`
+    /// says why it cannot be read when listing the inbox found that out.
+    public func validate(raw path: RawPath, displayPath: String, problem: String? = nil,
+                         digest: Bool = false, identify: Bool = false) -> FileReport {
+        #if EDUPIPE_FAILPOINTS
+        Failpoint.reading(displayPath)
+        #endif
         let fileName = Self.lastComponent(displayPath)
         var log = IssueLog(listLimit: config.maxListedIssuesPerFile)
+        if let problem {
+            log.addPreamble(Issue(.unreadable, problem))
+            return FileReport(path: displayPath, name: SubmissionName.parse(fileName), log: log)
+        }
         guard let name = SubmissionName.parse(fileName) else {
             log.addPreamble(Issue(.filename, SubmissionName.diagnose(fileName)))
             var report = FileReport(path: displayPath, name: nil, log: log)
-            if identify { report.file = FileIdentity.of(path: path) }
+            if identify { report.file = (try? FileSource(raw: path, display: displayPath, digesting: true))?.finishDigest() }
             return report
         }
         if !registry.isCounty(name.county) {
@@ -50,16 +64,16 @@ public struct SubmissionValidator: Sendable {
     }
 
     /// Opens the file, or records why it cannot be read.
-    private func open(_ path: String, identify: Bool, into report: inout FileReport) -> FileSource? {
+    private func open(_ path: RawPath, identify: Bool, into report: inout FileReport) -> FileSource? {
         do {
-            return try FileSource(path: path, digesting: identify)
+            return try FileSource(raw: path, display: report.path, digesting: identify)
         } catch {
             report.log.setFatal(error)
             return nil
         }
     }
 
-    private func readCSV(path: String, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
+    private func readCSV(path: RawPath, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
         for encoding in [TextSource.Encoding.utf8, .gb18030] {
             report.log.resetContent()
             guard let file = open(path, identify: identify, into: &report) else { return }
@@ -76,7 +90,7 @@ public struct SubmissionValidator: Sendable {
         }
     }
 
-    private func readXML(path: String, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
+    private func readXML(path: RawPath, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
         guard let file = open(path, identify: identify, into: &report) else { return }
         let rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county),
                                 digest: digest)

@@ -1,0 +1,56 @@
+/// A file system path as the bytes the system gave, which need not be
+/// UTF-8: a clerk's Windows share may name a folder in GB18030. Swift's
+/// `String` cannot hold such bytes, so files are opened by these and shown
+/// by `display`.
+public struct RawPath: Sendable, Hashable {
+    public private(set) var bytes: [UInt8]
+
+    public init(_ path: String) { bytes = Array(path.utf8) }
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// `self/component`.
+    public func appending(_ component: RawPath) -> RawPath {
+        RawPath(bytes: bytes + [UInt8(ascii: "/")] + component.bytes)
+    }
+
+    /// The path for people and outputs: valid UTF-8 as it is, each byte of
+    /// an invalid sequence as `\xHH`, and any resident ID masked (a file
+    /// may be named after a child).
+    public var display: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let length = Self.validSequenceLength(bytes, i)
+            if length > 0 {
+                out += bytes[i..<(i + length)]
+                i += length
+            } else {
+                let hex = Array("0123456789ABCDEF".utf8)
+                out += [UInt8(ascii: "\\"), UInt8(ascii: "x"), hex[Int(bytes[i] >> 4)], hex[Int(bytes[i] & 15)]]
+                i += 1
+            }
+        }
+        ResidentIDMask.scrub(bytes: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Calls `body` with the path as a NUL-terminated C string.
+    public func withCString<R>(_ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
+        let c = bytes.map { CChar(bitPattern: $0) } + [0]
+        return try c.withUnsafeBufferPointer { b in
+            // Never nil: the array holds at least its terminating NUL.
+            try body(b.baseAddress!)
+        }
+    }
+
+    /// The length of the valid UTF-8 character at `i`, or 0.
+    private static func validSequenceLength(_ b: [UInt8], _ i: Int) -> Int {
+        var v = UTF8Validator()
+        let first = b[i]
+        let length = first < 0x80 ? 1 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 0
+        guard length > 0, i + length <= b.count else { return 0 }
+        let ok = b[i..<(i + length)].withUnsafeBytes { v.validate($0) }
+        return ok && v.atBoundary ? length : 0
+    }
+}
