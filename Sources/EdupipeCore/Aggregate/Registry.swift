@@ -87,9 +87,22 @@ public struct Registry: Sendable {
         return try parse(bytes, source: path)
     }
 
+    /// Every unit is checked: one code per row, a province under nothing, a
+    /// prefecture under a province, a county under a prefecture or a
+    /// province. A registry that is not UTF-8, repeats a code, has no rows or
+    /// breaks the hierarchy is refused with its line: tables built on it
+    /// would be wrong without a word.
     public static func parse(_ bytes: [UInt8], source: String) throws -> Registry {
+        var validator = UTF8Validator()
+        let valid = bytes.withUnsafeBytes { validator.validate($0) } && validator.atBoundary
+        if !valid {
+            let at = bytes.withUnsafeBytes { b in min(validator.failedAt, b.count) }
+            let line = 1 + bytes[..<at].count { $0 == 0x0A }
+            throw LoadError(description: "\(source) line \(line): the registry is not UTF-8 (perhaps saved as GB18030 by a spreadsheet): save it as UTF-8")
+        }
         let reader = CSVReader(source: MemorySource(bytes))
         var units: [String: Unit] = [:]
+        var lines: [String: Int] = [:]
         var header: [String: Int] = [:]
         do {
             guard try reader.next() else { throw LoadError(description: "the registry \(source) is empty") }
@@ -109,15 +122,35 @@ public struct Registry: Sendable {
                     throw LoadError(description: "\(source) line \(reader.recordLine): level must be province, prefecture or county")
                 }
                 let parent = Bytes.string(Bytes.trim(reader.field(p)))
+                if let first = lines[code] {
+                    throw LoadError(description: "\(source) line \(reader.recordLine): code \(code) is listed again (first on line \(first)): each unit has one row")
+                }
+                lines[code] = reader.recordLine
                 units[code] = Unit(code: code, name: Bytes.string(Bytes.trim(reader.field(n))), level: level,
                                    parent: parent.isEmpty ? nil : parent)
             }
         } catch let error as CSVReadError {
             throw LoadError(description: "the registry \(source) is not valid CSV: \(error)")
         }
-        for unit in units.values {
-            if let parent = unit.parent, units[parent] == nil {
-                throw LoadError(description: "\(source): \(unit.code) names parent \(parent), which is not in the registry")
+        guard !units.isEmpty else {
+            throw LoadError(description: "the registry \(source) has a header but no units: it lists every province, prefecture and county")
+        }
+        // In file order, so the first broken row is the one named.
+        for unit in units.values.sorted(by: { lines[$0.code, default: 0] < lines[$1.code, default: 0] }) {
+            let at = "\(source) line \(lines[unit.code, default: 0])"
+            let parentLevel = unit.parent.flatMap { units[$0]?.level }
+            if let parent = unit.parent, parentLevel == nil {
+                throw LoadError(description: "\(at): \(unit.code) names parent \(parent), which is not in the registry")
+            }
+            switch unit.level {
+            case .province where unit.parent != nil:
+                throw LoadError(description: "\(at): province \(unit.code) names a parent (\(unit.parent ?? "")): a province has none")
+            case .prefecture where parentLevel != .province:
+                throw LoadError(description: "\(at): prefecture \(unit.code) must sit under a province, not \(parentLevel.map { "a \($0.rawValue)" } ?? "nothing")")
+            case .county where parentLevel != .province && parentLevel != .prefecture:
+                throw LoadError(description: "\(at): county \(unit.code) must sit under a prefecture or a province, not \(parentLevel.map { "a \($0.rawValue)" } ?? "nothing")")
+            default:
+                break
             }
         }
         func codes(_ level: Level) -> [String] { units.values.filter { $0.level == level }.map(\.code).sorted() }

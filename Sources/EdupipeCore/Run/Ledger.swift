@@ -31,13 +31,45 @@ public final class Ledger: Sendable {
         // committed, and a power cut at worst the last run's record, never
         // consistency; it saves an fsync per transaction.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -512; PRAGMA synchronous = NORMAL") }
+        // SQLite takes an empty file for a new database: a ledger cut to
+        // zero bytes would silently start a new history. An empty file is
+        // also what a first run killed at once leaves; the marker, written
+        // once the ledger has been made, tells the two apart.
+        let marker = path + Self.createdSuffix
+        var st = stat()
+        if stat(path, &st) == 0 && st.st_size == 0 && access(marker, F_OK) == 0 {
+            throw LedgerError(description: "the run ledger \(path) is empty (0 bytes) although a run made it before: it was cut short or damaged. \(Self.advice(path))")
+        }
         do {
             try makeDirectories(directory)
             pool = try DatabasePool(path: path, configuration: configuration)
             try LedgerSchema.migrator.migrate(pool)
         } catch {
-            throw LedgerError(description: "cannot open the run ledger \(path): \(error)")
+            throw Self.explain(error, path: path)
         }
+        if access(marker, F_OK) != 0 {
+            let fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+            if fd >= 0 { close(fd) }
+        }
+    }
+
+    /// Beside the ledger once it has been made: `state.sqlite.made`.
+    static let createdSuffix = ".made"
+
+
+    /// What to do with a damaged ledger; edupipe never starts a new history
+    /// by itself.
+    static func advice(_ path: String) -> String {
+        "Restore it from a backup, or move it aside (mv \(path) \(path).damaged) to start a new history: the tables do not depend on it, only `status` and `history` do"
+    }
+
+    /// SQLite's error in words: a damaged file says so and what to do.
+    static func explain(_ error: Error, path: String) -> LedgerError {
+        if let db = error as? DatabaseError,
+           [ResultCode.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(db.resultCode.primaryResultCode) {
+            return LedgerError(description: "the run ledger \(path) is damaged (not a readable SQLite database: \(db.message ?? "\(db.resultCode)")). \(advice(path))")
+        }
+        return LedgerError(description: "cannot open the run ledger \(path): \(error)")
     }
 
     /// The ledger in `directory` if a run has created one, for the commands

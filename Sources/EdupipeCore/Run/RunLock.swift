@@ -8,6 +8,8 @@ import Glibc
 /// lock behind.
 public final class RunLock {
     public static let fileName = "run.lock"
+    /// The lock of an output folder (hidden: it is no output).
+    public static let outputFileName = ".edupipe.lock"
     private let fd: Int32
 
     /// Another run holds the lock and the caller chose not to wait.
@@ -21,14 +23,31 @@ public final class RunLock {
 
     /// Takes the lock of `directory`. When another run holds it, waits for
     /// it (`wait`, after calling `waiting` with who holds it) or throws `Busy`.
-    public init(directory: String, wait: Bool, now: Int64, waiting: (String) -> Void = { _ in }) throws {
-        let path = directory + "/" + Self.fileName
+    ///
+    /// `readOnlyAllowed`: a run that writes nothing to the folder (no
+    /// ledger) may lock an existing lock file opened read-only (`flock`
+    /// needs no write access), or run unlocked when the folder is read-only
+    /// and has none.
+    public init(directory: String, fileName: String = RunLock.fileName, kind: String = "state folder",
+                wait: Bool, now: Int64, readOnlyAllowed: Bool = false, waiting: (String) -> Void = { _ in }) throws {
+        let path = directory + "/" + fileName
         do {
             try makeDirectories(directory)
         } catch {
-            throw LockError(description: "cannot create the state folder \(directory): \(error)")
+            throw LockError(description: "cannot create the folder \(directory): \(error)")
         }
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        var writable = true
+        if fd < 0 && readOnlyAllowed && (errno == EACCES || errno == EROFS || errno == EPERM) {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            writable = false
+            if fd < 0 && errno == ENOENT {
+                // Nothing to guard: this run writes nothing there.
+                self.fd = -1
+                return
+            }
+        }
+        self.fd = fd
         guard fd >= 0 else {
             throw LockError(description: "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
         }
@@ -36,21 +55,25 @@ public final class RunLock {
             guard errno == EWOULDBLOCK else { throw failure(path) }
             let holder = Self.holder(fd)
             guard wait else {
-                throw Busy(description: "another edupipe run (\(holder)) is using the state folder \(directory): wait for it to finish, or pass --wait to start when it does")
+                throw Busy(description: "another edupipe run (\(holder)) is using the \(kind) \(directory): wait for it to finish, or pass --wait to start when it does")
             }
             waiting("waiting for the run that holds \(path) (\(holder))")
             while flock(fd, LOCK_EX) != 0 {
                 guard errno == EINTR else { throw failure(path) }
             }
         }
+        guard writable else { return }
         let note = "pid \(getpid()), started \(LedgerTime.text(now))\n"
-        ftruncate(fd, 0)
-        _ = note.utf8CString.withUnsafeBufferPointer { pwrite(fd, $0.baseAddress!, note.utf8.count, 0) }
+        // Who holds the lock is a courtesy for the next run's message: a
+        // failure to write it changes nothing.
+        if ftruncate(fd, 0) == 0 {
+            _ = note.utf8CString.withUnsafeBufferPointer { b in b.baseAddress.map { pwrite(fd, $0, note.utf8.count, 0) } }
+        }
     }
 
     /// Also when the initialiser throws after opening the file: Swift runs
     /// `deinit` then, so the throwing paths must not close `fd` themselves.
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     private func failure(_ path: String) -> LockError {
         LockError(description: "cannot lock \(path): \(String(cString: strerror(errno)))")

@@ -55,6 +55,14 @@ struct Run: ParsableCommand {
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
     }
 
+    /// This executable, for the child that checks a file a dead run had in hand.
+    static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     func run() throws {
         let setup = plan.loadOrExit(status: 1)
         var environment: [String: String] = [:]
@@ -63,6 +71,7 @@ struct Run: ParsableCommand {
         var options = RunOptions(inbox: inbox, out: out, period: period, jobs: jobs,
                                  stateDirectory: state, environment: environment)
         options.ledger = !noLedger
+        options.isolationExecutable = Self.executablePath()
         options.wait = wait
         options.progress = !quiet
         options.logger = RunLogging.logger(stderrLevel: quiet ? .error : verbose ? .debug : .warning,
@@ -70,6 +79,9 @@ struct Run: ParsableCommand {
         let result: NightlyRun.Result
         do {
             result = try NightlyRun(setup: setup, options: options).execute()
+        } catch let overlap as RunFolders.Overlap {
+            FileHandle.standardError.write("edupipe: \(overlap)\n")
+            Glibc.exit(2)
         } catch let busy as RunLock.Busy {
             FileHandle.standardError.write("edupipe: \(busy)\n")
             Glibc.exit(4)

@@ -20,6 +20,15 @@ struct Validate: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
+    func validate() throws {
+        for file in files {
+            var st = stat()
+            if stat(file, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR {
+                throw ValidationError("\(file) is a folder: validate takes submission files (validate \(file)/*.csv), and `edupipe run --inbox \(file) --out OUT` reads a whole inbox")
+            }
+        }
+    }
+
     func run() throws {
         let setup = plan.loadOrExit(status: 2)
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
