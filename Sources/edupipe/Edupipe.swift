@@ -9,12 +9,17 @@ struct Edupipe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edupipe",
         abstract: "Validate and aggregate county basic-education submissions.",
-        subcommands: [Run.self, Validate.self, Status.self, History.self, Export.self, Synth.self]
+        subcommands: [Run.self, Validate.self, Status.self, History.self, Export.self, Synth.self, CheckFile.self]
     )
 
     /// Usage errors exit with 2, as the documentation promises (the
     /// argument parser's own default is 64).
     static func main() {
+        // A crash dies at once, printing nothing: the runtime's backtracer
+        // would dump registers and memory to stderr (cron's mail), and
+        // those bytes can hold a child's resident ID from the record being
+        // read. The next run finds the file the crash left in hand.
+        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT] { signal(sig, SIG_DFL) }
         do {
             var command = try parseAsRoot()
             try command.run()

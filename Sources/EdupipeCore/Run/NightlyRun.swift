@@ -20,6 +20,9 @@ public struct RunOptions: Sendable {
     /// Draw progress on stderr when it is a terminal.
     public var progress = false
     public var logger = RunLogging.silent
+    /// The `edupipe` executable, for checking in a child process the files
+    /// a dead run had in hand (`CrashIsolation`); nil: no such check.
+    public var isolationExecutable: String?
 
     public init(inbox: String, out: String, period: String? = nil, jobs: Int = WorkerPool.coreCount,
                 stateDirectory: String = ".edupipe", environment: [String: String] = [:]) {
@@ -35,7 +38,7 @@ public struct RunOptions: Sendable {
 /// The nightly job: read every file of the inbox in parallel, apply the
 /// acceptance rules, compute the indicators of every period at four levels,
 /// and write the contract outputs atomically.
-public struct NightlyRun {
+public struct NightlyRun: Sendable {
     public struct RunError: Error, CustomStringConvertible {
         public let description: String
     }
@@ -66,8 +69,17 @@ public struct NightlyRun {
     public func execute() throws -> Result {
         let log = options.logger
         let startedAt = LedgerTime.now(environment: options.environment)
-        let lock = try RunLock(directory: options.stateDirectory, wait: options.wait, now: startedAt) { log.notice("\($0)") }
-        defer { withExtendedLifetime(lock) {} }
+        try RunFolders.check(inbox: options.inbox, out: options.out, state: options.stateDirectory)
+        let lock = try RunLock(directory: options.stateDirectory, wait: options.wait, now: startedAt,
+                               readOnlyAllowed: !options.ledger) { log.notice("\($0)") }
+        // Two runs with different state folders must not write one output
+        // folder at once: it is locked the same way, before anything in it
+        // (another run's temporary files included) is touched.
+        let outLock = try RunLock(directory: options.out, fileName: RunLock.outputFileName, kind: "output folder",
+                                  wait: options.wait,
+                                  now: startedAt) { log.notice("\($0)") }
+        defer { withExtendedLifetime((lock, outLock)) {} }
+        try prepareOutput()
         let ledger = options.ledger ? try Ledger(directory: options.stateDirectory) : nil
         let start = LedgerRunStart(
             startedAt: startedAt, pid: Int(getpid()), inbox: options.inbox, out: options.out,
@@ -88,6 +100,7 @@ public struct NightlyRun {
             // The contract files are being written; run.json follows them.
             let finishOutputs = {
                 try computed.contract.finish()
+                StaleTables.remove(out: self.options.out, keeping: computed.periodsFound.union(result.tables.map(\.period)))
                 let endedAt = LedgerTime.now(environment: self.options.environment)
                 try RunRecord.write(result, runID: runID, start: start, endedAt: endedAt)
                 return endedAt
@@ -161,11 +174,10 @@ public struct NightlyRun {
 
     /// Reads, decides and aggregates; returns with the outputs still being
     /// written.
-    private func compute() throws -> (result: Result, contract: OutputTasks, people: OutputTasks) {
-        try prepareOutput()
-        let paths: [String]
+    private func compute() throws -> (result: Result, contract: OutputTasks, people: OutputTasks, periodsFound: Set<String>) {
+        let paths: [Inbox.Entry]
         do {
-            paths = try Inbox.list(options.inbox)
+            paths = try Inbox.entries(options.inbox)
         } catch {
             throw RunError(description: "\(error)")
         }
@@ -174,12 +186,16 @@ public struct NightlyRun {
         let jobs = max(1, min(options.jobs, max(1, paths.count)))
         let spools = try (0..<jobs).map { try IssueSpool(directory: options.out, worker: $0) }
         let keys = StudentKeys(secret: secret.secret)
-        var submissions = try readAll(paths, spools: spools, jobs: jobs, keys: keys)
+        // Files a run that died had in hand are checked in a child first.
+        let suspects = Set(InHandJournal.leftOver(directory: options.stateDirectory))
+        let journal = InHandJournal(directory: options.stateDirectory, workers: jobs)
+        var submissions = try readAll(paths, spools: spools, jobs: jobs, keys: keys, journal: journal, suspects: suspects)
+        journal?.remove()
         var candidates = submissions.map {
             AcceptanceCandidate(path: $0.path, name: $0.name, isValid: $0.errors == 0, contentDigest: nil)
         }
         let groups = Acceptance.RevisionGroups(candidates)
-        digestSharedRevisions(&candidates, shared: Acceptance.filesSharingARevision(groups))
+        digestSharedRevisions(&candidates, entries: paths, shared: Acceptance.filesSharingARevision(groups))
         let decision = Acceptance.decide(candidates, groups: groups)
         for i in submissions.indices {
             submissions[i].status = decision.statuses[i]
@@ -190,7 +206,8 @@ public struct NightlyRun {
             }
         }
 
-        var periods = Set(submissions.compactMap { $0.name?.period })
+        let found = Set(submissions.compactMap { $0.name?.period })
+        var periods = found
         if let only = options.period { periods = [only] }
         var tables: [IndicatorTable] = []
         var duplicates: [String: CrossCountyDuplicates] = [:]
@@ -223,7 +240,7 @@ public struct NightlyRun {
         let contract = ContractFiles.start(out: options.out, submissions: submissions, spools: spools,
                                            tables: tables, views: views, duplicates: duplicates, jobs: jobs)
         return (Result(submissions: submissions, tables: tables, duplicates: duplicates,
-                       counties: countiesByPeriod, keySource: secret.source), contract, people)
+                       counties: countiesByPeriod, keySource: secret.source), contract, people, found)
     }
 
     private func prepareOutput() throws {
@@ -241,31 +258,60 @@ public struct NightlyRun {
     /// "The same records" only matters between valid files of one county,
     /// dataset, period and revision, which is rare: only those files are
     /// read again, this time with the digest of their typed records.
-    private func digestSharedRevisions(_ candidates: inout [AcceptanceCandidate], shared: [Int]) {
+    private func digestSharedRevisions(_ candidates: inout [AcceptanceCandidate], entries: [Inbox.Entry], shared: [Int]) {
         guard !shared.isEmpty else { return }
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
         let digests = ResultSlots<[UInt8]>(count: shared.count)
-        let inbox = options.inbox
+        let inbox = RawPath(options.inbox)
         let paths = shared.map { candidates[$0].path }
+        let raws = shared.map { entries[$0].raw }
         WorkerPool.run(count: shared.count, threads: options.jobs) { k, _ in
-            digests[k] = validator.validate(path: inbox + "/" + paths[k], displayPath: paths[k], digest: true).contentDigest
+            digests[k] = validator.validate(raw: inbox.appending(raws[k]), displayPath: paths[k], digest: true).contentDigest
         }
         for (k, i) in shared.enumerated() { candidates[i].contentDigest = digests[k] }
     }
 
+    /// Checks a file a dead run had in hand in a child process; returns the
+    /// report of a file set aside when the child died on it too.
+    private func isolate(_ file: RawPath, entry: Inbox.Entry, validator: SubmissionValidator) -> FileReport? {
+        guard let executable = options.isolationExecutable else { return nil }
+        let outcome = CrashIsolation.check(file, executable: executable, pipeline: setup.pipelinePath, registry: setup.registryPath)
+        options.logger.warning("\(entry.path) was in hand when a run died; checked on its own: \(outcome)")
+        guard case .crashed(let signal) = outcome else { return nil }
+        var log = IssueLog(listLimit: setup.config.maxListedIssuesPerFile)
+        log.addPreamble(CrashIsolation.issue(signal: signal))
+        var report = FileReport(path: entry.path, name: SubmissionName.parse(SubmissionValidator.lastComponent(entry.path)), log: log)
+        report.file = (try? FileSource(raw: file, display: entry.path, digesting: true))?.finishDigest()
+        return report
+    }
+
     /// Validates every file on `jobs` threads; each worker spools its files'
     /// issue rows, so only counts and totals stay in memory.
-    private func readAll(_ paths: [String], spools: [IssueSpool], jobs: Int, keys: StudentKeys) throws -> [SubmissionRecord] {
+    private func readAll(_ paths: [Inbox.Entry], spools: [IssueSpool], jobs: Int, keys: StudentKeys,
+                         journal: InHandJournal?, suspects: Set<RawPath>) throws -> [SubmissionRecord] {
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
         let slots = ResultSlots<SubmissionRecord>(count: paths.count)
         let failures = ResultSlots<String>(count: paths.count)
-        let inbox = options.inbox
+        let inbox = RawPath(options.inbox)
+        let canonicalInbox = RawPath(RunFolders.canonical(options.inbox))
         let identify = options.ledger
         let counter = ProgressCounter(total: paths.count)
         let display = options.progress ? ProgressDisplay.start(counter: counter) : nil
         defer { display?.stop() }
         WorkerPool.run(count: paths.count, threads: jobs) { index, worker in
-            var report = validator.validate(path: inbox + "/" + paths[index], displayPath: paths[index], identify: identify)
+            let entry = paths[index]
+            let file = inbox.appending(entry.raw)
+            // In the journal by its real path, so that a run given the inbox
+            // by another path still knows the file.
+            let known = canonicalInbox.appending(entry.raw)
+            var report: FileReport
+            if let crash = suspects.contains(known) ? self.isolate(file, entry: entry, validator: validator) : nil {
+                report = crash
+            } else {
+                journal?.take(worker, known)
+                report = validator.validate(raw: file, displayPath: entry.path, problem: entry.problem, identify: identify)
+                journal?.release(worker)
+            }
             counter.fileDone(bytes: report.file?.size ?? 0)
             // Children are matched by keyed hash only: hash here, on the
             // worker, and keep no raw ID beyond this file.

@@ -27,6 +27,10 @@ public enum IssueCode: String, Sendable, CaseIterable, Comparable {
     /// Not in the standard: the file could not be opened or read at all
     /// (permissions, a file that vanished during the run).
     case unreadable = "E_UNREADABLE"
+    /// Not in the standard: reading this file stopped edupipe in a run, and
+    /// again in a separate check, so it is set aside for the night to go on
+    /// (a fault of edupipe's to report, not necessarily of the file).
+    case readerCrash = "E_READER_CRASH"
     // Warnings.
     case unknownColumn = "W_UNKNOWN_COLUMN"
     case unknownElement = "W_UNKNOWN_ELEMENT"
