@@ -5,7 +5,7 @@ SWIFT ?= swift
 RELEASE_BIN := .build/release/edupipe
 APT_PACKAGES := libxml2-dev zlib1g-dev libsqlite3-dev pkg-config time
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test fuzz fuzz-replay bench clean
 
 all: build
 
@@ -29,9 +29,22 @@ run: build
 	$(RELEASE_BIN) run --inbox samples/inbox --out out
 
 # Tests run in a release build (with testing enabled): byte loops are 10-50x
-# slower in debug, and the heavy tests drive the release-built binary.
+# slower in debug, and the heavy tests drive the release-built binary. The
+# test build alone compiles in the failpoints (EDUPIPE_FAILPOINTS) that let a
+# test make the binary crash on a file; it builds in .build-test, so
+# `make build`'s binary in .build never has them (and neither build undoes
+# the other).
 test: deps
-	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(SWIFT) test -c release --scratch-path .build-test -Xswiftc -enable-testing -Xswiftc -DEDUPIPE_FAILPOINTS
+
+# libFuzzer harnesses (Fuzz/) under AddressSanitizer: FUZZ_SECONDS each
+# (default 60), new crashes kept in Fuzz/regressions/<harness>/.
+fuzz: deps
+	bash scripts/fuzz.sh fuzz
+
+# Every committed corpus and regression input once, under the sanitizers (CI).
+fuzz-replay: deps
+	bash scripts/fuzz.sh replay
 
 # Speed and memory against the zlib floor, gzip, Polars, DuckDB and xmllint
 # on a synthetic national inbox (generated once under bench/data).
@@ -39,4 +52,4 @@ bench: build
 	bash bench/run.sh
 
 clean:
-	rm -rf .build out
+	rm -rf .build .build-test .build-fuzz out

@@ -1,0 +1,2 @@
+/* Declarations only: libFuzzer (-sanitize=fuzzer) defines LLVMFuzzerRunDriver. */
+#include "FuzzDriver.h"

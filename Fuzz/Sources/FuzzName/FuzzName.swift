@@ -1,0 +1,31 @@
+@testable import EdupipeCore
+import FuzzDriver
+
+/// Submission names, raw paths and the resident-ID mask: any bytes as a
+/// path, its display form, the name parsed and diagnosed, and the mask's
+/// promise checked (no unmasked ID survives, nothing else changes length).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzName(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let raw = RawPath(bytes: bytes)
+    let display = raw.display
+    let name = SubmissionValidator.lastComponent(display)
+    if let parsed = SubmissionName.parse(name) {
+        precondition(parsed.revision >= 1 && parsed.county.utf8.count == 6)
+    } else {
+        precondition(!SubmissionName.diagnose(name).isEmpty)
+    }
+    var masked = bytes
+    ResidentIDMask.scrub(bytes: &masked)
+    precondition(masked.count == bytes.count)
+    var again = masked
+    precondition(!ResidentIDMask.scrub(bytes: &again), "a masked text still holds an ID")
+    _ = Inbox.isSkipped(bytes: bytes)
+    return 0
+}
+
+/// The program's entry (SwiftPM points main here): libFuzzer with this harness.
+@_cdecl("FuzzName_main")
+public func fuzzNameMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    edupipe_fuzz_main(argc, argv) { data, size in data.map { fuzzName($0, size) } ?? 0 }
+}
