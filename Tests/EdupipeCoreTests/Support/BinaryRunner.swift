@@ -67,8 +67,12 @@ enum BinaryRunner {
         // time writes "Command exited with non-zero status N" before the figure.
         let rssText = (try? String(contentsOfFile: rssFile, encoding: .utf8)) ?? ""
         let kilobytes = rssText.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? -1
-        return Result(status: exited ? (status >> 8) & 0xFF : -1,
-                      signal: exited ? nil : status & 0x7F,
+        // A signal that ended edupipe itself is in time's report, not in
+        // time's own status.
+        let reported = rssText.split(separator: "\n").first { $0.hasPrefix("Command terminated by signal ") }
+            .flatMap { Int32($0.dropFirst("Command terminated by signal ".count)) }
+        return Result(status: exited && reported == nil ? (status >> 8) & 0xFF : -1,
+                      signal: exited ? reported : status & 0x7F,
                       stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "",
                       maxRSSBytes: kilobytes * 1024)
