@@ -35,9 +35,14 @@ dict_of() {
 # Release with testing enabled: the byte loops run at their real speed, and
 # the harnesses reach internal types. Sanitizers and coverage apply to all
 # Swift code, edupipe's and its dependencies'.
-swift build -c release --package-path Fuzz --scratch-path "$scratch" \
+mkdir -p "$scratch"
+if ! swift build -c release --package-path Fuzz --scratch-path "$scratch" \
     -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=undefined -Xswiftc -parse-as-library -Xswiftc -enable-testing \
-    -Xswiftc -g 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+    -Xswiftc -g >"$scratch/build.log" 2>&1; then
+    grep -vE '^\[[0-9]+/[0-9]+\]' "$scratch/build.log" | tail -40 >&2
+    echo "fuzz: the harnesses did not build" >&2
+    exit 1
+fi
 bin="$scratch/release"
 
 status=0
