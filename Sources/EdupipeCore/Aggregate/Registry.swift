@@ -102,7 +102,9 @@ public struct Registry: Sendable {
         }
         let reader = CSVReader(source: MemorySource(bytes))
         var units: [String: Unit] = [:]
-        var lines: [String: Int] = [:]
+        // Codes with their lines, in file order: the checks below name the
+        // first broken row without a lookup per unit.
+        var rows: [(code: String, line: Int)] = []
         var header: [String: Int] = [:]
         do {
             guard try reader.next() else { throw LoadError(description: "the registry \(source) is empty") }
@@ -122,12 +124,13 @@ public struct Registry: Sendable {
                     throw LoadError(description: "\(source) line \(reader.recordLine): level must be province, prefecture or county")
                 }
                 let parent = Bytes.string(Bytes.trim(reader.field(p)))
-                if let first = lines[code] {
+                let unit = Unit(code: code, name: Bytes.string(Bytes.trim(reader.field(n))), level: level,
+                                parent: parent.isEmpty ? nil : parent)
+                if units.updateValue(unit, forKey: code) != nil {
+                    let first = rows.first { $0.code == code }?.line ?? 0
                     throw LoadError(description: "\(source) line \(reader.recordLine): code \(code) is listed again (first on line \(first)): each unit has one row")
                 }
-                lines[code] = reader.recordLine
-                units[code] = Unit(code: code, name: Bytes.string(Bytes.trim(reader.field(n))), level: level,
-                                   parent: parent.isEmpty ? nil : parent)
+                rows.append((code, reader.recordLine))
             }
         } catch let error as CSVReadError {
             throw LoadError(description: "the registry \(source) is not valid CSV: \(error)")
@@ -136,8 +139,9 @@ public struct Registry: Sendable {
             throw LoadError(description: "the registry \(source) has a header but no units: it lists every province, prefecture and county")
         }
         // In file order, so the first broken row is the one named.
-        for unit in units.values.sorted(by: { lines[$0.code, default: 0] < lines[$1.code, default: 0] }) {
-            let at = "\(source) line \(lines[unit.code, default: 0])"
+        for row in rows {
+            guard let unit = units[row.code] else { continue }
+            let at = "\(source) line \(row.line)"
             let parentLevel = unit.parent.flatMap { units[$0]?.level }
             if let parent = unit.parent, parentLevel == nil {
                 throw LoadError(description: "\(at): \(unit.code) names parent \(parent), which is not in the registry")

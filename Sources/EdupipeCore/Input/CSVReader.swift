@@ -266,11 +266,11 @@ public final class CSVReader {
             let quotes = matches(w, 0x22)
             let returns = matches(w, 0x0D)
             if lineFeeds != 0 {
-                // Only what comes before the first line feed is this record's.
-                let lineFeedByte = UInt64(lineFeeds.trailingZeroBitCount & ~7)
-                let before = (UInt64(1) << lineFeedByte) &- 1
-                let crlf = lineFeedByte >= 8 ? UInt64(0x80) << (lineFeedByte - 8) : 0
-                if (quotes | (returns & ~crlf)) & before != 0 { break }
+                // Only what comes before the first line feed is this record's;
+                // a CR is allowed in the byte just before it.
+                let firstLineFeed = lineFeeds & (0 &- lineFeeds)
+                let before = (firstLineFeed >> 7) &- 1
+                if (quotes | (returns & ~(firstLineFeed >> 8))) & before != 0 { break }
                 commas &= before
                 while commas != 0 {
                     let i = p + commas.trailingZeroBitCount >> 3

@@ -17,6 +17,11 @@ public struct RawPath: Sendable, Hashable {
     /// an invalid sequence as `\xHH`, and any resident ID masked (a file
     /// may be named after a child).
     public var display: String {
+        // Nearly every path is valid UTF-8 with no ID in it: checked whole.
+        var validator = UTF8Validator()
+        if bytes.withUnsafeBytes({ validator.validate($0) }) && validator.atBoundary {
+            return ResidentIDMask.scrub(String(decoding: bytes, as: UTF8.self))
+        }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0

@@ -17,6 +17,15 @@ public enum ResidentIDMask {
     /// last four characters (`110101********0013`). Returns `text` itself
     /// when it holds none, which is nearly always.
     public static func scrub(_ text: String) -> String {
+        // Nearly no text holds 17 digits in a row: find that out without
+        // copying it.
+        var run = 0
+        var longEnough = false
+        for b in text.utf8 {
+            run = isDigit(b) ? run + 1 : 0
+            if run == 17 { longEnough = true; break }
+        }
+        guard longEnough else { return text }
         var utf8 = Array(text.utf8)
         guard scrub(bytes: &utf8) else { return text }
         return String(decoding: utf8, as: UTF8.self)

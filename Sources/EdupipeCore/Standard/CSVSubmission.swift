@@ -106,6 +106,8 @@ struct CSVSubmission {
     }
 
     static func shownName(_ raw: UnsafeRawBufferPointer) -> String {
+        // At most 40 bytes and no control byte: at most 40 characters too.
+        if raw.count <= 40 && !raw.contains(where: { $0 < 0x20 }) { return Bytes.string(raw) }
         let name = Bytes.string(raw)
         guard name.unicodeScalars.count > 40 || name.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return name }
         let quoted = RecordChecker.show(raw)
