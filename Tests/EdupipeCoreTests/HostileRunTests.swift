@@ -52,6 +52,26 @@ struct HostileRunTests {
         #expect(read(out + "/out/submissions.csv")?.contains("hubei/420102_class_size_2022-autumn.csv,420102,class_size,2022-autumn,1,accepted,1,0,0,") == true)
     }
 
+    /// A file that hangs the reader: the run is killed (as an operator or a
+    /// timer would), and the next run's check gives up on the file after its
+    /// time limit and sets it aside.
+    @Test func aFileThatHangsTheCheckIsSetAsideToo() throws {
+        let inbox = smallInbox()
+        let out = Fixtures.tempDirectory("hang")
+        let args = ["run", "--inbox", inbox, "--out", out + "/out", "--state", out + "/state", "--quiet", "--jobs", "1"]
+        let hang = env.merging(["EDUPIPE_FAILPOINT": "hang:420102_class_size"]) { $1 }
+        let pid = try BinaryRunner.start(args, environment: hang)
+        // Wait until the run holds the file, then kill it.
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: out + "/state/" + InHandJournal.fileName) { usleep(20_000) }
+        usleep(200_000)
+        BinaryRunner.kill9(pid)
+        let second = try BinaryRunner.run(args, environment: hang.merging(["EDUPIPE_CHECK_SECONDS": "1"]) { $1 })
+        #expect(second.status == 0, "\(second.stderr)")
+        let submissions = try #require(read(out + "/out/submissions.csv"))
+        #expect(submissions.contains("hubei/420102_class_size_2022-autumn.csv,420102,class_size,2022-autumn,1,rejected,0,1,0,E_READER_CRASH"))
+        #expect(read(out + "/out/errors.csv")?.contains("did not end in an earlier run, nor in 1 seconds") == true)
+    }
+
     @Test func foldersThatOverlapAreAUsageError() throws {
         let inbox = smallInbox()
         let inside = try BinaryRunner.run(["run", "--inbox", inbox, "--out", inbox + "/out"], environment: env)

@@ -12,7 +12,18 @@ public enum CrashIsolation {
     public enum Outcome: Equatable, Sendable {
         case survived
         case crashed(signal: Int32)
+        /// Still reading after `timeLimit` seconds: killed.
+        case hung
         case notChecked(String)
+    }
+
+    /// A whole 1 GiB file validates in seconds; a check still running after
+    /// this is stuck, and would hold up the night like a crash.
+    static var timeLimit: Double {
+        #if EDUPIPE_FAILPOINTS
+        if let s = getenv("EDUPIPE_CHECK_SECONDS").flatMap({ Double(String(cString: $0)) }) { return s }
+        #endif
+        return 600
     }
 
     /// Reads `file` in `executable check-file`, with the plan and registry
@@ -39,8 +50,18 @@ public enum CrashIsolation {
         let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         guard rc == 0 else { return .notChecked("cannot start \(executable): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { return .notChecked("lost the check's process: \(String(cString: strerror(errno)))") }
+        var waited = 0.0
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { return .notChecked("lost the check's process: \(String(cString: strerror(errno)))") }
+            if waited >= timeLimit {
+                kill(pid, SIGKILL)
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                return .hung
+            }
+            usleep(20_000)
+            waited += 0.02
         }
         // WIFSIGNALED / WTERMSIG, spelled out (the C macros do not import).
         let signal = status & 0x7F
@@ -48,8 +69,11 @@ public enum CrashIsolation {
         return .survived
     }
 
-    /// The issue of a file set aside.
-    static func issue(signal: Int32) -> Issue {
-        Issue(.readerCrash, "edupipe stopped (signal \(signal)) while reading this file in an earlier run, and again when it checked the file on its own: the file is set aside as rejected so that the other counties' files are read. This is a fault in edupipe, not necessarily in the file: report it to the data office with the file; a new revision of the file is read as usual")
+    /// The issue of a file set aside: `signal` it died of, or nil when it
+    /// did not finish.
+    static func issue(signal: Int32?) -> Issue {
+        let what = signal.map { "edupipe stopped (signal \($0)) while reading this file in an earlier run, and again when it checked the file on its own" }
+            ?? "reading this file did not end in an earlier run, nor in \(Int(timeLimit)) seconds when edupipe checked it on its own"
+        return Issue(.readerCrash, "\(what): the file is set aside as rejected so that the other counties' files are read. This is a fault in edupipe, not necessarily in the file: report it to the data office with the file; a new revision of the file is read as usual")
     }
 }

@@ -277,7 +277,12 @@ public struct NightlyRun: Sendable {
         guard let executable = options.isolationExecutable else { return nil }
         let outcome = CrashIsolation.check(file, executable: executable, pipeline: setup.pipelinePath, registry: setup.registryPath)
         options.logger.warning("\(entry.path) was in hand when a run died; checked on its own: \(outcome)")
-        guard case .crashed(let signal) = outcome else { return nil }
+        let signal: Int32?
+        switch outcome {
+        case .crashed(let s): signal = s
+        case .hung: signal = nil
+        case .survived, .notChecked: return nil
+        }
         var log = IssueLog(listLimit: setup.config.maxListedIssuesPerFile)
         log.addPreamble(CrashIsolation.issue(signal: signal))
         var report = FileReport(path: entry.path, name: SubmissionName.parse(SubmissionValidator.lastComponent(entry.path)), log: log)

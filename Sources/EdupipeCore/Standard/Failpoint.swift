@@ -8,18 +8,26 @@ import Glibc
 /// setting can switch them on in a binary that reads real files.
 ///
 /// `EDUPIPE_FAILPOINT=crash:TEXT` makes the process die with SIGSEGV when it
-/// starts reading a file whose path contains TEXT, as a reader bug would.
+/// starts reading a file whose path contains TEXT, as a reader bug would;
+/// `hang:TEXT` makes it stop there for good.
 enum Failpoint {
-    static let crashOn: String? = {
-        guard let value = getenv("EDUPIPE_FAILPOINT").map({ String(cString: $0) }), value.hasPrefix("crash:") else { return nil }
-        return String(value.dropFirst(6))
+    static let setting: (kind: String, text: String)? = {
+        guard let value = getenv("EDUPIPE_FAILPOINT").map({ String(cString: $0) }),
+              let colon = value.firstIndex(of: ":") else { return nil }
+        return (String(value[..<colon]), String(value[value.index(after: colon)...]))
     }()
 
     static func reading(_ path: String) {
-        if let text = crashOn, !text.isEmpty, path.contains(text) {
+        guard let (kind, text) = setting, !text.isEmpty, path.contains(text) else { return }
+        switch kind {
+        case "crash":
             // As a reader bug would: the default action, no handler.
             signal(SIGSEGV, SIG_DFL)
             raise(SIGSEGV)
+        case "hang":
+            while true { sleep(3600) }
+        default:
+            return
         }
     }
 }

@@ -79,7 +79,7 @@ enum BinaryRunner {
     }
 
     /// Starts edupipe without waiting for it (to kill it mid-run).
-    static func start(_ arguments: [String]) throws -> pid_t {
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> pid_t {
         guard let binary else { throw RunnerError(description: "edupipe is not built beside the test runner") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -88,8 +88,13 @@ enum BinaryRunner {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // Only this process gets `environment`: tests run side by side.
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, binary, &actions, nil, argv, environ)
+        let rc = posix_spawn(&pid, binary, &actions, nil, argv, envp)
         guard rc == 0 else { throw RunnerError(description: "posix_spawn failed: \(rc)") }
         return pid
     }
