@@ -59,8 +59,7 @@ extension FileSource {
     /// stop at the first fatal error) are read and hashed first. Nil when the
     /// source was not opened with `digesting`, or the rest cannot be read.
     public func finishDigest() -> FileIdentity? {
-        guard let started = hasher else { return nil }
-        _ = started
+        guard hasher != nil else { return nil }
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { scratch.deallocate() }
         do {

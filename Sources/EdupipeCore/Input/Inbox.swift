@@ -49,17 +49,6 @@ public enum Inbox {
 
     /// Byte order by `memcmp`: `String`'s own comparison, even on its UTF-8
     /// view, costs more than listing the folder.
-    static func bytewiseLess(_ a: String, _ b: String) -> Bool {
-        let less = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y in
-                guard let xs = x.baseAddress, let ys = y.baseAddress else { return x.count < y.count }
-                let c = memcmp(xs, ys, min(x.count, y.count))
-                return c != 0 ? c < 0 : x.count < y.count
-            }
-        }
-        return (less ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
-
     static func bytewiseLess(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         a.withUnsafeBufferPointer { x in
             b.withUnsafeBufferPointer { y in
@@ -68,10 +57,6 @@ public enum Inbox {
                 return c != 0 ? c < 0 : x.count < y.count
             }
         }
-    }
-
-    public static func isSkipped(_ name: String) -> Bool {
-        isSkipped(bytes: Array(name.utf8))
     }
 
     static func isSkipped(bytes u: [UInt8]) -> Bool {
