@@ -61,7 +61,7 @@ import Testing
         // Who has reported, read inside the closing transaction, is what
         // the ledger says afterwards.
         let period = try #require(result.reporting.first?.period)
-        let after = try ledger.reportingStatus(period: period, registry: Fixtures.registry, deadlines: Fixtures.config.deadlines)
+        let after = try ledger.reportingStatus(period: period, registry: Fixtures.registry, datasets: Fixtures.config.datasets, deadlines: Fixtures.config.deadlines)
         #expect(result.reporting.first?.provinces == after.provinces)
         #expect(result.reporting.first?.counties == after.counties)
     }
@@ -166,7 +166,7 @@ import Testing
         let text = StatusReport.text([status], run: nil, registry: Fixtures.registry, countyDetail: false)
         #expect(text.contains("period 2022-autumn: deadline 2022-12-31"))
         #expect(text.contains("420000 湖北省     after_school        4/\(expected)"))
-        let summary = RunSummary.text(result, registry: Fixtures.registry, out: p.out)
+        let summary = RunSummary.text(result, registry: Fixtures.registry, datasets: Fixtures.config.datasets, out: p.out)
         #expect(summary.contains("after_school: 5 of 2854 counties reported; 2849 have not; 1 late (deadline 2022-12-31)"))
     }
 

@@ -139,7 +139,7 @@ import Testing
         let (result, out) = try run(inbox: HandInbox.make())
         let t = try #require(result.tables.first { $0.period == "2022-autumn" })
         let r = Fixtures.registry
-        let perUnit = IndicatorCatalog.entries.count
+        let perUnit = Fixtures.config.catalog.entries.count
         #expect(t.rows.count == (1 + r.provinces.count + r.prefectures.count) * perUnit + r.counties.count * (perUnit - 1))
         let csv = text(out + "/2022-autumn/indicators.csv").split(separator: "\n", omittingEmptySubsequences: false)
         #expect(csv[0] == "period,level,code,name,indicator,numerator,denominator,value,target,status")

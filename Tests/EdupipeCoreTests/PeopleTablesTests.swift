@@ -75,7 +75,7 @@ import Testing
     /// The cell reference of `indicator` in `row` of a level's sheet.
     func reference(_ level: Registry.Level, _ indicator: String, row: Int) -> String {
         let layout = WideLayout(level: level, config: Fixtures.config)
-        let column = layout.unitTitles.count + layout.indicators.firstIndex(of: IndicatorCatalog.index(of: indicator)!)!
+        let column = layout.unitTitles.count + layout.indicators.firstIndex(of: Fixtures.config.catalog.index(of: indicator)!)!
         return Workbook.columnName(column) + String(row)
     }
 
@@ -122,7 +122,7 @@ import Testing
 
         // The county sheet has no cross-county duplicates column, and names the parents.
         let layout = WideLayout(level: .county, config: Fixtures.config)
-        #expect(!layout.indicators.contains(IndicatorCatalog.index(of: "dropout.cross_county_duplicates")!))
+        #expect(!layout.indicators.contains(Fixtures.config.catalog.index(of: "dropout.cross_county_duplicates")!))
         let counties = cells(text(parts["xl/worksheets/sheet4.xml"]), shared: sharedStrings(parts))
         let xiantao = Fixtures.registry.counties.firstIndex(of: "429004")! + 2
         #expect(counties["C\(xiantao)"]?.text == "湖北省")
@@ -199,7 +199,7 @@ import Testing
         #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("url("))
         let statuses = reportStatuses(html)
         for code in Fixtures.registry.provinces + ["000000"] {
-            for entry in IndicatorCatalog.entries {
+            for entry in Fixtures.config.catalog.entries {
                 #expect(statuses[code + " " + entry.name] != nil, "\(code) \(entry.name) missing from the report")
             }
         }
@@ -230,7 +230,7 @@ import Testing
         #expect(html.contains("<td class=\"num s-not_met\">75.0%<span class=\"mark\"> ✗</span></td>"))
 
         // Charts of the key indicators, rejected files with their first error, escaped.
-        #expect(html.matches(of: /<svg class="chart"/).count == ReportPage.chartedIndicators.count)
+        #expect(html.matches(of: /<svg class="chart"/).count == Fixtures.config.catalog.charted.count)
         #expect(html.contains("<tr><td class=\"file\">hubei/420102_class_size_2022-autumn_r3.csv</td><td>江岸区 420102</td><td class=\"code\">E_RANGE</td><td>行 line 2, 列 column grade</td><td>grade 7 is not a primary grade: primary classes are grades 1-6</td></tr>"))
         #expect(html.contains("<td class=\"code\">E_REVISION_CONFLICT</td><td></td><td>hubei/420103_class_size_2022-autumn.csv.gz is also revision 1"))
         #expect(html.matches(of: /<tr><td class="file">/).count == 3 + 6, "three rejected files of the period and six unparsed names")
@@ -251,7 +251,7 @@ import Testing
             #expect(statuses["\(f[2]) \(f[4])"] == String(f[9]), "\(f[2]) \(f[4])")
             compared += 1
         }
-        #expect(compared == (Fixtures.registry.provinces.count + 1) * IndicatorCatalog.entries.count)
+        #expect(compared == (Fixtures.registry.provinces.count + 1) * Fixtures.config.catalog.entries.count)
     }
 
     @Test func sameBytesWhateverTheThreadCount() throws {
@@ -355,8 +355,8 @@ import Testing
         let config = Fixtures.config
         #expect(config.name(of: "after_school.school_coverage") == PipelineConfig.DisplayName(zh: "课后服务覆盖率", en: "Schools offering the service"))
         #expect(config.name(of: .classSize) == PipelineConfig.DisplayName(zh: "大班额", en: "Class size"))
-        #expect(config.displayedEntries.count == IndicatorCatalog.entries.count)
-        #expect(IndicatorCatalog.entries[config.displayedEntries[0]].name == "after_school.reporting_rate")
+        #expect(config.displayedEntries.count == Fixtures.config.catalog.entries.count)
+        #expect(Fixtures.config.catalog.entries[config.displayedEntries[0]].name == "after_school.reporting_rate")
         let error = #expect(throws: PipelineConfig.ConfigError.self) {
             try PipelineConfig.parse("plan: p\nindicators:\n  after_school.coverage: {zh: 覆盖率, en: Coverage}\n", source: "p.yaml")
         }

@@ -4,16 +4,21 @@ import FuzzDriver
 /// Submission names, raw paths and the resident-ID mask: any bytes as a
 /// path, its display form, the name parsed and diagnosed, and the mask's
 /// promise checked (no unmasked ID survives, nothing else changes length).
+/// The datasets of the 2023 plan (which has the 2022 ones and two more).
+let datasets = ["after_school", "dropout", "class_size", "campus_safety", "preschool"].enumerated().map {
+    Dataset(rawValue: $1, index: $0)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzName(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let raw = RawPath(bytes: bytes)
     let display = raw.display
     let name = SubmissionValidator.lastComponent(display)
-    if let parsed = SubmissionName.parse(name) {
+    if let parsed = SubmissionName.parse(name, datasets: datasets) {
         precondition(parsed.revision >= 1 && parsed.county.utf8.count == 6)
     } else {
-        precondition(!SubmissionName.diagnose(name).isEmpty)
+        precondition(!SubmissionName.diagnose(name, datasets: datasets).isEmpty)
     }
     var masked = bytes
     ResidentIDMask.scrub(bytes: &masked)

@@ -8,6 +8,12 @@ import FuzzDriver
 /// picks the dataset, the form (csv or xml) and whether the name says .gz;
 /// the rest is written to a file under /dev/shm and validated with the
 /// shipped registry's county 110101 and a small record limit.
+/// The shipped plan, found from this file's place in the repository.
+let shippedPlan: PipelineConfig? = {
+    var root = #filePath
+    for _ in 0..<4 { root = String(root[..<(root.lastIndex(of: "/") ?? root.startIndex)]) }
+    return try? PipelineConfig.load(path: root + "/pipelines/basic-education-2022.yaml")
+}()
 let setup: Setup? = {
     let registry = """
         code,name,level,parent_code
@@ -16,7 +22,7 @@ let setup: Setup? = {
         110101,东城区,county,110100
         """
     guard let r = try? Registry.parse(Array(registry.utf8), source: "fuzz"),
-          var config = try? PipelineConfig.parse("plan: fuzz\n", source: "fuzz") else { return nil }
+          var config = shippedPlan else { return nil }
     config.maxRecordBytes = 4096
     config.maxDecompressedBytes = 1 << 20
     config.maxListedIssuesPerFile = 50
@@ -32,7 +38,7 @@ let folder: String = {
 public func fuzzValidate(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0, let setup else { return 0 }
     let control = data[0]
-    let datasets = Dataset.allCases
+    let datasets = setup.config.datasets
     let dataset = datasets[Int(control & 7) % datasets.count]
     let ext = ["csv", "xml", "csv.gz", "xml.gz"][Int(control >> 3) & 3]
     let name = "110101_\(dataset.rawValue)_2022-autumn.\(ext)"

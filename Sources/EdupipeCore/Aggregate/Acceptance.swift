@@ -88,8 +88,8 @@ public enum Acceptance {
         var year = 0
         for b in n.period.utf8.prefix(4) { year = year &* 10 &+ Int(b &- 0x30) }
         let autumn = n.period.utf8.last == UInt8(ascii: "n") ? 1 : 0
-        let dataset = Dataset.allCases.firstIndex(of: n.dataset)!
-        return ((county * 3 + dataset) * 10_000 + year) * 2 + autumn
+        // A plan has at most 200 datasets (checked when it loads).
+        return ((county * 256 + n.dataset.index) * 10_000 + year) * 2 + autumn
     }
 
     /// The valid files that share their revision with another: the only ones

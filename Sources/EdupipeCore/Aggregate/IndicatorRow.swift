@@ -1,19 +1,23 @@
 /// What the rows of one unit in one period's table share: written once,
-/// pointed to by each of the unit's 40 rows.
+/// pointed to by each of the unit's rows.
 public final class IndicatorUnit: Sendable {
     public let period: String
     public let level: Registry.Level
     public let code: String
     public let name: String
-    /// The plan's target of each catalog entry (shared by the whole table).
+    /// The target that applies to each catalog entry for this unit
+    /// (shared by the units of one level and province).
     let targets: [Target?]
+    /// The plan's indicators, which rows index.
+    public let catalog: IndicatorCatalog
 
-    init(period: String, level: Registry.Level, code: String, name: String, targets: [Target?]) {
+    init(period: String, level: Registry.Level, code: String, name: String, targets: [Target?], catalog: IndicatorCatalog) {
         self.period = period
         self.level = level
         self.code = code
         self.name = name
         self.targets = targets
+        self.catalog = catalog
     }
 }
 
@@ -26,7 +30,7 @@ public struct IndicatorRow: Sendable {
     public let numerator: Int
     /// Nil for count indicators.
     public let denominator: Int?
-    /// Index into `IndicatorCatalog.entries`.
+    /// Index into the catalog's entries.
     private let entryIndex: UInt16
     public let status: Status
 
@@ -44,7 +48,7 @@ public struct IndicatorRow: Sendable {
     public var code: String { unit.code }
     public var name: String { unit.name }
     public var target: Target? { unit.targets[entry] }
-    public var indicator: String { IndicatorCatalog.entries[entry].name }
+    public var indicator: String { unit.catalog.entries[entry].name }
 
     /// The value as written: 6 decimals for ratios, the count for counts;
     /// nil for `no_data`. Made on demand: the outputs write it as bytes.

@@ -1,4 +1,4 @@
-/// Computes every indicator of section 4 for one period, at four levels,
+/// Computes every indicator of the plan for one period, at four levels,
 /// for every unit of the registry and the nation, from the files in force.
 public struct IndicatorTable: Sendable {
     public let period: String
@@ -7,49 +7,70 @@ public struct IndicatorTable: Sendable {
     public static let nationalCode = "000000"
     public static let nationalName = "全国"
 
-    public init(period: String, counties: [String: CountyFiles], duplicates: CrossCountyDuplicates,
-                registry: Registry, targets: [String: Target]) {
+    public init(period: String, counties: [String: CountyFiles], duplicates: [Int: CrossCountyDuplicates],
+                registry: Registry, config: PipelineConfig) {
         self.period = period
+        let catalog = config.catalog
+        let bases = config.slotBases
+        var zeroChecks: [(entry: Int, dataset: Int, slots: [Int])] = []
+        for (i, e) in catalog.entries.enumerated() {
+            if case .countiesWithZero(let slots) = e.kind { zeroChecks.append((i, e.dataset.index, slots)) }
+        }
+        let empty = UnitTotals(config: config)
+        let none = CountyFiles(datasets: config.datasetPlans.count)
         var province: [String: UnitTotals] = [:]
         var prefecture: [String: UnitTotals] = [:]
         var county: [String: UnitTotals] = [:]
-        var national = UnitTotals()
+        var national = empty
         for code in registry.counties {
-            let files = counties[code] ?? CountyFiles()
-            var own = UnitTotals()
-            own.add(county: files)
+            let files = counties[code] ?? none
+            var own = empty
+            own.add(county: files, zeroChecks: zeroChecks, bases: bases)
             county[code] = own
-            national.add(county: files)
-            if let p = registry.province(of: code) { province[p, default: UnitTotals()].add(county: files) }
-            if let p = registry.prefecture(of: code) { prefecture[p, default: UnitTotals()].add(county: files) }
+            national.add(county: files, zeroChecks: zeroChecks, bases: bases)
+            if let p = registry.province(of: code) { province[p, default: empty].add(county: files, zeroChecks: zeroChecks, bases: bases) }
+            if let p = registry.prefecture(of: code) { prefecture[p, default: empty].add(county: files, zeroChecks: zeroChecks, bases: bases) }
         }
-        national.crossCountyDuplicates = duplicates.national
-        for (code, n) in duplicates.byProvince { province[code]?.crossCountyDuplicates = n }
-        for (code, n) in duplicates.byPrefecture { prefecture[code]?.crossCountyDuplicates = n }
+        for (d, dups) in duplicates {
+            national.crossCountyDuplicates[d] = dups.national
+            for (code, n) in dups.byProvince { province[code]?.crossCountyDuplicates[d] = n }
+            for (code, n) in dups.byPrefecture { prefecture[code]?.crossCountyDuplicates[d] = n }
+        }
 
         var rows: [IndicatorRow] = []
         rows.reserveCapacity((1 + registry.provinces.count + registry.prefectures.count + registry.counties.count)
-                             * IndicatorCatalog.entries.count)
-        // One target lookup per indicator, not per row.
-        let entryTargets = IndicatorCatalog.entries.map { targets[$0.name] }
+                             * catalog.entries.count)
+        // One target list per level and province (not per row), shared by
+        // the units that have it.
+        var targetLists: [String: [Target?]] = [:]
+        func targets(_ level: Registry.Level, _ provinceCode: String?) -> [Target?] {
+            let key = level.rawValue + "|" + (provinceCode ?? "")
+            if let list = targetLists[key] { return list }
+            let list = catalog.entries.map { $0.target.target(level: level.rawValue, period: period, province: provinceCode) }
+            targetLists[key] = list
+            return list
+        }
+        let uniform = catalog.entries.allSatisfy(\.target.isUniform)
         func emit(_ level: Registry.Level, _ code: String, _ name: String, _ totals: UnitTotals) {
-            let unit = IndicatorUnit(period: period, level: level, code: code, name: name, targets: entryTargets)
-            for (i, entry) in IndicatorCatalog.entries.enumerated() {
-                if level == .county, case .crossCountyDuplicates = entry.measure { continue }
+            let provinceCode = uniform || level == .national ? nil : registry.province(of: code) ?? code
+            let unit = IndicatorUnit(period: period, level: level, code: code, name: name,
+                                     targets: targets(uniform ? .national : level, provinceCode), catalog: catalog)
+            for i in catalog.entries.indices {
+                if level == .county && catalog.entries[i].isCrossCounty { continue }
                 rows.append(Self.row(unit: unit, entry: i, totals: totals))
             }
         }
         emit(.national, Self.nationalCode, Self.nationalName, national)
-        for code in registry.provinces { emit(.province, code, registry.units[code]!.name, province[code] ?? UnitTotals()) }
-        for code in registry.prefectures { emit(.prefecture, code, registry.units[code]!.name, prefecture[code] ?? UnitTotals()) }
+        for code in registry.provinces { emit(.province, code, registry.units[code]!.name, province[code] ?? empty) }
+        for code in registry.prefectures { emit(.prefecture, code, registry.units[code]!.name, prefecture[code] ?? empty) }
         for code in registry.counties { emit(.county, code, registry.units[code]!.name, county[code]!) }
         self.rows = rows
     }
 
     static func row(unit: IndicatorUnit, entry index: Int, totals t: UnitTotals) -> IndicatorRow {
-        let entry = IndicatorCatalog.entries[index]
+        let entry = unit.catalog.entries[index]
         let target = unit.targets[index]
-        let (numerator, denominator) = measure(entry.measure, t)
+        let (numerator, denominator) = measure(entry, index, t)
         let hasData: Bool
         if entry.isReportingRate {
             hasData = (denominator ?? 0) > 0
@@ -70,30 +91,14 @@ public struct IndicatorTable: Sendable {
     }
 
     /// Numerator and denominator (nil for counts) of one indicator.
-    static func measure(_ m: IndicatorCatalog.Measure, _ t: UnitTotals) -> (Int, Int?) {
-        func stage(_ s: IndicatorCatalog.Stage) -> ClassStageTotals {
-            switch s {
-            case .primary: t.classSize.primary
-            case .junior: t.classSize.junior
-            case .senior: t.classSize.senior
-            case .all: t.classSize.all
-            }
-        }
-        switch m {
-        case .reportingRate(let d): return (t.reporting[d], t.counties)
-        case .schoolCoverage: return (t.afterSchool.offering, t.afterSchool.schools)
-        case .studentParticipation: return (t.afterSchool.participants, t.afterSchool.enrolled)
-        case .fiveTwoCompliance: return (t.afterSchool.fiveTwo, t.afterSchool.offering)
-        case .fundingSecured: return (t.afterSchool.funded, t.afterSchool.offering)
-        case .identified: return (t.dropoutRecords, nil)
-        case .outstanding: return (t.dropoutOutstanding, nil)
-        case .resolutionRate: return (t.dropoutRecords - t.dropoutOutstanding, t.dropoutRecords)
-        case .zeroCounties: return (t.zeroCounties, t.reporting[.dropout])
-        case .crossCountyDuplicates: return (t.crossCountyDuplicates, nil)
-        case .averageSize(let s): return (stage(s).students, stage(s).classes)
-        case .largeShare(let s): return (stage(s).large, stage(s).classes)
-        case .superLargeShare(let s): return (stage(s).superLarge, stage(s).classes)
-        case .overStandardShare(let s): return (stage(s).overStandard, stage(s).classes)
+    static func measure(_ e: IndicatorSpec, _ index: Int, _ t: UnitTotals) -> (Int, Int?) {
+        func sum(_ slots: [Int]) -> Int { slots.reduce(0) { $0 + t.sums[$1] } }
+        switch e.kind {
+        case .reportingRate: return (t.reporting[e.dataset.index], t.counties)
+        case .ratio(let n, let d): return (sum(n), sum(d))
+        case .count(let n): return (sum(n), nil)
+        case .countiesWithZero: return (t.zeroCounties[index] ?? 0, t.reporting[e.dataset.index])
+        case .linkedDuplicates: return (t.crossCountyDuplicates[e.dataset.index] ?? 0, nil)
         }
     }
 }

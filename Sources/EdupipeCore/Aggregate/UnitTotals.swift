@@ -3,81 +3,49 @@
 public struct UnitTotals: Sendable, Equatable {
     /// Counties of the unit in the registry.
     public var counties = 0
-    /// Counties with a file in force, per dataset.
-    public var reporting = DatasetCounts()
-    public var afterSchool = AfterSchoolTotals()
-    public var dropoutRecords = 0
-    public var dropoutOutstanding = 0
-    /// Counties with a dropout list in force and no child still out.
-    public var zeroCounties = 0
-    /// Distinct children listed by two or more counties of the unit.
-    public var crossCountyDuplicates = 0
-    public var classSize = ClassSizeTotals()
+    /// Counties with a file in force, per dataset (by plan index).
+    public var reporting: [Int]
+    /// Every dataset's measure slots, summed over the unit's files in force.
+    public var sums: [Int]
+    /// Per `counties_with_zero` indicator (by catalog index): reporting
+    /// counties whose measure is zero.
+    public var zeroCounties: [Int: Int] = [:]
+    /// Per dataset with a linked field: distinct children listed by two or
+    /// more counties of the unit.
+    public var crossCountyDuplicates: [Int: Int] = [:]
 
-    public init() {}
+    public init(config: PipelineConfig) {
+        reporting = [Int](repeating: 0, count: config.datasetPlans.count)
+        sums = [Int](repeating: 0, count: config.datasetPlans.reduce(0) { $0 + $1.slotCount })
+    }
 
-    public func hasData(_ d: Dataset) -> Bool { reporting[d] > 0 }
+    public func hasData(_ d: Dataset) -> Bool { reporting[d.index] > 0 }
 
     /// Adds one county's files in force.
-    mutating func add(county: CountyFiles) {
+    mutating func add(county: CountyFiles, zeroChecks: [(entry: Int, dataset: Int, slots: [Int])], bases: [Int]) {
         counties += 1
-        if let t = county.afterSchool {
-            reporting[.afterSchool] += 1
-            afterSchool.add(t)
+        for (d, totals) in county.files.enumerated() {
+            guard let totals else { continue }
+            reporting[d] += 1
+            let base = bases[d]
+            for (i, v) in totals.values.enumerated() { sums[base + i] += v }
         }
-        if let t = county.dropout {
-            reporting[.dropout] += 1
-            dropoutRecords += t.records
-            dropoutOutstanding += t.outstanding
-            if t.outstanding == 0 { zeroCounties += 1 }
-        }
-        if let t = county.classSize {
-            reporting[.classSize] += 1
-            classSize.add(t)
+        for check in zeroChecks {
+            guard let totals = county.files[check.dataset] else { continue }
+            let base = bases[check.dataset]
+            if check.slots.allSatisfy({ totals.values[$0 - base] == 0 }) { zeroCounties[check.entry, default: 0] += 1 }
         }
     }
 }
 
-/// The totals of the files in force of one county for one period.
+/// The totals of the files in force of one county for one period, per
+/// dataset (by plan index).
 public struct CountyFiles: Sendable {
-    public var afterSchool: AfterSchoolTotals?
-    public var dropout: DropoutTotals?
-    public var classSize: ClassSizeTotals?
+    public var files: [DatasetTotals?]
 
-    public init() {}
+    public init(datasets: Int) { files = [DatasetTotals?](repeating: nil, count: datasets) }
 
-    mutating func set(_ totals: DatasetTotals) {
-        switch totals {
-        case .afterSchool(let t): afterSchool = t
-        case .dropout(let t): dropout = t
-        case .classSize(let t): classSize = t
-        }
-    }
-}
+    mutating func set(_ totals: DatasetTotals) { files[totals.dataset.index] = totals }
 
-/// A count per dataset, in fields: the indicator tables read these for every
-/// row, where a dictionary would hash the key each time.
-public struct DatasetCounts: Sendable, Equatable {
-    private var afterSchool = 0
-    private var dropout = 0
-    private var classSize = 0
-
-    public init() {}
-
-    public subscript(_ d: Dataset) -> Int {
-        get {
-            switch d {
-            case .afterSchool: afterSchool
-            case .dropout: dropout
-            case .classSize: classSize
-            }
-        }
-        set {
-            switch d {
-            case .afterSchool: afterSchool = newValue
-            case .dropout: dropout = newValue
-            case .classSize: classSize = newValue
-            }
-        }
-    }
+    public func has(_ d: Dataset) -> Bool { files.indices.contains(d.index) && files[d.index] != nil }
 }

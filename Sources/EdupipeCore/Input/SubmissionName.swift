@@ -21,12 +21,13 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
     /// Works on the UTF-8 bytes: the form is ASCII, and `String`'s
     /// character-wise `hasSuffix` and `dropFirst` cost more per file than
     /// reading a small file's records.
-    public static func parse(_ fileName: String) -> SubmissionName? {
+    /// `datasets` are the plan's: a name with any other dataset does not parse.
+    public static func parse(_ fileName: String, datasets: [Dataset]) -> SubmissionName? {
         var fileName = fileName
-        return fileName.withUTF8 { parse(bytes: $0) }
+        return fileName.withUTF8 { parse(bytes: $0, datasets: datasets) }
     }
 
-    private static func parse(bytes u: UnsafeBufferPointer<UInt8>) -> SubmissionName? {
+    private static func parse(bytes u: UnsafeBufferPointer<UInt8>, datasets: [Dataset]) -> SubmissionName? {
         guard let base = u.baseAddress else { return nil }
         var end = u.count
         func endsWith(_ suffix: StaticString) -> Bool {
@@ -44,7 +45,8 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
         guard end >= 7, u[0..<6].allSatisfy(isDigit), u[6] == UInt8(ascii: "_") else { return nil }
         var p = 7
         var dataset: Dataset?
-        for d in Dataset.allCases {
+        // A longer name first: `class_size_x` must not be read as `class`.
+        for d in datasets.sorted(by: { $0.rawValue.utf8.count > $1.rawValue.utf8.count }) {
             let word = d.rawValue.utf8
             if end - p > word.count, u[p..<(p + word.count)].elementsEqual(word), u[p + word.count] == UInt8(ascii: "_") {
                 dataset = d
@@ -81,11 +83,19 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
     }
 
     /// What a clerk should read when a name does not parse.
-    public static let expectedForm =
-        "a submission is named <county>_<dataset>_<period>[_r<revision>].<csv|csv.gz|xml|xml.gz>, e.g. 110101_class_size_2022-autumn_r2.csv.gz, with dataset after_school, dropout or class_size and period YYYY-spring or YYYY-autumn"
+    public static func expectedForm(_ datasets: [Dataset]) -> String {
+        "a submission is named <county>_<dataset>_<period>[_r<revision>].<csv|csv.gz|xml|xml.gz>, e.g. 110101_class_size_2022-autumn_r2.csv.gz, with dataset \(wordList(datasets.map(\.rawValue))) and period YYYY-spring or YYYY-autumn"
+    }
+
+    /// "a, b or c".
+    static func wordList(_ words: [String]) -> String {
+        guard words.count > 1 else { return words.first ?? "" }
+        return words.dropLast().joined(separator: ", ") + " or " + words[words.count - 1]
+    }
 
     /// Says which part of a rejected name is wrong, for the `E_FILENAME` message.
-    public static func diagnose(_ fileName: String) -> String {
+    public static func diagnose(_ fileName: String, datasets: [Dataset]) -> String {
+        let expectedForm = expectedForm(datasets)
         let lower = fileName.lowercased()
         guard [".csv", ".csv.gz", ".xml", ".xml.gz"].contains(where: { lower.hasSuffix($0) }) else {
             return "\(fileName) does not end in .csv, .csv.gz, .xml or .xml.gz: \(expectedForm)"
@@ -98,8 +108,8 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
             return "\(fileName) does not start with a 6-digit county code: \(expectedForm)"
         }
         let rest = fileName.dropFirst(7)
-        if !Dataset.allCases.contains(where: { rest.hasPrefix($0.rawValue + "_") }) {
-            return "\(fileName) does not name a dataset after the county code (after_school, dropout or class_size): \(expectedForm)"
+        if !datasets.contains(where: { rest.hasPrefix($0.rawValue + "_") }) {
+            return "\(fileName) does not name a dataset after the county code (\(wordList(datasets.map(\.rawValue)))): \(expectedForm)"
         }
         return "\(fileName) has no valid period (YYYY-spring or YYYY-autumn) or revision (_r1, _r2, ...): \(expectedForm)"
     }

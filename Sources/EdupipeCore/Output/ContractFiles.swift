@@ -105,7 +105,7 @@ public enum ContractFiles {
         var lastUnit: IndicatorUnit?
         var unit = TextBuffer(capacity: 128)
         for r in table.rows {
-            // level,code,name is the same for a unit's 40 rows.
+            // level,code,name is the same for all of a unit's rows.
             if r.unit !== lastUnit {
                 lastUnit = r.unit
                 unit.clear()
@@ -115,7 +115,7 @@ public enum ContractFiles {
             }
             b.append(period.bytes); b.append(0x2C)
             b.append(unit.bytes)
-            b.append(IndicatorCatalog.entries[r.entry].name); b.append(0x2C)
+            b.append(r.unit.catalog.entries[r.entry].name); b.append(0x2C)
             b.appendInt(r.numerator); b.append(0x2C)
             if let d = r.denominator { b.appendInt(d) }
             b.append(0x2C)
@@ -144,12 +144,13 @@ public enum ContractFiles {
                 unitText.append(",\"level\":\"" as StaticString); unitText.append(unit.level.rawValue)
                 unitText.append("\",\"code\":\"" as StaticString); unitText.append(unit.code)
                 unitText.append("\",\"name\":" as StaticString); unitText.jsonString(unit.name)
+                let targets = unit.cells.targets
                 for (entry, cell) in unit.cells.present {
                     if !first { b.append(",\n" as StaticString) }
                     first = false
                     b.append("{\"period\":" as StaticString); b.append(period.bytes)
                     b.append(unitText.bytes)
-                    b.append(",\"indicator\":\"" as StaticString); b.append(IndicatorCatalog.entries[entry].name)
+                    b.append(",\"indicator\":\"" as StaticString); b.append(t.catalog.entries[entry].name)
                     b.append("\",\"numerator\":" as StaticString); b.appendInt(cell.numerator)
                     b.append(",\"denominator\":" as StaticString)
                     if let d = cell.denominator { b.appendInt(d) } else { b.append("null" as StaticString) }
@@ -159,7 +160,7 @@ public enum ContractFiles {
                     } else {
                         b.appendValue(cell.numerator, over: cell.denominator)
                     }
-                    b.append(",\"target\":" as StaticString); b.jsonString(t.targets[entry]?.text)
+                    b.append(",\"target\":" as StaticString); b.jsonString(targets[entry]?.text)
                     b.append(",\"status\":\"" as StaticString); b.append(cell.status.rawValue)
                     b.append("\"}" as StaticString)
                     try rowDone(&b, flush)

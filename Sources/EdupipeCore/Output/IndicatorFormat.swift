@@ -5,13 +5,11 @@
 public enum IndicatorFormat: Sendable {
     case percent, decimal, count
 
-    public init(_ entry: IndicatorCatalog.Entry) {
-        if entry.isCount {
-            self = .count
-        } else if case .averageSize = entry.measure {
-            self = .decimal
-        } else {
-            self = .percent
+    public init(_ entry: IndicatorSpec) {
+        switch entry.display {
+        case .count: self = .count
+        case .decimal: self = .decimal
+        case .percent: self = .percent
         }
     }
 

@@ -50,6 +50,9 @@ public struct PeriodTables: Sendable {
             return nil
         }
 
+        /// The target applied to each catalog entry of this unit.
+        public var targets: [Target?] { rows.first?.unit.targets ?? [] }
+
         /// The cells present, in catalog order.
         public var present: [(entry: Int, cell: Cell)] { rows.map { ($0.entry, Cell($0)) } }
     }
@@ -81,8 +84,12 @@ public struct PeriodTables: Sendable {
 
     public let period: String
     public let plan: String
-    /// The plan's target of each catalog entry.
+    public let catalog: IndicatorCatalog
+    /// The nation's target of each catalog entry.
     public let targets: [Target?]
+    /// Each level's targets, as its first unit's rows applied them (a plan
+    /// may set a target per level).
+    public let levelTargets: [Registry.Level: [Target?]]
     public let national: UnitRow
     public let provinces: [UnitRow]
     public let prefectures: [UnitRow]
@@ -93,10 +100,14 @@ public struct PeriodTables: Sendable {
 
     /// The tables over `rows` (a unit's rows together, in catalog order, as
     /// `IndicatorTable` makes them).
-    init(period: String, plan: String, targets: [Target?], rows: [IndicatorRow], files: FileLines) {
+    init(period: String, plan: String, catalog: IndicatorCatalog, targets: [Target?], rows: [IndicatorRow], files: FileLines) {
         self.period = period
         self.plan = plan
+        self.catalog = catalog
         self.targets = targets
+        var levelTargets: [Registry.Level: [Target?]] = [:]
+        for r in rows where levelTargets[r.level] == nil { levelTargets[r.level] = r.unit.targets }
+        self.levelTargets = levelTargets
         var units: [UnitRow] = []
         var start = rows.startIndex
         while start < rows.endIndex {
@@ -125,7 +136,7 @@ public struct PeriodTables: Sendable {
 
     /// Counties without a file in force for `dataset`, in code order.
     public func notReported(_ dataset: Dataset) -> [String] {
-        guard let i = IndicatorCatalog.index(of: "\(dataset.rawValue).reporting_rate") else { return [] }
+        guard let i = catalog.entries.firstIndex(where: { $0.dataset == dataset && $0.isReportingRate }) else { return [] }
         return counties.filter { ($0.cells[i]?.numerator ?? 0) == 0 }.map(\.code)
     }
 
@@ -135,8 +146,8 @@ public struct PeriodTables: Sendable {
 extension PeriodTables {
     /// The tables of a run that has just computed `table`.
     public init(table: IndicatorTable, submissions: [SubmissionRecord], config: PipelineConfig) {
-        self.init(period: table.period, plan: config.plan,
-                  targets: IndicatorCatalog.entries.map { config.targets[$0.name] },
+        self.init(period: table.period, plan: config.plan, catalog: config.catalog,
+                  targets: table.rows.first?.unit.targets ?? [],
                   rows: table.rows, files: FileLines(records: submissions, period: table.period))
     }
 }

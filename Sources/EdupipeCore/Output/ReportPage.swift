@@ -7,12 +7,6 @@
 /// `s-not_met`, `s-no_data`, `s-no_target`); a missed target is also
 /// marked with ✗, so the page reads in black and white too.
 public enum ReportPage {
-    /// The indicators charted by province: the plan's key ones.
-    public static let chartedIndicators = [
-        "after_school.school_coverage", "after_school.five_two_compliance", "dropout.outstanding",
-        "class_size.large_share.all", "class_size.super_large_share.all",
-    ]
-
     /// Indicator columns per province table: what fits across A4.
     static let columnsPerTable = 9
 
@@ -73,7 +67,7 @@ public enum ReportPage {
         b.append("<table class=\"headline\">\n<thead><tr><th>指标 Indicator</th><th class=\"num\">数值 Value</th><th class=\"num\">目标 Target</th><th>状态 Status</th><th class=\"num\">分子 / 分母 Numerator / denominator</th></tr></thead>\n<tbody>\n" as StaticString)
         var dataset: Dataset?
         for i in config.displayedEntries {
-            let entry = IndicatorCatalog.entries[i]
+            let entry = config.catalog.entries[i]
             guard let cell = t.national.cells[i] else { continue }
             if entry.dataset != dataset {
                 dataset = entry.dataset
@@ -112,8 +106,8 @@ public enum ReportPage {
     /// each fits across a portrait A4 page).
     private static func provinces(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
         b.append("<section id=\"provinces\">\n<h2>分省指标 <span class=\"en\">Indicators by province</span></h2>\n" as StaticString)
-        for dataset in Dataset.allCases {
-            let columns = config.displayedEntries.filter { IndicatorCatalog.entries[$0].dataset == dataset }
+        for dataset in config.datasets {
+            let columns = config.displayedEntries.filter { config.catalog.entries[$0].dataset == dataset }
             let parts = stride(from: 0, to: columns.count, by: columnsPerTable).map {
                 Array(columns[$0..<min($0 + columnsPerTable, columns.count)])
             }
@@ -123,7 +117,7 @@ public enum ReportPage {
                 b.markup(name.both + (parts.count > 1 ? " (\(k + 1)/\(parts.count))" : ""))
                 b.append("</h3>\n<table class=\"matrix\" data-dataset=\"\(dataset.rawValue)\">\n<thead><tr><th>省份 Province</th>")
                 for i in part {
-                    let entry = IndicatorCatalog.entries[i]
+                    let entry = config.catalog.entries[i]
                     let n = config.name(of: entry.name)
                     b.append("<th class=\"num\" data-indicator=\"" as StaticString); b.markup(entry.name); b.append("\">" as StaticString)
                     b.markup(n.zh); b.append("<span class=\"en\">" as StaticString); b.markup(n.en); b.append("</span>" as StaticString)
@@ -136,7 +130,7 @@ public enum ReportPage {
                 for unit in [t.national] + t.provinces {
                     b.append(unit.level == .national ? "<tr class=\"nation\" data-code=\"" as StaticString : "<tr data-code=\"" as StaticString)
                     b.markup(unit.code); b.append("\"><th>" as StaticString); b.markup(unit.name); b.append("</th>" as StaticString)
-                    for i in part { statusCell(unit.cells[i], format: IndicatorFormat(IndicatorCatalog.entries[i]), &b) }
+                    for i in part { statusCell(unit.cells[i], format: IndicatorFormat(config.catalog.entries[i]), &b) }
                     b.append("</tr>\n" as StaticString)
                 }
                 b.append("</tbody>\n</table>\n" as StaticString)
@@ -147,9 +141,9 @@ public enum ReportPage {
 
     private static func charts(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
         b.append("<section id=\"charts\">\n<h2>重点指标分省对比 <span class=\"en\">Key indicators by province, worst first</span></h2>\n" as StaticString)
-        for indicator in chartedIndicators {
-            guard let i = IndicatorCatalog.index(of: indicator) else { continue }
-            let entry = IndicatorCatalog.entries[i]
+        for i in config.catalog.charted {
+            let entry = config.catalog.entries[i]
+            let indicator = entry.name
             let format = IndicatorFormat(entry)
             let name = config.name(of: indicator)
             b.append("<figure data-indicator=\"" as StaticString); b.markup(indicator); b.append("\">\n<figcaption>" as StaticString)
@@ -185,7 +179,7 @@ public enum ReportPage {
         b.append("<section id=\"not-reported\">\n<h2>未报送的县 <span class=\"en\">Counties that have not reported</span></h2>\n" as StaticString)
         var countiesIn: [String: Int] = [:]
         for county in registry.counties { countiesIn[registry.province(of: county) ?? "", default: 0] += 1 }
-        for dataset in Dataset.allCases {
+        for dataset in config.datasets {
             let missing = t.notReported(dataset)
             let name = config.name(of: dataset)
             b.append("<h3 data-dataset=\"\(dataset.rawValue)\" data-count=\"\(missing.count)\">")

@@ -2,7 +2,7 @@
 /// counties that have not reported, and the indicators not met at national
 /// and province level.
 public enum RunSummary {
-    public static func text(_ result: NightlyRun.Result, registry: Registry, out: String, namesPerProvince: Int = 3) -> String {
+    public static func text(_ result: NightlyRun.Result, registry: Registry, datasets: [Dataset], out: String, namesPerProvince: Int = 3) -> String {
         var s = ""
         // Counts and indices, not grouped copies: a national run has 8,562 records.
         let counts = SubmissionStatus.allCases.map { status in "\(result.submissions.count(of: status)) \(status.rawValue)" }
@@ -23,15 +23,8 @@ public enum RunSummary {
         for table in result.tables {
             s += "\nperiod \(table.period):\n"
             let counties = result.counties[table.period] ?? [:]
-            for dataset in Dataset.allCases {
-                let missing = registry.counties.filter { code in
-                    let files = counties[code]
-                    switch dataset {
-                    case .afterSchool: return files?.afterSchool == nil
-                    case .dropout: return files?.dropout == nil
-                    case .classSize: return files?.classSize == nil
-                    }
-                }
+            for dataset in datasets {
+                let missing = registry.counties.filter { counties[$0]?.has(dataset) != true }
                 s += "  \(dataset.rawValue): \(registry.counties.count - missing.count) of \(registry.counties.count) counties reported; \(missing.count) have not"
                 if let reporting = result.reporting.first(where: { $0.period == table.period }), let deadline = reporting.deadline {
                     s += "; \(reporting.total(dataset).late) late (deadline \(deadline))"

@@ -25,7 +25,7 @@ struct SharedStrings {
 
     init(registry: Registry, config: PipelineConfig) {
         var texts: [String] = []
-        for d in Dataset.allCases { texts.append(config.name(of: d).both) }
+        for d in config.datasets { texts.append(config.name(of: d).both) }
         for s in SubmissionStatus.allCases { texts.append(StatusText.file(s)) }
         for c in IssueCode.allCases { texts.append(c.rawValue) }
         for code in registry.provinces + registry.prefectures { texts.append(registry.units[code]?.name ?? "") }

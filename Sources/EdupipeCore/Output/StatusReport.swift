@@ -19,7 +19,7 @@ public enum StatusReport {
                 line += "  " + names(p.missing, registry: registry)
                 s += line + "\n"
             }
-            for dataset in Dataset.allCases {
+            for dataset in status.datasets {
                 let t = status.total(dataset)
                 s += "total \(dataset.rawValue): \(t.reporting)/\(t.expected) reporting (\(percent(t.reporting, t.expected))), \(t.late) late, on time \(percent(t.reporting - t.late, t.expected))\n"
             }

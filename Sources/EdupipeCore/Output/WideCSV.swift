@@ -14,7 +14,7 @@ public enum WideCSV {
         let layout = WideLayout(level: level, config: config)
         try ContractFiles.stream(to: path) { b, flush in
             b.append("\u{FEFF}" as StaticString)
-            let titles = layout.unitTitles + layout.indicators.map { layout.title($0, targets: t.targets, config: config) }
+            let titles = layout.unitTitles + layout.indicators.map { layout.title($0, targets: t.levelTargets[layout.level] ?? t.targets, config: config) }
             for (k, title) in titles.enumerated() {
                 if k > 0 { b.append(0x2C) }
                 b.csvField(title.replacingNewlines)

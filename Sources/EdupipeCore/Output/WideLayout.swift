@@ -16,14 +16,14 @@ struct WideLayout {
         case .county: unitTitles = ["代码\nCode", "名称\nName", "省份\nProvince", "地市\nPrefecture"]
         }
         // No county has a cross-county duplicates row: no column for it.
-        indicators = config.displayedEntries.filter { level != .county || !IndicatorCatalog.entries[$0].isCrossCounty }
+        indicators = config.displayedEntries.filter { level != .county || !config.catalog.entries[$0].isCrossCounty }
     }
 
     var columnCount: Int { unitTitles.count + indicators.count }
 
     /// An indicator column's title: its names, and its target if it has one.
     func title(_ index: Int, targets: [Target?], config: PipelineConfig) -> String {
-        let entry = IndicatorCatalog.entries[index]
+        let entry = config.catalog.entries[index]
         let name = config.name(of: entry.name)
         var text = name.zh + "\n" + name.en
         if let target = targets[index] { text += "\n目标 target " + IndicatorFormat(entry).text(target) }
@@ -40,12 +40,5 @@ struct WideLayout {
             values.append(registry.prefectureName(of: unit.code))
         }
         return values
-    }
-}
-
-extension IndicatorCatalog.Entry {
-    var isCrossCounty: Bool {
-        if case .crossCountyDuplicates = measure { return true }
-        return false
     }
 }

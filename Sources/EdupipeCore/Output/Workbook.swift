@@ -26,7 +26,7 @@ public enum Workbook {
         // The counties that have not reported, listed once; each sheet's
         // size, worked out once: the sheet's filter and the workbook's
         // hidden filter name must name the same range.
-        let missing = Dataset.allCases.map { ($0, tables.notReported($0)) }
+        let missing = config.datasets.map { ($0, tables.notReported($0)) }
         let extents = sheetNames.indices.map {
             extent(tables, sheet: $0, config: config, missing: missing.reduce(0) { $0 + $1.1.count })
         }
@@ -151,11 +151,11 @@ public enum Workbook {
     private static func levelSheet(_ t: PeriodTables, layout: WideLayout, extent: (columns: Int, rows: Int), registry: Registry,
                                    config: PipelineConfig, shared: SharedStrings, selected: Bool,
                                    _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
-        let formats = layout.indicators.map { IndicatorFormat(IndicatorCatalog.entries[$0]) }
+        let formats = layout.indicators.map { IndicatorFormat(config.catalog.entries[$0]) }
         var sheet = SheetWriter(columns: extent.columns, rows: extent.rows,
                                 frozenColumns: layout.unitTitles.count, selected: selected, shared: shared)
         sheet.begin(&b, widths: layout.unitTitles.map { $0.hasPrefix("代码") ? 9 : 16 } + layout.indicators.map { _ in 15 })
-        sheet.headerRow(&b, layout.unitTitles + layout.indicators.map { layout.title($0, targets: t.targets, config: config) })
+        sheet.headerRow(&b, layout.unitTitles + layout.indicators.map { layout.title($0, targets: t.levelTargets[layout.level] ?? t.targets, config: config) })
         for unit in t.rows(layout.level) {
             sheet.beginRow(&b)
             for value in layout.unitValues(unit, registry: registry) { sheet.text(&b, value) }

@@ -43,10 +43,11 @@ public enum FinishedRun {
             throw ReadError(description: "\(indicatorsPath) does not exist: \(out) holds no finished run for \(period)"
                 + (found.isEmpty ? "; run `edupipe run --out \(out)` first" : "; its periods are \(found.joined(separator: ", "))"))
         }
-        let (rows, targets) = try indicators(indicatorsPath, period: period)
-        var files = try submissions(out + "/submissions.csv", period: period)
+        let (rows, targets) = try indicators(indicatorsPath, period: period, catalog: config.catalog)
+        var files = try submissions(out + "/submissions.csv", period: period, datasets: config.datasets)
         try firstErrors(out + "/errors.csv", into: &files)
-        return PeriodTables(period: period, plan: config.plan, targets: targets, rows: rows, files: FileLines(lines: files))
+        return PeriodTables(period: period, plan: config.plan, catalog: config.catalog, targets: targets, rows: rows,
+                            files: FileLines(lines: files))
     }
 
     /// Walks a CSV file of ours, checking its header, one record at a time.
@@ -75,10 +76,12 @@ public enum FinishedRun {
     }
 
     /// The rows of `indicators.csv` as the run's table held them, and the
-    /// target of each indicator (the same on every row of it).
-    private static func indicators(_ path: String, period: String) throws -> ([IndicatorRow], [Target?]) {
+    /// nation's target of each indicator (each unit keeps its own, which
+    /// the plan may set per level or province).
+    private static func indicators(_ path: String, period: String, catalog: IndicatorCatalog) throws -> ([IndicatorRow], [Target?]) {
         var rows: [IndicatorRow] = []
-        var targets = [Target?](repeating: nil, count: IndicatorCatalog.entries.count)
+        var national: [Target?]?
+        var targets = [Target?](repeating: nil, count: catalog.entries.count)
         var parsed: [String: Target] = [:]
         // A unit's rows wait until the unit ends: its object holds the
         // targets, known once the first (national) unit has been read.
@@ -86,7 +89,9 @@ public enum FinishedRun {
         var pending: [(entry: Int, numerator: Int, denominator: Int?, status: IndicatorRow.Status)] = []
         func finishUnit() {
             guard let u = unit else { return }
-            let object = IndicatorUnit(period: period, level: u.level, code: u.code, name: u.name, targets: targets)
+            let object = IndicatorUnit(period: period, level: u.level, code: u.code, name: u.name, targets: targets, catalog: catalog)
+            if national == nil { national = targets }
+            targets = [Target?](repeating: nil, count: catalog.entries.count)
             for p in pending {
                 rows.append(IndicatorRow(unit: object, entry: p.entry, numerator: p.numerator, denominator: p.denominator, status: p.status))
             }
@@ -102,7 +107,7 @@ public enum FinishedRun {
                 finishUnit()
                 unit = (level, code, text(3))
             }
-            guard let entry = IndicatorCatalog.index(of: text(4)) else { throw bad("unknown indicator \(text(4))") }
+            guard let entry = catalog.index(of: text(4)) else { throw bad("unknown indicator \(text(4))") }
             guard pending.last.map({ $0.entry < entry }) ?? true else { throw bad("\(text(4)) is out of order") }
             guard let numerator = Int(text(5)) else { throw bad("numerator \(text(5)) is not a whole number") }
             let denominatorText = text(6)
@@ -114,15 +119,15 @@ public enum FinishedRun {
             if !targetText.isEmpty {
                 if parsed[targetText] == nil { parsed[targetText] = Target.parse(targetText) }
                 guard let target = parsed[targetText] else { throw bad("target \(targetText) is not like >=1 or <=0.05") }
-                if targets[entry] == nil { targets[entry] = target }
+                targets[entry] = target
             }
             pending.append((entry, numerator, denominator, status))
         }
         finishUnit()
-        return (rows, targets)
+        return (rows, national ?? targets)
     }
 
-    private static func submissions(_ path: String, period: String) throws -> [PeriodTables.FileLine] {
+    private static func submissions(_ path: String, period: String, datasets: [Dataset]) throws -> [PeriodTables.FileLine] {
         var files: [PeriodTables.FileLine] = []
         try records(path, header: ContractFiles.submissionsHeader) { r, line in
             func text(_ i: Int) -> String { Bytes.string(r.field(i)) }
@@ -133,7 +138,7 @@ public enum FinishedRun {
             }
             let first = text(9)
             files.append(PeriodTables.FileLine(
-                path: text(0), county: text(1).isEmpty ? nil : text(1), dataset: Dataset(rawValue: text(2)),
+                path: text(0), county: text(1).isEmpty ? nil : text(1), dataset: datasets.named(text(2)),
                 revision: Int(text(4)), status: status, records: Int(text(6)) ?? 0, errors: Int(text(7)) ?? 0,
                 warnings: Int(text(8)) ?? 0, firstError: first.isEmpty ? nil : first,
                 firstMessage: nil, line: nil, column: nil))

@@ -105,10 +105,12 @@ public final class Ledger: Sendable {
     public struct ReportingQuery {
         public let periods: [String]
         public let registry: Registry
+        public let datasets: [Dataset]
         public let deadlines: [String: String]
-        public init(periods: [String], registry: Registry, deadlines: [String: String]) {
+        public init(periods: [String], registry: Registry, datasets: [Dataset], deadlines: [String: String]) {
             self.periods = periods
             self.registry = registry
+            self.datasets = datasets
             self.deadlines = deadlines
         }
     }
@@ -128,7 +130,7 @@ public final class Ledger: Sendable {
             // the run: what this transaction wrote is what a later read
             // would see.
             let reporting = try query.periods.map {
-                try Self.reportingStatus(db, period: $0, registry: query.registry, deadlines: query.deadlines, province: nil)
+                try Self.reportingStatus(db, period: $0, registry: query.registry, datasets: query.datasets, deadlines: query.deadlines, province: nil)
             }
             let endedAt = try beforeCommit()
             var byChange: [LedgerChange.Kind: Int] = [:]
@@ -161,13 +163,14 @@ public final class Ledger: Sendable {
     }
 
     /// Who has reported `period`, from the files in the inbox at the last run.
-    public func reportingStatus(period: String, registry: Registry, deadlines: [String: String], province: String? = nil) throws -> ReportingStatus {
+    public func reportingStatus(period: String, registry: Registry, datasets: [Dataset], deadlines: [String: String],
+                                province: String? = nil) throws -> ReportingStatus {
         try pool.read { db in
-            try Self.reportingStatus(db, period: period, registry: registry, deadlines: deadlines, province: province)
+            try Self.reportingStatus(db, period: period, registry: registry, datasets: datasets, deadlines: deadlines, province: province)
         }
     }
 
-    private static func reportingStatus(_ db: Database, period: String, registry: Registry, deadlines: [String: String],
+    private static func reportingStatus(_ db: Database, period: String, registry: Registry, datasets: [Dataset], deadlines: [String: String],
                                         province: String?) throws -> ReportingStatus {
         // Row by row through a cursor; a read error ends the walk and is
         // thrown, never taken for the end of the files.
@@ -182,7 +185,7 @@ public final class Ledger: Sendable {
                 return nil
             }
         }
-        let status = ReportingStatus(period: period, files: AnySequence { files }, registry: registry,
+        let status = ReportingStatus(period: period, files: AnySequence { files }, registry: registry, datasets: datasets,
                                      deadlines: deadlines, province: province)
         if let failure { throw failure }
         return status

@@ -109,7 +109,7 @@ public struct NightlyRun: Sendable {
                 // The ledger records the files and reads back who has
                 // reported while the outputs are written, and commits only
                 // once they are.
-                let query = Ledger.ReportingQuery(periods: result.tables.map(\.period), registry: setup.registry,
+                let query = Ledger.ReportingQuery(periods: result.tables.map(\.period), registry: setup.registry, datasets: setup.config.datasets,
                                                   deadlines: setup.config.deadlines)
                 let closed = try ledger.finishRun(id: runID, startedAt: startedAt,
                                                   files: result.submissions.lazy.map(LedgerSeenFile.init),
@@ -163,7 +163,7 @@ public struct NightlyRun: Sendable {
         let now = LedgerTime.now(environment: options.environment)
         for r in result.reporting {
             let overdue = r.deadline.flatMap(LedgerTime.endOfDay).map { now >= $0 } ?? false
-            for dataset in Dataset.allCases {
+            for dataset in setup.config.datasets {
                 let t = r.total(dataset)
                 guard t.late > 0 || t.reporting < t.expected else { continue }
                 let message: Logger.Message = "\(r.period) \(dataset.rawValue): \(t.expected - t.reporting) of \(t.expected) counties have not reported, \(t.late) reported late"
@@ -210,24 +210,32 @@ public struct NightlyRun: Sendable {
         var periods = found
         if let only = options.period { periods = [only] }
         var tables: [IndicatorTable] = []
+        // duplicates.csv lists the children of the first dataset with a
+        // linked field (the dropout list): the only one plans have today.
         var duplicates: [String: CrossCountyDuplicates] = [:]
         var countiesByPeriod: [String: [String: CountyFiles]] = [:]
         for period in periods.sorted() {
             var counties: [String: CountyFiles] = [:]
-            var lists: [(county: String, students: [StudentKey])] = []
+            var lists: [Int: [(county: String, students: [StudentKey])]] = [:]
+            let datasetCount = setup.config.datasetPlans.count
             // In place: see `SubmissionRecord`.
             submissions.withUnsafeBufferPointer { records in
                 for i in records.indices where records[i].status == .accepted {
                     guard let name = records[i].name, name.period == period, let totals = records[i].totals else { continue }
-                    counties[name.county, default: CountyFiles()].set(totals)
-                    if case .dropout = totals { lists.append((name.county, records[i].studentKeys)) }
+                    counties[name.county, default: CountyFiles(datasets: datasetCount)].set(totals)
+                    if setup.config.datasetPlans[totals.dataset.index].link != nil {
+                        lists[totals.dataset.index, default: []].append((name.county, records[i].studentKeys))
+                    }
                 }
             }
-            let dups = CrossCountyDuplicates(lists: lists, registry: setup.registry)
-            duplicates[period] = dups
+            var dups: [Int: CrossCountyDuplicates] = [:]
+            for plan in setup.config.datasetPlans where plan.link != nil {
+                dups[plan.dataset.index] = CrossCountyDuplicates(lists: lists[plan.dataset.index] ?? [], registry: setup.registry)
+            }
+            if let first = dups.keys.min() { duplicates[period] = dups[first] }
             countiesByPeriod[period] = counties
             tables.append(IndicatorTable(period: period, counties: counties, duplicates: dups,
-                                         registry: setup.registry, targets: setup.config.targets))
+                                         registry: setup.registry, config: setup.config))
         }
 
         let views = tables.map { PeriodTables(table: $0, submissions: submissions, config: setup.config) }
@@ -285,7 +293,7 @@ public struct NightlyRun: Sendable {
         }
         var log = IssueLog(listLimit: setup.config.maxListedIssuesPerFile)
         log.addPreamble(CrashIsolation.issue(signal: signal))
-        var report = FileReport(path: entry.path, name: SubmissionName.parse(SubmissionValidator.lastComponent(entry.path)), log: log)
+        var report = FileReport(path: entry.path, name: SubmissionName.parse(SubmissionValidator.lastComponent(entry.path), datasets: setup.config.datasets), log: log)
         report.file = (try? FileSource(raw: file, display: entry.path, digesting: true))?.finishDigest()
         return report
     }
@@ -321,10 +329,10 @@ public struct NightlyRun: Sendable {
             // Children are matched by keyed hash only: hash here, on the
             // worker, and keep no raw ID beyond this file.
             var studentKeys: [StudentKey] = []
-            if case .dropout(var list)? = report.totals {
-                studentKeys = list.students.map(keys.key(forNumericID:))
-                list.students = []
-                report.totals = .dropout(list)
+            if var totals = report.totals, !totals.linked.isEmpty {
+                studentKeys = totals.linked.map(keys.key(forNumericID:))
+                totals.linked = []
+                report.totals = totals
             }
             let issues = report.log.all
             do {

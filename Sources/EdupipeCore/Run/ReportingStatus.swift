@@ -32,6 +32,8 @@ public struct ReportingStatus: Sendable {
     }
 
     public let period: String
+    /// The plan's datasets, in its order.
+    public let datasets: [Dataset]
     public let deadline: String?
     public let provinces: [Province]
     /// Files in force, by county then dataset.
@@ -62,20 +64,22 @@ public struct ReportingStatus: Sendable {
     }
 
     /// `files`: the period's current versions that are not rejected.
-    init(period: String, files: some Sequence<File>, registry: Registry, deadlines: [String: String], province only: String? = nil) {
+    init(period: String, files: some Sequence<File>, registry: Registry, datasets: [Dataset], deadlines: [String: String],
+         province only: String? = nil) {
         self.period = period
+        self.datasets = datasets
         deadline = deadlines[period]
         let due = deadline.flatMap(LedgerTime.endOfDay)
         // Keyed by county code × dataset as one integer, holding only what
         // the report shows: a national ledger has 8,562 current files.
         func key(_ county: String, _ dataset: Dataset) -> Int {
-            (Int(county) ?? 0) * 4 + Dataset.allCases.firstIndex(of: dataset)!
+            (Int(county) ?? 0) * 256 + dataset.index
         }
         var arrival: [Int: Int64] = [:]
         var inForce: [Int: (path: String, revision: Int, records: Int)] = [:]
         for f in files {
             guard let county = f.county, registry.isCounty(county),
-                  let dataset = f.dataset.flatMap(Dataset.init(rawValue:)) else { continue }
+                  let dataset = f.dataset.flatMap(datasets.named) else { continue }
             let k = key(county, dataset)
             arrival[k] = min(arrival[k] ?? .max, f.firstSeen)
             if f.status == .accepted { inForce[k] = (f.path, f.revision ?? 0, f.records) }
@@ -87,7 +91,7 @@ public struct ReportingStatus: Sendable {
         for c in registry.counties { countiesOf[registry.province(of: c) ?? "", default: []].append(c) }
         for p in provinceCodes {
             let expected = countiesOf[p] ?? []
-            for dataset in Dataset.allCases {
+            for dataset in datasets {
                 var late: [String] = []
                 var missing: [String] = []
                 for c in expected {
@@ -108,9 +112,9 @@ public struct ReportingStatus: Sendable {
         self.provinces = provinces
         // By county, then dataset name: sorted on numbers, as the codes are
         // six digits and the names' order is fixed.
-        let datasetRank = Dictionary(uniqueKeysWithValues: Dataset.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
+        let datasetRank = Dictionary(uniqueKeysWithValues: datasets.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
         self.counties = counties
-            .map { (key: (Int($0.county) ?? 0) * 4 + datasetRank[$0.dataset]!, county: $0) }
+            .map { (key: (Int($0.county) ?? 0) * 256 + datasetRank[$0.dataset]!, county: $0) }
             .sorted { $0.key < $1.key }
             .map(\.county)
     }

@@ -15,7 +15,7 @@ struct CSVSubmission {
     }
 
     func read(file: FileSource, encoding: TextSource.Encoding, limit: Int, into rules: inout RecordRules) -> Outcome {
-        let schema = rules.dataset.schema
+        let schema = rules.plan
         let reader: CSVReader
         do {
             let text = try TextSource(input: ContentSource.open(file, limit: limit), encoding: encoding)

@@ -1,10 +1,17 @@
 /// Checks the values of one record field by field and says, in plain words,
 /// what is wrong and what would be right. Holds the file's issue log; the
-/// dataset rules call it in the order of section 3.
+/// record rules call it in the order of the dataset's fields.
+///
+/// The common case of each type is inline (a few digits in range, the
+/// file's county, ten digits); anything else, and every message, is out of
+/// line, where the plan's messages are filled in.
 struct RecordChecker {
     var log: IssueLog
     /// The county of the file name, which every `county_code` must equal.
     let fileCounty: String
+    let plan: DatasetPlan
+    let messages: TypeMessages
+    let language: Language
     /// The line of the record being checked.
     var line = 0
     /// False once any error was reported for the current record.
@@ -15,9 +22,12 @@ struct RecordChecker {
     /// The six ASCII bytes of `fileCounty`, loaded as one number.
     private let fileCountyBytes: UInt64
 
-    init(log: IssueLog, fileCounty: String) {
+    init(log: IssueLog, fileCounty: String, plan: DatasetPlan, config: PipelineConfig) {
         self.log = log
         self.fileCounty = fileCounty
+        self.plan = plan
+        messages = config.messages
+        language = config.language
         fileCountyNumber = UInt64(fileCounty)
         var county = fileCounty
         fileCountyBytes = county.utf8.count == 6 ? county.withUTF8 { Self.sixBytes(UnsafeRawPointer($0.baseAddress!)) } : .max
@@ -28,11 +38,49 @@ struct RecordChecker {
         recordValid = true
     }
 
-    /// Column names are literals: a `StaticString` costs nothing to pass,
-    /// and a `String` is made only for an error.
-    mutating func fail(_ code: IssueCode, _ column: StaticString, _ message: @autoclosure () -> String) {
+    /// Reports an error at field `column` of the record in `values`, with
+    /// the message's placeholders filled from the record.
+    @inline(never)
+    mutating func fail(_ code: IssueCode, field: Int, _ template: MessageTemplate, _ values: FieldValues,
+                       _ state: RecordState, number: Int? = nil, first: Int? = nil, length: Int? = nil,
+                       range: ClosedRange<Int>? = nil) {
         recordValid = false
-        log.add(Issue(code, line: line, column: "\(column)", message()))
+        let spec = plan.fields[field]
+        let v = values[field]
+        let text = template.render(language) { part in
+            switch part {
+            case .literal(let s): return s
+            case .field(let i): return Self.shown(field: plan.fields[i], values[i], state, index: i)
+            case .special(let s):
+                switch s {
+                case .field: return spec.name
+                case .value: return Self.show(v)
+                case .raw: return spec.kind == .residentID ? ValueParsers.maskedID(v) : Bytes.string(v)
+                case .masked: return ValueParsers.maskedID(v)
+                case .first: return first.map(String.init) ?? ""
+                case .county: return fileCounty
+                case .words: return spec.words.joined(separator: ", ")
+                case .min: return String((range ?? spec.range)?.lowerBound ?? 0)
+                case .max: return String((range ?? spec.range)?.upperBound ?? 0)
+                case .length: return String(length ?? Bytes.codePointCount(v))
+                case .number:
+                    guard let number else { return Self.show(v) }
+                    return number >= ValueParsers.integerCeiling ? Self.show(v) : String(number)
+                case .what: return spec.kind.word
+                }
+            }
+        }
+        log.add(Issue(code, line: line, column: spec.name, text))
+    }
+
+    /// A field's value as a message shows it: integers as numbers, resident
+    /// IDs masked, anything else as written.
+    static func shown(field: FieldSpec, _ v: UnsafeRawBufferPointer, _ state: RecordState, index: Int) -> String {
+        switch field.kind {
+        case .integer where state.isValid(index): String(state.values[index])
+        case .residentID: ValueParsers.maskedID(v)
+        default: Bytes.string(v)
+        }
     }
 
     /// A value quoted for a message: at most 40 characters, never a control byte.
@@ -42,78 +90,11 @@ struct RecordChecker {
         return "\"" + s.unicodeScalars.map { $0.value < 0x20 ? "?" : String($0) }.joined() + "\""
     }
 
-    // MARK: presence
-
-    /// False (and `E_REQUIRED`) when a required value is missing.
-    mutating func present(_ v: UnsafeRawBufferPointer, _ name: StaticString, _ what: @autoclosure () -> String) -> Bool {
-        if v.count > 0 { return true }
-        fail(.required, name, "\(name) is missing: every record needs \(what())")
-        return false
-    }
-
-    // MARK: types
-
-    /// The common case inline (a few digits, in range); anything else,
-    /// and every message, in `checkedInteger`.
-    @inline(__always)
-    mutating func integer(_ v: UnsafeRawBufferPointer, _ name: StaticString, _ range: ClosedRange<Int>?) -> Int? {
-        if v.count > 0 && v.count <= 9 {
-            var n = 0
-            var digits = true
-            for b in v {
-                let d = b &- 0x30
-                if d >= 10 { digits = false; break }
-                n = n &* 10 &+ Int(d)
-            }
-            if digits && (range?.contains(n) ?? true) { return n }
-        }
-        return checkedInteger(v, name, range)
-    }
-
-    @inline(never)
-    private mutating func checkedInteger(_ v: UnsafeRawBufferPointer, _ name: StaticString, _ range: ClosedRange<Int>?) -> Int? {
-        guard present(v, name, "\(name) (a whole number)") else { return nil }
-        guard let n = ValueParsers.integer(v) else {
-            fail(.type, name, "\(name) is \(Self.show(v)), not a whole number: write ASCII digits only, with no sign, decimal point or separator")
-            return nil
-        }
-        if let range, !range.contains(n) {
-            let shown = n >= ValueParsers.integerCeiling ? Self.show(v) : String(n)
-            fail(.range, name, "\(name) is \(shown), outside the allowed range \(range.lowerBound)..\(range.upperBound)")
-            return nil
-        }
-        return n
-    }
-
-    mutating func boolean(_ v: UnsafeRawBufferPointer, _ name: StaticString) -> Bool? {
-        guard present(v, name, "\(name) (yes or no)") else { return nil }
-        guard let b = ValueParsers.boolean(v) else {
-            fail(.type, name, "\(name) is \(Self.show(v)), not a yes/no value: write 1 or 0, Y or N, true or false, 是 or 否")
-            return nil
-        }
-        return b
-    }
-
-    mutating func date(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool = true) -> Int? {
-        if required {
-            guard present(v, name, "\(name) (a date)") else { return nil }
-        } else if v.count == 0 {
-            return nil
-        }
-        guard let d = ValueParsers.date(v) else {
-            fail(.type, name, "\(name) is \(Self.show(v)), not a real calendar date: write YYYY-MM-DD (2023-03-01) or YYYY/M/D (2023/3/1)")
-            return nil
-        }
-        return d
-    }
-
     /// Nearly every record carries the file's county: its six bytes are
-    /// compared at once; anything else is checked and explained in
-    /// `checkedCountyCode`.
+    /// compared at once.
     @inline(__always)
-    mutating func countyCode(_ v: UnsafeRawBufferPointer) -> Bool {
-        if v.count == 6, let p = v.baseAddress, Self.sixBytes(p) == fileCountyBytes { return true }
-        return checkedCountyCode(v)
+    func isFileCounty(_ v: UnsafeRawBufferPointer) -> Bool {
+        v.count == 6 && v.baseAddress.map { Self.sixBytes($0) == fileCountyBytes } ?? false
     }
 
     @inline(__always)
@@ -121,99 +102,79 @@ struct RecordChecker {
         UInt64(p.loadUnaligned(as: UInt32.self)) | UInt64(p.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) << 32
     }
 
+    /// Checks a value the fast path did not accept; returns its parsed
+    /// form, or nil after reporting why it is not valid.
     @inline(never)
-    private mutating func checkedCountyCode(_ v: UnsafeRawBufferPointer) -> Bool {
-        let name: StaticString = "county_code"
-        let county = fileCounty
-        guard present(v, name, "county_code (the file's 6-digit county code, \(county))") else { return false }
-        guard let code = ValueParsers.fixedDigits(v, count: 6) else {
-            fail(.type, name, "county_code is \(Self.show(v)), not a 6-digit county code: write \(county), the county of the file name")
-            return false
-        }
-        guard code == fileCountyNumber else {
-            fail(.countyMismatch, name, "county_code is \(Bytes.string(v)) but the file is for county \(county): every record must carry the county of the file name")
-            return false
-        }
-        return true
-    }
-
-    @inline(__always)
-    mutating func schoolID(_ v: UnsafeRawBufferPointer, _ name: StaticString = "school_id", required: Bool = true) -> UInt64? {
-        if let id = ValueParsers.fixedDigits(v, count: 10) { return id }
-        return checkedSchoolID(v, name, required: required)
-    }
-
-    @inline(never)
-    private mutating func checkedSchoolID(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool) -> UInt64? {
-        if required {
-            guard present(v, name, "school_id (the 10-digit national school identification code)") else { return nil }
-        } else if v.count == 0 {
-            return nil
-        }
-        guard let id = ValueParsers.fixedDigits(v, count: 10) else {
-            fail(.type, name, "\(name) is \(Self.show(v)), not a school identification code: write exactly 10 digits, such as 1111010001")
-            return nil
-        }
-        return id
-    }
-
-    /// A resident ID; messages mask it (section 2, privacy).
-    mutating func residentID(_ v: UnsafeRawBufferPointer, _ name: StaticString) -> UInt64? {
-        guard present(v, name, "\(name) (the child's 18-character resident ID)") else { return nil }
-        switch ValueParsers.residentID(v) {
-        case .valid(let id):
-            return id
-        case .malformed:
-            fail(.type, name, "\(name) \(ValueParsers.maskedID(v)) (\(Bytes.codePointCount(v)) characters) is not a resident ID: write 18 characters, 17 digits and a check character 0-9 or X")
-        case .impossibleBirthDate:
-            fail(.type, name, "\(name) \(ValueParsers.maskedID(v)) is not a resident ID: its digits 7-14 are not a real birth date (YYYYMMDD)")
-        case .wrongCheck:
-            fail(.checksum, name, "\(name) \(ValueParsers.maskedID(v)) has a wrong check character (ISO 7064 MOD 11-2): one of its 18 characters is mistyped; copy the ID again from the household register")
-        }
-        return nil
-    }
-
-    /// One of a fixed list of words, matched exactly.
-    @inline(__always)
-    mutating func choice<T: Vocabulary>(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool = true,
-                                        _ type: T.Type) -> T? {
-        if let value = T.match(v) { return value }
-        return checkedChoice(v, name, required: required, type)
-    }
-
-    @inline(never)
-    private mutating func checkedChoice<T: Vocabulary>(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool,
-                                                       _ type: T.Type) -> T? {
+    mutating func slowField(_ f: Int, _ p: FieldProgram, _ values: FieldValues, _ state: inout RecordState) -> Int? {
+        let v = values[f]
         if v.count == 0 {
-            if required {
-                fail(.required, name, "\(name) is missing: every record needs \(name) (one of \(T.wordList))")
+            if p.required { fail(.required, field: f, messages.required[p.kind]!, values, state) }
+            return nil
+        }
+        switch p.kind {
+        case .countyCode:
+            guard let code = ValueParsers.fixedDigits(v, count: 6) else {
+                fail(.type, field: f, messages.invalid[.countyCode]!, values, state)
+                return nil
+            }
+            guard code == fileCountyNumber else {
+                fail(.countyMismatch, field: f, messages.countyMismatch, values, state)
+                return nil
+            }
+            return Int(code)
+        case .schoolID:
+            guard let id = ValueParsers.fixedDigits(v, count: 10) else {
+                fail(.type, field: f, messages.invalid[.schoolID]!, values, state)
+                return nil
+            }
+            return Int(truncatingIfNeeded: id)
+        case .residentID:
+            switch ValueParsers.residentID(v) {
+            case .valid(let id): return Int(truncatingIfNeeded: id)
+            case .malformed: fail(.type, field: f, messages.invalid[.residentID]!, values, state)
+            case .impossibleBirthDate: fail(.type, field: f, messages.birthDate, values, state)
+            case .wrongCheck: fail(.checksum, field: f, messages.checksum, values, state)
             }
             return nil
+        case .integer:
+            guard let n = ValueParsers.integer(v) else {
+                fail(.type, field: f, messages.invalid[.integer]!, values, state)
+                return nil
+            }
+            if p.hasRange && !(p.lo...p.hi).contains(n) {
+                fail(.range, field: f, messages.range, values, state, number: n)
+                return nil
+            }
+            return n
+        case .boolean:
+            guard let b = ValueParsers.boolean(v) else {
+                fail(.type, field: f, messages.invalid[.boolean]!, values, state)
+                return nil
+            }
+            return b ? 1 : 0
+        case .date:
+            guard let d = ValueParsers.date(v) else {
+                fail(.type, field: f, messages.invalid[.date]!, values, state)
+                return nil
+            }
+            return d
+        case .enumeration:
+            guard let w = plan.word(v, field: p) else {
+                fail(.enumeration, field: f, messages.invalid[.enumeration]!, values, state)
+                return nil
+            }
+            return w
+        case .text:
+            let n = Bytes.codePointCount(v)
+            if n > p.hi {
+                fail(.range, field: f, messages.tooLong, values, state, length: n)
+                return nil
+            }
+            if n < p.lo {
+                fail(.range, field: f, messages.tooShort, values, state, length: n)
+                return nil
+            }
+            return n
         }
-        if let value = T.match(v) { return value }
-        fail(.enumeration, name, "\(name) is \(Self.show(v)): write one of \(T.wordList)")
-        return nil
-    }
-
-    /// Free text of at most `maxCharacters` Unicode code points.
-    @inline(__always)
-    mutating func text(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool, maxCharacters: Int) -> Bool {
-        // No more bytes than allowed characters: no need to count them.
-        if v.count > 0 && v.count <= maxCharacters { return true }
-        return checkedText(v, name, required: required, maxCharacters: maxCharacters)
-    }
-
-    @inline(never)
-    private mutating func checkedText(_ v: UnsafeRawBufferPointer, _ name: StaticString, required: Bool, maxCharacters: Int) -> Bool {
-        if v.count == 0 {
-            if required { return present(v, name, "\(name) (text, 1 to \(maxCharacters) characters)") }
-            return true
-        }
-        let n = Bytes.codePointCount(v)
-        if n > maxCharacters {
-            fail(.range, name, "\(name) has \(n) characters: at most \(maxCharacters) are allowed")
-            return false
-        }
-        return true
     }
 }

@@ -33,10 +33,10 @@ public struct SubmissionValidator: Sendable {
         var log = IssueLog(listLimit: config.maxListedIssuesPerFile)
         if let problem {
             log.addPreamble(Issue(.unreadable, problem))
-            return FileReport(path: displayPath, name: SubmissionName.parse(fileName), log: log)
+            return FileReport(path: displayPath, name: SubmissionName.parse(fileName, datasets: config.datasets), log: log)
         }
-        guard let name = SubmissionName.parse(fileName) else {
-            log.addPreamble(Issue(.filename, SubmissionName.diagnose(fileName)))
+        guard let name = SubmissionName.parse(fileName, datasets: config.datasets) else {
+            log.addPreamble(Issue(.filename, SubmissionName.diagnose(fileName, datasets: config.datasets)))
             var report = FileReport(path: displayPath, name: nil, log: log)
             if identify { report.file = (try? FileSource(raw: path, display: displayPath, digesting: true))?.finishDigest() }
             return report
@@ -77,8 +77,7 @@ public struct SubmissionValidator: Sendable {
         for encoding in [TextSource.Encoding.utf8, .gb18030] {
             report.log.resetContent()
             guard let file = open(path, identify: identify, into: &report) else { return }
-            var rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county),
-                                    digest: digest)
+            var rules = rules(name, log: report.log, digest: digest)
             let outcome = CSVSubmission(maxRecordBytes: config.maxRecordBytes)
                 .read(file: file, encoding: encoding, limit: config.maxDecompressedBytes, into: &rules)
             report.log = rules.checker.log
@@ -92,8 +91,7 @@ public struct SubmissionValidator: Sendable {
 
     private func readXML(path: RawPath, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
         guard let file = open(path, identify: identify, into: &report) else { return }
-        let rules = RecordRules(dataset: name.dataset, checker: RecordChecker(log: report.log, fileCounty: name.county),
-                                digest: digest)
+        let rules = rules(name, log: report.log, digest: digest)
         let xml = XMLSubmission(rules: rules, name: name)
         xml.read(file: file, limit: config.maxDecompressedBytes)
         var result = xml.rules
@@ -102,10 +100,20 @@ public struct SubmissionValidator: Sendable {
         finish(&result, headerFound: true, into: &report)
     }
 
+    /// The checks of the file's dataset, reporting into `log`.
+    private func rules(_ name: SubmissionName, log: IssueLog, digest: Bool) -> RecordRules {
+        let plan = config.plan(of: name.dataset)
+        return RecordRules(plan: plan, checker: RecordChecker(log: log, fileCounty: name.county, plan: plan, config: config),
+                           digest: digest)
+    }
+
     private func finish(_ rules: inout RecordRules, headerFound: Bool, into report: inout FileReport) {
         report.records = rules.records
-        if !report.log.hasFatal && headerFound && rules.records == 0 && !rules.dataset.mayBeEmpty {
-            report.log.addTrailer(Issue(.empty, "the file has no records: an \(rules.dataset.rawValue) file lists at least one \(rules.dataset == .classSize ? "class" : "school")"))
+        if !report.log.hasFatal && headerFound && rules.records == 0 && !rules.plan.mayBeEmpty {
+            let plan = rules.plan
+            report.log.addTrailer(Issue(.empty, config.language == .zh
+                ? "文件没有记录：\(plan.names.zh)（\(plan.dataset.rawValue)）文件每个\(plan.record.zh)一条记录，至少要有一条"
+                : "the file has no records: an \(plan.dataset.rawValue) file lists at least one \(plan.record.en)"))
         }
         let (digest, totals) = rules.finish()
         if report.isValid {

@@ -10,7 +10,7 @@ final class XMLSubmission: XMLSubmissionDelegate {
     }
 
     func read(file: FileSource, limit: Int) {
-        let reader = XMLSubmissionReader(fieldNames: rules.dataset.schema.fields.map(\.name), delegate: self)
+        let reader = XMLSubmissionReader(fieldNames: rules.plan.fields.map(\.name), delegate: self)
         do {
             try reader.read(ContentSource.open(file, limit: limit))
         } catch {

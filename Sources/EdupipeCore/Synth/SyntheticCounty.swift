@@ -7,9 +7,13 @@ struct SyntheticCounty {
     var classes: [[String]] = []
     var dropout: [[String]] = []
 
-    static let afterColumns = DatasetSchema.afterSchool.fields.map(\.name)
-    static let classColumns = DatasetSchema.classSize.fields.map(\.name)
-    static let dropoutColumns = DatasetSchema.dropout.fields.map(\.name)
+    // The columns of the three datasets this generator draws realistic
+    // records for (sections 3.1-3.3), in the standard's order.
+    static let afterColumns = ["county_code", "school_id", "school_name", "stage", "enrolled", "offers_service",
+                               "participants", "days_per_week", "minutes_per_day", "funding_secured"]
+    static let classColumns = ["county_code", "school_id", "stage", "grade", "class_id", "students"]
+    static let dropoutColumns = ["county_code", "student_id", "school_id", "grade", "identified_on", "status",
+                                 "resolved_on", "reason"]
 
     /// Draws a county: about 90 schools and 1,500 classes at scale 1, and a
     /// dropout list of 0-30 children. `shared` is a child also listed by the

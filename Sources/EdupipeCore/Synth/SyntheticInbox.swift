@@ -82,10 +82,10 @@ public struct SyntheticInbox {
         let dir = o.out + "/" + province
         try makeDirectories(dir)
         var summary = Summary()
-        let sets: [(Dataset, [String], [[String]])] = [
-            (.afterSchool, SyntheticCounty.afterColumns, county.afterSchool),
-            (.classSize, SyntheticCounty.classColumns, county.classes),
-            (.dropout, SyntheticCounty.dropoutColumns, county.dropout),
+        let sets: [(String, [String], [[String]])] = [
+            ("after_school", SyntheticCounty.afterColumns, county.afterSchool),
+            ("class_size", SyntheticCounty.classColumns, county.classes),
+            ("dropout", SyntheticCounty.dropoutColumns, county.dropout),
         ]
         for (dataset, columns, rows) in sets {
             let form = o.forms[rng.int(0...(o.forms.count - 1))]
@@ -97,7 +97,7 @@ public struct SyntheticInbox {
             }
             if form == .csvGz || form == .xmlGz { bytes = GzipCompressor.compress(bytes) }
             let ext = form.rawValue
-            try AtomicFile.write(bytes, to: "\(dir)/\(county.code)_\(dataset.rawValue)_\(o.period).\(ext)")
+            try AtomicFile.write(bytes, to: "\(dir)/\(county.code)_\(dataset)_\(o.period).\(ext)")
             summary.files += 1
             summary.bytes += bytes.count
             summary.records += rows.count
@@ -126,10 +126,10 @@ public struct SyntheticInbox {
     }
 
     /// XML in element form, or attribute form for half the files.
-    static func xml(dataset: Dataset, county: String, period: String, columns: [String], rows: [[String]],
+    static func xml(dataset: String, county: String, period: String, columns: [String], rows: [[String]],
                     rng: inout SynthRandom) -> [UInt8] {
         let attributes = rng.chance(0.5)
-        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<submission dataset=\"\(dataset.rawValue)\" county=\"\(county)\" period=\"\(period)\">\n"
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<submission dataset=\"\(dataset)\" county=\"\(county)\" period=\"\(period)\">\n"
         for row in rows {
             if attributes {
                 text += "  <record"

@@ -90,7 +90,7 @@ struct Run: ParsableCommand {
             Glibc.exit(1)
         }
         if !quiet {
-            FileHandle.standardOutput.write(RunSummary.text(result, registry: setup.registry, out: out))
+            FileHandle.standardOutput.write(RunSummary.text(result, registry: setup.registry, datasets: setup.config.datasets, out: out))
         }
         if strict && result.submissions.contains(where: { $0.status == .rejected }) { Glibc.exit(3) }
     }

@@ -48,7 +48,7 @@ struct Status: ParsableCommand {
             let run = try ledger.lastCompletedRun()
             let periods = try period.map { [$0] } ?? ledger.currentPeriods()
             let statuses = try periods.map {
-                try ledger.reportingStatus(period: $0, registry: setup.registry, deadlines: setup.config.deadlines, province: provinceCode)
+                try ledger.reportingStatus(period: $0, registry: setup.registry, datasets: setup.config.datasets, deadlines: setup.config.deadlines, province: provinceCode)
             }
             switch format {
             case .text:

@@ -30,8 +30,18 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
                 scale *= 10
             }
         }
-        return Target(comparison: comparison, numerator: numerator, scale: scale,
-                      text: comparison.rawValue + number)
+        // Written without trailing zeros, as the standard's tables write
+        // targets (`>=0.8`, not `>=0.80`).
+        while scale > 1 && numerator % 10 == 0 {
+            numerator /= 10
+            scale /= 10
+        }
+        var shown = String(numerator / scale)
+        if scale > 1 {
+            let fraction = String(numerator % scale)
+            shown += "." + String(repeating: "0", count: String(scale).count - 1 - fraction.count) + fraction
+        }
+        return Target(comparison: comparison, numerator: numerator, scale: scale, text: comparison.rawValue + shown)
     }
 
     /// Whether `value` (a count, or `numerator/denominator` with

@@ -1,0 +1,86 @@
+/// A message of the plan in Chinese and English, with placeholders in
+/// braces filled in when a file breaks the rule: `{participants}` (a field
+/// of the record, a resident ID masked), `{field}`, `{value}`, `{first}`
+/// (the line of the earlier duplicate), `{county}`, `{words}`, `{min}`,
+/// `{max}`, `{length}`. Checked when the plan loads: a placeholder that
+/// names nothing is an error with its place.
+public struct MessageTemplate: Sendable {
+    enum Part: Sendable {
+        case literal(String)
+        /// A field of the record, by index, as its value reads.
+        case field(Int)
+        case special(Special)
+    }
+
+    enum Special: String, Sendable, CaseIterable {
+        /// The field's name.
+        case field
+        /// The field's value, quoted, at most 40 characters.
+        case value
+        /// The field's value as written.
+        case raw
+        /// A resident ID masked.
+        case masked
+        /// The line where a duplicate key was first seen.
+        case first
+        /// The file's county.
+        case county
+        /// An enumeration's words.
+        case words
+        case min, max
+        /// The value's length in characters.
+        case length
+        /// The integer value.
+        case number
+        /// What the field is, in words (from the type's messages).
+        case what
+    }
+
+    let zh: [Part]
+    let en: [Part]
+    /// The texts as written, for the format guide.
+    public let source: DisplayName
+
+    /// The parts of one text: literal runs and placeholders.
+    static func parse(_ text: String, fields: [String], place: (source: String, line: Int?, column: Int?)) throws(PlanError) -> [Part] {
+        var parts: [Part] = []
+        var literal = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{") {
+            literal += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                throw PlanError(source: place.source, line: place.line, column: place.column, "a \"{\" is not closed in the message \"\(text)\"")
+            }
+            let name = String(rest[rest.index(after: open)..<close])
+            if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+            if let i = fields.firstIndex(of: name) {
+                parts.append(.field(i))
+            } else if let s = Special(rawValue: name) {
+                parts.append(.special(s))
+            } else {
+                let offset = text.distance(from: text.startIndex, to: open)
+                throw PlanError(source: place.source, line: place.line, column: place.column.map { $0 + offset + 1 },
+                                "{\(name)} names nothing: a message can show the record's fields (\(fields.joined(separator: ", "))) or \(Special.allCases.map { "{\($0.rawValue)}" }.joined(separator: ", "))")
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        literal += rest
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        return parts
+    }
+
+    init(zh: [Part], en: [Part], source: DisplayName) {
+        self.zh = zh
+        self.en = en
+        self.source = source
+    }
+
+    /// The message in `language`, each placeholder filled by `fill`.
+    func render(_ language: Language, _ fill: (Part) -> String) -> String {
+        var s = ""
+        for part in language == .zh ? zh : en {
+            if case .literal(let text) = part { s += text } else { s += fill(part) }
+        }
+        return s
+    }
+}
