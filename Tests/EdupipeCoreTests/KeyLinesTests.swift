@@ -36,14 +36,17 @@ import Testing
     }
 
     @Test func theSameKeyTwiceInAClassFileIsReportedWithItsFirstLine() throws {
-        var table = ClassKeySet()
+        var keys = KeyLines(capacity: 16)
+        func insert(school: UInt64, classID: UnsafeRawBufferPointer, line: Int) -> Int? {
+            keys.insert(KeyFingerprint.fingerprint(school: school, classID: classID), line: line)
+        }
         let a = Array("7-1".utf8), b = Array("7-2".utf8), longer = Array("高一(3)班".utf8)
-        #expect(a.withUnsafeBytes { table.insert(school: 1_101_010_001, classID: $0, line: 2) } == nil)
-        #expect(b.withUnsafeBytes { table.insert(school: 1_101_010_001, classID: $0, line: 3) } == nil)
-        #expect(a.withUnsafeBytes { table.insert(school: 1_101_010_002, classID: $0, line: 4) } == nil)
-        #expect(longer.withUnsafeBytes { table.insert(school: 1_101_010_001, classID: $0, line: 5) } == nil)
-        #expect(a.withUnsafeBytes { table.insert(school: 1_101_010_001, classID: $0, line: 6) } == 2)
-        #expect(longer.withUnsafeBytes { table.insert(school: 1_101_010_001, classID: $0, line: 7) } == 5)
+        #expect(a.withUnsafeBytes { insert(school: 1_101_010_001, classID: $0, line: 2) } == nil)
+        #expect(b.withUnsafeBytes { insert(school: 1_101_010_001, classID: $0, line: 3) } == nil)
+        #expect(a.withUnsafeBytes { insert(school: 1_101_010_002, classID: $0, line: 4) } == nil)
+        #expect(longer.withUnsafeBytes { insert(school: 1_101_010_001, classID: $0, line: 5) } == nil)
+        #expect(a.withUnsafeBytes { insert(school: 1_101_010_001, classID: $0, line: 6) } == 2)
+        #expect(longer.withUnsafeBytes { insert(school: 1_101_010_001, classID: $0, line: 7) } == 5)
     }
 
     @Test func fingerprintsSeeEveryByteOfTheClassID() {
@@ -51,14 +54,14 @@ import Testing
         // loads of the short tail must still see every byte.
         for n in 1...20 {
             let id = (0..<n).map { UInt8(0x41 + $0) }
-            let base = id.withUnsafeBytes { ClassKeySet.fingerprint(school: 1_101_010_001, classID: $0) }
+            let base = id.withUnsafeBytes { KeyFingerprint.fingerprint(school: 1_101_010_001, classID: $0) }
             for i in 0..<n {
                 var changed = id
                 changed[i] = 0x30
-                let other = changed.withUnsafeBytes { ClassKeySet.fingerprint(school: 1_101_010_001, classID: $0) }
+                let other = changed.withUnsafeBytes { KeyFingerprint.fingerprint(school: 1_101_010_001, classID: $0) }
                 #expect(other != base, "byte \(i) of a \(n)-byte class ID is not part of its fingerprint")
             }
-            let shorter = Array(id.dropLast()).withUnsafeBytes { ClassKeySet.fingerprint(school: 1_101_010_001, classID: $0) }
+            let shorter = Array(id.dropLast()).withUnsafeBytes { KeyFingerprint.fingerprint(school: 1_101_010_001, classID: $0) }
             #expect(shorter != base)
         }
     }

@@ -20,7 +20,7 @@ struct RecordChecker {
     /// `fileCounty` as a number, compared with each record's code.
     private let fileCountyNumber: UInt64?
     /// The six ASCII bytes of `fileCounty`, loaded as one number.
-    private let fileCountyBytes: UInt64
+    let fileCountyBytes: UInt64
 
     init(log: IssueLog, fileCounty: String, plan: DatasetPlan, config: PipelineConfig) {
         self.log = log
@@ -98,7 +98,7 @@ struct RecordChecker {
     }
 
     @inline(__always)
-    private static func sixBytes(_ p: UnsafeRawPointer) -> UInt64 {
+    static func sixBytes(_ p: UnsafeRawPointer) -> UInt64 {
         UInt64(p.loadUnaligned(as: UInt32.self)) | UInt64(p.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) << 32
     }
 

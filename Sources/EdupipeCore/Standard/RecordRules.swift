@@ -5,8 +5,9 @@
 ///
 /// A value type held in a local variable by the CSV reader loop, so the
 /// compiler checks exclusive access statically instead of on every record.
-/// The program it runs is plain memory of the compiled plan; the parsed
-/// values and totals live in memory of the file's own (`scratch`).
+/// The program it runs is plain memory of the compiled plan (`DatasetPlan`);
+/// the parsed values and totals live in memory of the file's own. The
+/// common case of each field is decided inline, every message out of line.
 struct RecordRules {
     let plan: DatasetPlan
     var dataset: Dataset { plan.dataset }
@@ -15,6 +16,26 @@ struct RecordRules {
     private var state: RecordState
     /// Per-slot totals of the file's valid records.
     private let totals: UnsafeMutablePointer<Int>
+    /// The file's county as six bytes loaded into one number.
+    private let countyBytes: UInt64
+    // The plan's program, reached without touching the plan object: a
+    // class reference used per record costs a retain and a release.
+    private let program: UnsafeMutablePointer<FieldProgram>
+    private let steps: UnsafeMutablePointer<Step>
+    private let conditions: UnsafeMutablePointer<ConditionRef>
+    private let measures: UnsafeMutablePointer<MeasureProgram>
+    private let rules: UnsafeMutablePointer<RuleProgram>
+    private let fieldCount: Int
+    private let ruleCount: Int
+    private let measureCount: Int
+    private let firstSlot: Int
+    private let keyCount: Int
+    private let link: Int
+    private let wordSpans: UnsafeMutablePointer<WordKey>
+    private let wordBytes: UnsafeMutablePointer<UInt8>
+    private let rangeTable: UnsafeMutablePointer<Int32>
+    private let ranges: UnsafeMutablePointer<RangeProgram>
+    private let keyFields: UnsafeMutablePointer<(field: Int, text: Bool)>
     private var keys: KeyLines
     /// The linked field's values of valid records (children's IDs).
     private var linked: [UInt64] = []
@@ -25,8 +46,25 @@ struct RecordRules {
         self.plan = plan
         self.checker = checker
         scratch = Scratch(fields: plan.fields.count, slots: plan.slotCount)
-        state = RecordState(values: scratch.values)
+        state = RecordState(values: scratch.values, lookups: UnsafePointer(plan.lookups))
         totals = scratch.totals
+        countyBytes = checker.fileCountyBytes
+        program = plan.program
+        steps = plan.ops
+        conditions = plan.conditions
+        measures = plan.measureRefs
+        rules = plan.ruleRefs
+        fieldCount = plan.fieldCount
+        ruleCount = plan.ruleCount
+        measureCount = plan.measureCount
+        firstSlot = plan.firstSlot
+        keyCount = plan.keyCount
+        link = plan.link ?? -1
+        wordSpans = plan.wordSpans
+        wordBytes = plan.wordBytes
+        rangeTable = plan.rangeTableRefs
+        ranges = plan.rangeRefs
+        keyFields = plan.keyFields
         keys = KeyLines(capacity: 256)
         self.digest = ContentDigest(enabled: digest)
     }
@@ -50,142 +88,192 @@ struct RecordRules {
     mutating func check(_ v: FieldValues, line: Int) {
         records += 1
         checker.begin(line: line)
-        let plan = self.plan
-        let fieldCount = plan.fields.count
         state.valid = 0
         state.given = 0
         let values = state.values
         for f in 0..<fieldCount {
-            let p = plan.program[f]
+            let p = program + f
             let raw = v[f]
-            let bit = UInt64(1) << UInt64(f)
+            let bit = UInt64(1) &<< UInt64(f)
             if raw.count > 0 { state.given |= bit }
-            var parsed: Int? = Self.fast(raw, p, checker)
-            if parsed == nil {
-                if raw.count == 0 && !p.required && p.requiredWhen >= 0 {
-                    let c = plan.condition(p.requiredWhen)
-                    if state.valid & c.needs == c.needs && state.holds(c.ops), let message = plan.fields[f].requiredMessage {
-                        checker.fail(.required, field: f, message, v, state)
+            // The common form of each type, inline; anything else (and
+            // every message) in the checker.
+            var n = 0
+            var ok = false
+            switch p.pointee.kind {
+            case .integer:
+                if raw.count > 0 && raw.count <= 9 {
+                    ok = true
+                    for b in raw {
+                        let d = b &- 0x30
+                        if d >= 10 { ok = false; break }
+                        n = n &* 10 &+ Int(d)
                     }
-                } else {
-                    parsed = checker.slowField(f, p, v, &state)
+                    if ok && p.pointee.hasRange { ok = n >= p.pointee.lo && n <= p.pointee.hi }
                 }
+            case .countyCode:
+                if raw.count == 6, let base = raw.baseAddress { ok = RecordChecker.sixBytes(base) == countyBytes }
+            case .schoolID:
+                if let id = ValueParsers.fixedDigits(raw, count: 10) { n = Int(truncatingIfNeeded: id); ok = true }
+            case .enumeration:
+                if let w = DatasetPlan.word(raw, p, wordSpans, wordBytes) { n = w; ok = true }
+            case .text:
+                // No more bytes than allowed characters: no need to count them.
+                if raw.count > 0 && raw.count <= p.pointee.hi && p.pointee.lo <= 1 { n = raw.count; ok = true }
+            case .boolean:
+                if let b = ValueParsers.boolean(raw) { n = b ? 1 : 0; ok = true }
+            case .date:
+                if let d = ValueParsers.date(raw) { n = d; ok = true }
+            case .residentID:
+                if raw.count == 18, case .valid(let id) = ValueParsers.residentID(raw) { n = Int(truncatingIfNeeded: id); ok = true }
             }
-            guard let n = parsed else { continue }
-            if p.rangeCount > 0 {
-                if let failed = rangeFailure(n, p) {
-                    checker.fail(.range, field: f, plan.fields[f].ranges[failed].message, v, state, number: n,
-                                 range: plan.fields[f].ranges[failed].range)
+            if !ok {
+                if raw.count == 0 && !p.pointee.required && p.pointee.requiredWhen >= 0 {
+                    requiredWhen(f, p.pointee, v)
                     continue
                 }
+                guard let parsed = checker.slowField(f, p.pointee, v, &state) else { continue }
+                n = parsed
+            }
+            if p.pointee.rangeCount > 0, let failed = rangeFailure(n, p) {
+                rangeFailed(f, failed, n, v)
+                continue
             }
             values[f] = n
             state.valid |= bit
         }
 
-        for i in 0..<plan.rules.count {
-            let rule = plan.ruleRefs[i]
+        for i in 0..<ruleCount {
+            let rule = rules[i]
             guard state.valid & rule.needs == rule.needs else { continue }
-            if rule.when >= 0 && !state.holds(plan.condition(rule.when).ops) { continue }
-            if !state.holds(plan.condition(rule.check).ops) {
-                let spec = plan.rules[i]
-                checker.fail(spec.code, field: spec.column, spec.message, v, state)
-            }
+            if rule.when >= 0 && !holds(rule.when) { continue }
+            if !holds(rule.check) { ruleFailed(i, v) }
         }
 
-        if !plan.key.isEmpty { checkKey(v) }
+        if keyCount > 0 { checkKey(v) }
 
         if digest.enabled { digestRecord(v) }
 
         guard checker.recordValid else { return }
-        for i in 0..<plan.measures.count {
-            let m = plan.measureRefs[i]
-            if m.filter >= 0 && !state.holds(plan.condition(m.filter).ops) { continue }
-            var slot = m.slot
-            if m.by >= 0 { slot += state.isValid(m.by) ? values[m.by] : m.variants }
-            let amount = m.sum < 0 ? 1 : (state.isValid(m.sum) ? values[m.sum] : 0)
-            totals[slot - firstSlot] &+= amount
+        let valid = state.valid
+        let lookups = state.lookups
+        for i in 0..<measureCount {
+            let m = measures + i
+            if m.pointee.filter >= 0 {
+                var holds: UInt64
+                if let s = m.pointee.step {
+                    // One-step filters (nearly all) are judged here, branch-free.
+                    let a = s.a
+                    let va = (valid &>> UInt64(a)) & 1
+                    switch s.code {
+                    case .constant: holds = va & Step.compare(values[a], s.x, s.mask)
+                    case .between: holds = va & (values[a] >= s.x && values[a] <= s.y ? 1 : 0)
+                    case .lookup:
+                        holds = va & (valid &>> UInt64(s.b)) & 1 & Step.compare(values[a], lookups[s.x &+ values[s.b]], s.mask)
+                    case .isTrue: holds = va & (values[a] != 0 ? 1 : 0)
+                    default: holds = state.leaf(s)
+                    }
+                } else {
+                    let c = conditions[Int(m.pointee.filter)]
+                    holds = state.run(steps + c.start, c.count) ? 1 : 0
+                }
+                if holds == 0 { continue }
+            }
+            let by = m.pointee.by
+            var slot = m.pointee.slot
+            if by >= 0 { slot &+= (valid &>> UInt64(by)) & 1 != 0 ? values[by] : m.pointee.variants }
+            let sum = m.pointee.sum
+            totals[slot] &+= sum < 0 ? 1 : ((valid &>> UInt64(sum)) & 1 != 0 ? values[sum] : 0)
         }
-        if let link = plan.link, state.isValid(link) { linked.append(UInt64(truncatingIfNeeded: values[link])) }
+        if link >= 0 && state.isValid(link) { linked.append(UInt64(truncatingIfNeeded: values[link])) }
     }
 
-    /// The first slot of this dataset among all datasets' (measures store
-    /// global slots).
-    private var firstSlot: Int { plan.measures.first?.slot ?? 0 }
-
-    /// The parsed value when the field is valid in the common form; nil
-    /// sends it to the checker, which reports what is wrong.
-    @inline(__always)
-    private static func fast(_ v: UnsafeRawBufferPointer, _ p: FieldProgram, _ c: RecordChecker) -> Int? {
-        switch p.kind {
-        case .integer:
-            guard v.count > 0 && v.count <= 9 else { return nil }
-            var n = 0
-            for b in v {
-                let d = b &- 0x30
-                if d >= 10 { return nil }
-                n = n &* 10 &+ Int(d)
-            }
-            return !p.hasRange || (n >= p.lo && n <= p.hi) ? n : nil
-        case .countyCode:
-            return c.isFileCounty(v) ? 0 : nil
-        case .schoolID:
-            return ValueParsers.fixedDigits(v, count: 10).map { Int(truncatingIfNeeded: $0) }
-        case .enumeration:
-            return c.plan.word(v, field: p)
-        case .text:
-            // No more bytes than allowed characters: no need to count them.
-            return v.count > 0 && v.count <= p.hi && p.lo <= 1 ? v.count : nil
-        case .boolean:
-            return v.count > 0 ? ValueParsers.boolean(v).map { $0 ? 1 : 0 } : nil
-        case .date:
-            return v.count > 0 ? ValueParsers.date(v) : nil
-        case .residentID:
-            if v.count == 18, case .valid(let id) = ValueParsers.residentID(v) { return Int(truncatingIfNeeded: id) }
-            return nil
+    /// An optional field left empty that the record needs after all.
+    @inline(never)
+    private mutating func requiredWhen(_ f: Int, _ p: FieldProgram, _ v: FieldValues) {
+        let c = plan.condition(p.requiredWhen)
+        if state.valid & c.needs == c.needs && state.holds(c.steps, c.count), let message = plan.fields[f].requiredMessage {
+            checker.fail(.required, field: f, message, v, state)
         }
+    }
+
+    @inline(never)
+    private mutating func rangeFailed(_ f: Int, _ failed: Int, _ n: Int, _ v: FieldValues) {
+        let range = plan.fields[f].ranges[failed]
+        checker.fail(.range, field: f, range.message, v, state, number: n, range: range.range)
+    }
+
+    @inline(never)
+    private mutating func ruleFailed(_ i: Int, _ v: FieldValues) {
+        let spec = plan.rules[i]
+        checker.fail(spec.code, field: spec.column, spec.message, v, state)
+    }
+
+    /// Whether condition `condition` holds for the record. `mutating` though
+    /// it changes nothing, as are the other helpers of `check`: a
+    /// non-mutating method called from a mutating one gets a copy of
+    /// `self`, a memcpy of the whole struct per call.
+    @inline(__always)
+    private mutating func holds(_ condition: Int32) -> Bool {
+        let c = conditions + Int(condition)
+        return state.holds(steps + c.pointee.start, c.pointee.count)
     }
 
     /// The conditional range that `n` breaks, if any: the first entry whose
     /// condition holds (or, without one, the first reached) decides.
-    private func rangeFailure(_ n: Int, _ p: FieldProgram) -> Int? {
+    @inline(__always)
+    private mutating func rangeFailure(_ n: Int, _ field: UnsafeMutablePointer<FieldProgram>) -> Int? {
+        let p = field.pointee
+        if p.rangeField >= 0 {
+            let word = state.isValid(p.rangeField) ? state.values[p.rangeField] : program[p.rangeField].wordCount
+            let entry = Int(rangeTable[p.rangeTable + word])
+            guard entry >= 0 else { return nil }
+            let r = ranges[p.rangeStart + entry]
+            return n >= r.lo && n <= r.hi ? nil : entry
+        }
         for i in 0..<p.rangeCount {
-            let r = plan.rangeRefs[p.rangeStart + i]
+            let r = ranges[p.rangeStart + i]
             if r.when >= 0 {
                 let c = plan.condition(r.when)
-                guard state.valid & c.needs == c.needs && state.holds(c.ops) else { continue }
+                guard state.valid & c.needs == c.needs && state.holds(c.steps, c.count) else { continue }
             }
             return n >= r.lo && n <= r.hi ? nil : i
         }
         return nil
     }
 
+    /// Records the key (one number, or a fingerprint of several values) and
+    /// reports a repeat with the line of its first record.
+    @inline(__always)
     private mutating func checkKey(_ v: FieldValues) {
-        var key: UInt64 = 0
-        for (n, f) in plan.key.enumerated() {
-            guard state.isValid(f) else { return }
-            let value = UInt64(truncatingIfNeeded: state.values[f])
-            if plan.fields[f].kind == .text {
-                guard v[f].count > 0 else { return }
-                key = KeyFingerprint.fingerprint(school: key, classID: v[f])
-            } else if n == 0 && plan.key.count == 1 {
-                key = value
+        let first = keyFields[0]
+        guard state.isValid(first.field) else { return }
+        var key = UInt64(truncatingIfNeeded: state.values[first.field])
+        if first.text { key = KeyFingerprint.fingerprint(school: 0, classID: v[first.field]) }
+        for k in 1..<max(1, keyCount) {
+            let f = keyFields[k]
+            guard state.isValid(f.field) else { return }
+            if f.text {
+                key = KeyFingerprint.fingerprint(school: key, classID: v[f.field])
             } else {
-                key = KeyFingerprint.mix(key ^ value ^ 0x9E37_79B9_7F4A_7C15)
+                key = KeyFingerprint.mix(key ^ UInt64(truncatingIfNeeded: state.values[f.field]) ^ 0x9E37_79B9_7F4A_7C15)
             }
         }
-        if let first = keys.insert(key, line: checker.line), let message = plan.keyMessage {
-            checker.fail(.duplicateKey, field: plan.key[plan.key.count - 1], message, v, state, first: first)
-        }
+        if let line = keys.insert(key, line: checker.line) { keyRepeated(v, first: line) }
+    }
+
+    @inline(never)
+    private mutating func keyRepeated(_ v: FieldValues, first: Int) {
+        guard let message = plan.keyMessage else { return }
+        checker.fail(.duplicateKey, field: plan.key[plan.key.count - 1], message, v, state, first: first)
     }
 
     /// The typed values of every field but the county (which the file name
     /// fixes), so records compare by value whatever their form.
     private mutating func digestRecord(_ v: FieldValues) {
-        for f in 0..<plan.fields.count {
-            let kind = plan.fields[f].kind
+        for f in 0..<plan.fieldCount {
             let value: Int? = state.isValid(f) ? state.values[f] : nil
-            switch kind {
+            switch plan.program[f].kind {
             case .countyCode: continue
             case .text: digest.text(v[f])
             case .boolean: digest.bool(value.map { $0 != 0 })

@@ -21,6 +21,11 @@ enum ConditionOp: Sendable {
     case fields(Int, Comparison, Int)
     /// A boolean field that is valid and true.
     case isTrue(Int)
+    /// `low <= field <= high` (what `f >= low and f <= high` compiles to).
+    case between(field: Int, Int, Int)
+    /// A field compared with a constant that depends on an enumeration's
+    /// word (`students > standard_size`): the constant's index.
+    case lookup(field: Int, Comparison, constant: Int)
     /// The field has a value (valid or not).
     case given(Int)
     case and, or, not
@@ -46,6 +51,8 @@ extension ConditionOp.Comparison {
 /// plan file.
 struct ConditionParser {
     let fields: [FieldSpec]
+    /// The dataset's constants by word.
+    var constants: [ConstantSpec] = []
     /// Only fields before this index may be named (a field's conditions see
     /// the fields read before it); `fields.count` for rules and measures.
     let visible: Int
@@ -66,9 +73,10 @@ struct ConditionParser {
         self.place = place
     }
 
-    static func parse(_ text: String, fields: [FieldSpec], visible: Int,
+    static func parse(_ text: String, fields: [FieldSpec], constants: [ConstantSpec] = [], visible: Int,
                       place: (source: String, line: Int?, column: Int?)) throws(PlanError) -> Condition {
         var p = ConditionParser(fields: fields, visible: visible, text: text, place: place)
+        p.constants = constants
         try p.tokenize()
         guard !p.tokens.isEmpty else { throw p.error(at: 0, "an empty condition: write one such as \"offers_service\" or \"days_per_week >= 5\"") }
         try p.orExpression()
@@ -211,6 +219,17 @@ struct ConditionParser {
             ops.append(.fields(left, comparison, r))
             return
         }
+        if let c = constants.firstIndex(where: { $0.name == rightText }) {
+            guard kind == .integer else {
+                throw error(at: rightAt, "\(rightText) is a whole number by \(fields[constants[c].field].name): compare an integer field with it")
+            }
+            let by = constants[c].field
+            guard by < visible else { throw error(at: rightAt, "\(rightText) depends on \(fields[by].name), which comes after this field") }
+            needs |= 1 << UInt64(by)
+            if !named.contains(by) { named.append(by) }
+            ops.append(.lookup(field: left, comparison, constant: c))
+            return
+        }
         switch kind {
         case .integer:
             guard rightText.allSatisfy(\.isASCIIDigit), !rightText.isEmpty, rightText.count <= 15, let n = Int(rightText) else {
@@ -232,10 +251,77 @@ struct ConditionParser {
     }
 }
 
+/// A whole number of the plan that depends on an enumeration's word, such
+/// as the standard class size of each stage.
+public struct ConstantSpec: Sendable {
+    public let name: String
+    /// The enumeration field.
+    public let field: Int
+    /// One value per word, in the words' order.
+    public let values: [Int]
+}
+
+/// One step of a condition as the record checker runs it: a plain value
+/// (no enum payload to unpack), its comparison a mask over less, equal
+/// and greater, so a step is a few loads and no branch.
+struct Step {
+    enum Code: UInt8 { case constant, fields, isTrue, between, lookup, given, and, or, not }
+    let code: Code
+    /// Bit 0: holds when less, bit 1: when equal, bit 2: when greater.
+    let mask: UInt8
+    let a: Int
+    let b: Int
+    let x: Int
+    let y: Int
+
+    /// `lookups`: the first value of each constant in the plan's table.
+    init(_ op: ConditionOp, constants: [(field: Int, start: Int)] = []) {
+        func mask(_ c: ConditionOp.Comparison) -> UInt8 {
+            switch c {
+            case .lt: 0b001
+            case .eq: 0b010
+            case .gt: 0b100
+            case .le: 0b011
+            case .ge: 0b110
+            case .ne: 0b101
+            }
+        }
+        switch op {
+        case .constant(let f, let c, let n): self = Step(code: .constant, mask: mask(c), a: f, b: 0, x: n, y: 0)
+        case .fields(let f, let c, let g): self = Step(code: .fields, mask: mask(c), a: f, b: g, x: 0, y: 0)
+        case .isTrue(let f): self = Step(code: .isTrue, mask: 0, a: f, b: 0, x: 0, y: 0)
+        case .between(let f, let lo, let hi): self = Step(code: .between, mask: 0, a: f, b: 0, x: lo, y: hi)
+        case .lookup(let f, let c, let k): self = Step(code: .lookup, mask: mask(c), a: f, b: constants[k].field, x: constants[k].start, y: 0)
+        case .given(let f): self = Step(code: .given, mask: 0, a: f, b: 0, x: 0, y: 0)
+        case .and: self = Step(code: .and, mask: 0, a: 0, b: 0, x: 0, y: 0)
+        case .or: self = Step(code: .or, mask: 0, a: 0, b: 0, x: 0, y: 0)
+        case .not: self = Step(code: .not, mask: 0, a: 0, b: 0, x: 0, y: 0)
+        }
+    }
+
+    private init(code: Code, mask: UInt8, a: Int, b: Int, x: Int, y: Int) {
+        self.code = code
+        self.mask = mask
+        self.a = a
+        self.b = b
+        self.x = x
+        self.y = y
+    }
+
+    /// 1 when `l` compares with `r` as the mask says.
+    @inline(__always)
+    static func compare(_ l: Int, _ r: Int, _ mask: UInt8) -> UInt64 {
+        let c: UInt8 = l > r ? 2 : (l == r ? 1 : 0)
+        return UInt64(mask >> c) & 1
+    }
+}
+
 /// What a record checker knows of one record while it runs conditions.
 struct RecordState {
     /// Each field's parsed value (integer, day number, word index, 0/1).
     let values: UnsafeMutablePointer<Int>
+    /// The plan's constants, word by word.
+    let lookups: UnsafePointer<Int>
     /// Bit i: field i holds a valid value.
     var valid: UInt64 = 0
     /// Bit i: field i has a value at all.
@@ -244,28 +330,48 @@ struct RecordState {
     @inline(__always)
     func isValid(_ field: Int) -> Bool { valid & (1 << UInt64(field)) != 0 }
 
-    /// Runs a condition; comparisons on a field without a valid value are false.
     @inline(__always)
-    func holds(_ ops: UnsafeBufferPointer<ConditionOp>) -> Bool {
+    private func validBit(_ field: Int) -> UInt64 { (valid >> UInt64(field)) & 1 }
+
+    /// The value of one step that reads fields.
+    @inline(__always)
+    func leaf(_ s: Step) -> UInt64 {
+        switch s.code {
+        case .constant: validBit(s.a) & Step.compare(values[s.a], s.x, s.mask)
+        case .fields: validBit(s.a) & validBit(s.b) & Step.compare(values[s.a], values[s.b], s.mask)
+        case .isTrue: validBit(s.a) & (values[s.a] != 0 ? 1 : 0)
+        case .between: validBit(s.a) & (values[s.a] >= s.x && values[s.a] <= s.y ? 1 : 0)
+        case .lookup: validBit(s.a) & validBit(s.b) & Step.compare(values[s.a], lookups[s.x + values[s.b]], s.mask)
+        case .given: (given >> UInt64(s.a)) & 1
+        case .and, .or, .not: 0
+        }
+    }
+
+    /// Runs a condition; comparisons on a field without a valid value are
+    /// false. A condition of one step (most of them) is one comparison.
+    @inline(__always)
+    func holds1(_ s: Step) -> Bool { leaf(s) != 0 }
+
+    @inline(__always)
+    func holds(_ steps: UnsafePointer<Step>, _ count: Int) -> Bool {
+        if count == 1 { return leaf(steps[0]) != 0 }
+        return run(steps, count)
+    }
+
+    @inline(never)
+    func run(_ steps: UnsafePointer<Step>, _ count: Int) -> Bool {
         var stack: UInt64 = 0
-        for op in ops {
-            switch op {
-            case .constant(let f, let c, let n):
-                stack = stack << 1 | (isValid(f) && c.holds(values[f], n) ? 1 : 0)
-            case .fields(let a, let c, let b):
-                stack = stack << 1 | (isValid(a) && isValid(b) && c.holds(values[a], values[b]) ? 1 : 0)
-            case .isTrue(let f):
-                stack = stack << 1 | (isValid(f) && values[f] != 0 ? 1 : 0)
-            case .given(let f):
-                stack = stack << 1 | (given & (1 << UInt64(f)) != 0 ? 1 : 0)
+        for i in 0..<count {
+            let s = steps[i]
+            switch s.code {
             case .and:
-                let a = stack & 1, b = (stack >> 1) & 1
-                stack = (stack >> 2) << 1 | (a & b)
+                stack = (stack >> 2) << 1 | (stack & (stack >> 1) & 1)
             case .or:
-                let a = stack & 1, b = (stack >> 1) & 1
-                stack = (stack >> 2) << 1 | (a | b)
+                stack = (stack >> 2) << 1 | ((stack | (stack >> 1)) & 1)
             case .not:
                 stack ^= 1
+            default:
+                stack = stack << 1 | leaf(s)
             }
         }
         return stack & 1 != 0

@@ -58,22 +58,39 @@ public final class DatasetPlan: @unchecked Sendable {
     public let link: Int?
     public let rules: [RuleSpec]
     public let measures: [MeasureSpec]
+    public let constants: [ConstantSpec]
     /// Slots of the per-file totals.
     public let slotCount: Int
+    /// Counts of the program arrays, read per record without touching the
+    /// Swift arrays (whose elements hold strings).
+    let fieldCount: Int
+    let ruleCount: Int
+    let measureCount: Int
+    /// The first slot of this dataset among all datasets'.
+    let firstSlot: Int
+    /// The key's fields and whether each is text.
+    let keyFields: UnsafeMutablePointer<(field: Int, text: Bool)>
+    let keyCount: Int
+    /// Per field with a range table: the entry index per word, then for no word.
+    let rangeTableRefs: UnsafeMutablePointer<Int32>
+    /// Every constant's values, word by word.
+    let lookups: UnsafeMutablePointer<Int>
 
     // The program: plain values, read by the record checker.
     let program: UnsafeMutablePointer<FieldProgram>
-    let ops: UnsafeMutablePointer<ConditionOp>
+    let ops: UnsafeMutablePointer<Step>
     let conditions: UnsafeMutablePointer<ConditionRef>
     let ruleRefs: UnsafeMutablePointer<RuleProgram>
     let measureRefs: UnsafeMutablePointer<MeasureProgram>
     let rangeRefs: UnsafeMutablePointer<RangeProgram>
     /// Every enumeration's words, one after another, and each word's span.
     let wordBytes: UnsafeMutablePointer<UInt8>
-    let wordSpans: UnsafeMutablePointer<(start: Int, count: Int)>
+    let wordSpans: UnsafeMutablePointer<WordKey>
 
     init(dataset: Dataset, names: DisplayName, record: DisplayName, mayBeEmpty: Bool, fields: [FieldSpec],
-         key: [Int], keyMessage: MessageTemplate?, link: Int?, rules: [RuleSpec], measures: [MeasureSpec]) {
+         key: [Int], keyMessage: MessageTemplate?, link: Int?, constants: [ConstantSpec] = [], rules: [RuleSpec],
+         measures: [MeasureSpec]) {
+        self.constants = constants
         self.dataset = dataset
         self.names = names
         self.record = record
@@ -85,31 +102,54 @@ public final class DatasetPlan: @unchecked Sendable {
         self.rules = rules
         self.measures = measures
         slotCount = measures.reduce(0) { $0 + $1.slotCount }
+        fieldCount = fields.count
+        ruleCount = rules.count
+        measureCount = measures.count
+        firstSlot = measures.first?.slot ?? 0
+        keyCount = key.count
 
-        var allOps: [ConditionOp] = []
+        var allOps: [Step] = []
+        var lookupValues: [Int] = []
+        var constantStarts: [(field: Int, start: Int)] = []
+        for c in constants {
+            constantStarts.append((c.field, lookupValues.count))
+            lookupValues += c.values
+        }
         var conds: [ConditionRef] = []
         func add(_ c: Condition?) -> Int32 {
             guard let c else { return -1 }
-            conds.append(ConditionRef(start: allOps.count, count: c.ops.count, needs: c.needs))
-            allOps += c.ops
+            let ops = Self.peephole(c.ops)
+            conds.append(ConditionRef(start: allOps.count, count: ops.count, needs: c.needs))
+            allOps += ops.map { Step($0, constants: constantStarts) }
             return Int32(conds.count - 1)
         }
         var bytes: [UInt8] = []
-        var spans: [(start: Int, count: Int)] = []
+        var spans: [WordKey] = []
         var programs: [FieldProgram] = []
         var ranges: [RangeProgram] = []
+        var rangeTable: [Int32] = []
         for f in fields {
             let wordStart = spans.count
             for w in f.words {
-                spans.append((bytes.count, w.utf8.count))
+                spans.append(WordKey(start: bytes.count, Array(w.utf8)))
                 bytes += w.utf8
             }
             let rangeStart = ranges.count
             for r in f.ranges { ranges.append(RangeProgram(when: add(r.when), lo: r.range.lowerBound, hi: r.range.upperBound)) }
+            // Ranges chosen by one enumeration's word (grade by stage) are a
+            // table: the entry of each word, and of no valid word.
+            var rangeField = -1
+            var tableStart = 0
+            if let (g, table) = Self.rangeTable(f.ranges, fields) {
+                rangeField = g
+                tableStart = rangeTable.count
+                rangeTable += table
+            }
             programs.append(FieldProgram(kind: f.kind, required: f.required, hasRange: f.range != nil,
                                          lo: f.range?.lowerBound ?? 0, hi: f.range?.upperBound ?? 0,
                                          wordStart: wordStart, wordCount: f.words.count,
-                                         requiredWhen: add(f.requiredWhen), rangeStart: rangeStart, rangeCount: f.ranges.count))
+                                         requiredWhen: add(f.requiredWhen), rangeStart: rangeStart, rangeCount: f.ranges.count,
+                                         rangeField: rangeField, rangeTable: tableStart))
         }
         var rulePrograms: [RuleProgram] = []
         for r in rules {
@@ -118,8 +158,10 @@ public final class DatasetPlan: @unchecked Sendable {
         }
         var measurePrograms: [MeasureProgram] = []
         for m in measures {
-            measurePrograms.append(MeasureProgram(filter: add(m.filter), sum: m.sum ?? -1, by: m.by ?? -1,
-                                                  slot: m.slot, variants: m.variants.count))
+            let filter = add(m.filter)
+            let single = filter >= 0 && conds[Int(filter)].count == 1 ? allOps[conds[Int(filter)].start] : nil
+            measurePrograms.append(MeasureProgram(filter: filter, step: single, sum: m.sum ?? -1, by: m.by ?? -1,
+                                                  slot: m.slot - (measures.first?.slot ?? 0), variants: m.variants.count))
         }
         func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, a.count))
@@ -134,6 +176,32 @@ public final class DatasetPlan: @unchecked Sendable {
         rangeRefs = copy(ranges)
         wordBytes = copy(bytes)
         wordSpans = copy(spans)
+        keyFields = copy(key.map { ($0, fields[$0].kind == .text) })
+        rangeTableRefs = copy(rangeTable)
+        lookups = copy(lookupValues)
+    }
+
+    /// The table of ranges that each depend on one enumeration field being
+    /// one word (the last may have no condition: it applies otherwise):
+    /// per word and for no valid word, the index of the entry that applies,
+    /// or -1 for none.
+    static func rangeTable(_ ranges: [FieldSpec.ConditionalRange], _ fields: [FieldSpec]) -> (Int, [Int32])? {
+        var field = -1
+        var byWord: [Int: Int] = [:]
+        var otherwise = -1
+        for (i, r) in ranges.enumerated() {
+            guard let when = r.when else {
+                if otherwise < 0 { otherwise = i }
+                continue
+            }
+            guard otherwise < 0, when.ops.count == 1, case .constant(let g, .eq, let w) = when.ops[0],
+                  field < 0 || field == g else { return nil }
+            field = g
+            if byWord[w] == nil { byWord[w] = i }
+        }
+        guard field >= 0 else { return nil }
+        let words = fields[field].words.count
+        return (field, (0...words).map { Int32(byWord[$0] ?? otherwise) })
     }
 
     deinit {
@@ -145,6 +213,9 @@ public final class DatasetPlan: @unchecked Sendable {
         rangeRefs.deallocate()
         wordBytes.deallocate()
         wordSpans.deallocate()
+        keyFields.deallocate()
+        rangeTableRefs.deallocate()
+        lookups.deallocate()
     }
 
     /// The index of the field named by these bytes (a header cell or an
@@ -157,21 +228,77 @@ public final class DatasetPlan: @unchecked Sendable {
 
     public func measure(named name: String) -> MeasureSpec? { measures.first { $0.name == name } }
 
-    /// The ops of condition `index`.
+    /// The steps of condition `index`, their count, and the fields they need.
     @inline(__always)
-    func condition(_ index: Int32) -> (ops: UnsafeBufferPointer<ConditionOp>, needs: UInt64) {
+    func condition(_ index: Int32) -> (steps: UnsafePointer<Step>, count: Int, needs: UInt64) {
         let c = conditions[Int(index)]
-        return (UnsafeBufferPointer(start: ops + c.start, count: c.count), c.needs)
+        return (UnsafePointer(ops + c.start), c.count, c.needs)
     }
 
     /// The word index of `v` among field `f`'s words.
-    @inline(__always)
     func word(_ v: UnsafeRawBufferPointer, field f: FieldProgram) -> Int? {
+        withUnsafePointer(to: f) { Self.word(v, $0, wordSpans, wordBytes) }
+    }
+
+    @inline(__always)
+    static func word(_ v: UnsafeRawBufferPointer, _ field: UnsafePointer<FieldProgram>, _ wordSpans: UnsafeMutablePointer<WordKey>,
+                     _ wordBytes: UnsafeMutablePointer<UInt8>) -> Int? {
+        let f = field.pointee
+        guard let p = v.baseAddress else { return nil }
+        let n = v.count
+        if n >= 4 && n <= 8 {
+            // Two overlapping loads cover the value: compared with each
+            // word's loaded at the plan's compile.
+            let head = p.loadUnaligned(as: UInt32.self)
+            let tail = p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            for i in 0..<f.wordCount {
+                let w = wordSpans[f.wordStart + i]
+                if w.count == n && w.head == head && w.tail == tail { return i }
+            }
+            return nil
+        }
         for i in 0..<f.wordCount {
-            let span = wordSpans[f.wordStart + i]
-            if span.count == v.count, let p = v.baseAddress, memcmp(p, wordBytes + span.start, span.count) == 0 { return i }
+            let w = wordSpans[f.wordStart + i]
+            if w.count == n && memcmp(p, wordBytes + w.start, n) == 0 { return i }
         }
         return nil
+    }
+
+    /// `f >= a and f <= b` becomes one step.
+    static func peephole(_ ops: [ConditionOp]) -> [ConditionOp] {
+        var out: [ConditionOp] = []
+        for op in ops {
+            if case .and = op, out.count >= 2,
+               case .constant(let f1, .ge, let lo) = out[out.count - 2], case .constant(let f2, .le, let hi) = out[out.count - 1],
+               f1 == f2 {
+                out.removeLast(2)
+                out.append(.between(field: f1, lo, hi))
+                continue
+            }
+            out.append(op)
+        }
+        return out
+    }
+}
+
+/// A word of an enumeration as the matcher compares it.
+struct WordKey {
+    let start: Int
+    let count: Int
+    /// The first and last four bytes (words of 4 to 8 bytes).
+    let head: UInt32
+    let tail: UInt32
+
+    init(start: Int, _ bytes: [UInt8]) {
+        self.start = start
+        count = bytes.count
+        if bytes.count >= 4 {
+            head = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+            tail = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self) }
+        } else {
+            head = 0
+            tail = 0
+        }
     }
 }
 
@@ -188,6 +315,9 @@ struct FieldProgram {
     let requiredWhen: Int32
     let rangeStart: Int
     let rangeCount: Int
+    /// The enumeration field whose word picks the range, or -1.
+    let rangeField: Int
+    let rangeTable: Int
 }
 
 struct ConditionRef {
@@ -202,10 +332,17 @@ struct RuleProgram {
     let needs: UInt64
 }
 
+/// A measure as the record checker runs it: a filter of one step is
+/// carried in place (`step`), a longer one by its condition index.
 struct MeasureProgram {
     let filter: Int32
+    /// The filter's only step, when it has one step; `code` is nil otherwise.
+    let step: Step?
+    /// The integer field summed, or -1 for a count.
     let sum: Int
+    /// The enumeration field that picks the variant, or -1.
     let by: Int
+    /// The first slot, counted from the dataset's first.
     let slot: Int
     let variants: Int
 }

@@ -196,7 +196,8 @@ private struct DatasetCompiler {
         let m = try r.mapping(node, "datasets")
         let name = try r.string(m["name"]!, "datasets.name")
         let at = "datasets.\(name)"
-        try r.onlyKeys(m, ["name", "zh", "en", "record", "empty_file", "key", "key_message", "link", "fields", "rules", "measures", "indicators"], in: at)
+        try r.onlyKeys(m, ["name", "zh", "en", "record", "empty_file", "key", "key_message", "link", "fields", "constants",
+                           "rules", "measures", "indicators"], in: at)
         guard Reader.isIdentifier(name) else {
             throw r.error(m["name"]!, "\(at).name", "a dataset name is lower-case letters, digits and _, starting with a letter (it is part of file names)")
         }
@@ -246,16 +247,28 @@ private struct DatasetCompiler {
             link = i
         }
 
+        var constants: [ConstantSpec] = []
+        if let list = m["constants"] {
+            for item in try r.list(list, "\(at).constants") {
+                let c = try constant(item, at: "\(at).constants", fields: fields)
+                guard !constants.contains(where: { $0.name == c.name }), !fieldNames.contains(c.name) else {
+                    throw r.error(item, "\(at).constants", "\(c.name) is already the name of a field or constant")
+                }
+                constants.append(c)
+            }
+        }
+        let r = Reader(source: self.r.source, constants: constants)
+
         var rules: [RuleSpec] = []
         if let list = m["rules"] {
-            for item in try r.list(list, "\(at).rules") { rules.append(try rule(item, at: "\(at).rules", fields: fields)) }
+            for item in try r.list(list, "\(at).rules") { rules.append(try rule(item, at: "\(at).rules", fields: fields, r: r)) }
         }
 
         var measures: [MeasureSpec] = []
         var slot = 0
         if let list = m["measures"] {
             for item in try r.list(list, "\(at).measures") {
-                let measure = try self.measure(item, at: "\(at).measures", fields: fields, slot: slot)
+                let measure = try self.measure(item, at: "\(at).measures", fields: fields, slot: slot, r: r)
                 guard !measures.contains(where: { $0.name == measure.name }) else {
                     throw r.error(item, "\(at).measures", "the measure \(measure.name) is declared twice")
                 }
@@ -265,7 +278,7 @@ private struct DatasetCompiler {
         }
 
         let plan = DatasetPlan(dataset: dataset, names: names, record: record, mayBeEmpty: mayBeEmpty, fields: fields,
-                               key: key, keyMessage: keyMessage, link: link, rules: rules, measures: measures)
+                               key: key, keyMessage: keyMessage, link: link, constants: constants, rules: rules, measures: measures)
         var indicators: [IndicatorSpec] = []
         if let list = m["indicators"] {
             for item in try r.list(list, "\(at).indicators") {
@@ -345,7 +358,37 @@ private struct DatasetCompiler {
                          requiredWhen: requiredWhen, requiredMessage: requiredMessage, ranges: ranges, note: note)
     }
 
-    private func rule(_ node: Node, at: String, fields: [FieldSpec]) throws(PlanError) -> RuleSpec {
+    /// `{name: standard_size, by: stage, values: {primary: 45, junior: 50, senior: 50}}`.
+    private func constant(_ node: Node, at: String, fields: [FieldSpec]) throws(PlanError) -> ConstantSpec {
+        let m = try r.mapping(node, at)
+        let name = try r.string(try r.required(m, "name", node, at), "\(at).name")
+        let place = "\(at).\(name)"
+        try r.onlyKeys(m, ["name", "by", "values"], in: place)
+        guard Reader.isIdentifier(name) else { throw r.error(m["name"]!, place, "a constant's name is lower-case letters, digits and _") }
+        let byNode = try r.required(m, "by", node, place)
+        let by = try r.string(byNode, "\(place).by")
+        guard let field = fields.firstIndex(where: { $0.name == by }), fields[field].kind == .enumeration else {
+            throw r.error(byNode, "\(place).by", "a constant is given per word of an enum field; \(by) is not one")
+        }
+        let valuesNode = try r.required(m, "values", node, place)
+        var byWord: [String: Int] = [:]
+        for (k, v) in try r.mapping(valuesNode, "\(place).values") {
+            let word = try r.string(k, "\(place).values")
+            guard fields[field].words.contains(word) else {
+                throw r.error(k, "\(place).values", "\(word) is not a word of \(by) (\(fields[field].words.joined(separator: ", ")))")
+            }
+            let text = try r.string(v, "\(place).values.\(word)")
+            guard let n = Int(text), n >= 0 else { throw r.error(v, "\(place).values.\(word)", "expected a whole number, found \(text)") }
+            byWord[word] = n
+        }
+        let values = try fields[field].words.map { w throws(PlanError) -> Int in
+            guard let n = byWord[w] else { throw r.error(valuesNode, "\(place).values", "no value for \(w): give one for every word of \(by)") }
+            return n
+        }
+        return ConstantSpec(name: name, field: field, values: values)
+    }
+
+    private func rule(_ node: Node, at: String, fields: [FieldSpec], r: Reader) throws(PlanError) -> RuleSpec {
         let m = try r.mapping(node, at)
         try r.onlyKeys(m, ["when", "check", "column", "code", "zh", "en"], in: at)
         let when = try m["when"].map { n throws(PlanError) in try r.condition(n, fields: fields, visible: fields.count) }
@@ -369,7 +412,7 @@ private struct DatasetCompiler {
                         message: try r.message(node, at, fields: fields.map(\.name)))
     }
 
-    private func measure(_ node: Node, at: String, fields: [FieldSpec], slot: Int) throws(PlanError) -> MeasureSpec {
+    private func measure(_ node: Node, at: String, fields: [FieldSpec], slot: Int, r: Reader) throws(PlanError) -> MeasureSpec {
         let m = try r.mapping(node, at)
         let name = try r.string(try r.required(m, "name", node, at), "\(at).name")
         let place = "\(at).\(name)"
@@ -475,6 +518,13 @@ private struct DatasetCompiler {
 /// Walks YAML nodes and makes errors that name the file, line and column.
 struct Reader {
     let source: String
+    /// The constants conditions may name (those of the dataset being read).
+    var constants: [ConstantSpec] = []
+
+    init(source: String, constants: [ConstantSpec] = []) {
+        self.source = source
+        self.constants = constants
+    }
 
     static func yamlError(_ error: YamlError, source: String) -> PlanError {
         switch error {
@@ -553,7 +603,8 @@ struct Reader {
     }
 
     func condition(_ node: Node, fields: [FieldSpec], visible: Int) throws(PlanError) -> Condition {
-        try ConditionParser.parse(try string(node, "condition"), fields: fields, visible: visible, place: textPlace(node))
+        try ConditionParser.parse(try string(node, "condition"), fields: fields, constants: constants, visible: visible,
+                                  place: textPlace(node))
     }
 
     /// `{zh: ..., en: ...}`.
