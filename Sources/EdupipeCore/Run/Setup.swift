@@ -1,7 +1,7 @@
 /// Loads what every command needs: the plan configuration and the registry,
 /// from the given paths or the shipped ones.
 public struct Setup: Sendable {
-    public let config: PipelineConfig
+    public var config: PipelineConfig
     public let registry: Registry
     /// Where the plan and the registry were read from, for the run ledger.
     public var pipelinePath: String?

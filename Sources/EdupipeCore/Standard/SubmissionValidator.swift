@@ -100,6 +100,11 @@ public struct SubmissionValidator: Sendable {
         finish(&result, headerFound: true, into: &report)
     }
 
+    /// "a" or "an", as the name reads aloud.
+    static func article(_ word: String) -> String {
+        "aeiou".contains(word.first ?? "x") ? "an" : "a"
+    }
+
     /// The checks of the file's dataset, reporting into `log`.
     private func rules(_ name: SubmissionName, log: IssueLog, digest: Bool) -> RecordRules {
         let plan = config.plan(of: name.dataset)
@@ -113,7 +118,7 @@ public struct SubmissionValidator: Sendable {
             let plan = rules.plan
             report.log.addTrailer(Issue(.empty, config.language == .zh
                 ? "文件没有记录：\(plan.names.zh)（\(plan.dataset.rawValue)）文件每个\(plan.record.zh)一条记录，至少要有一条"
-                : "the file has no records: an \(plan.dataset.rawValue) file lists at least one \(plan.record.en)"))
+                : "the file has no records: \(Self.article(plan.dataset.rawValue)) \(plan.dataset.rawValue) file lists at least one \(plan.record.en)"))
         }
         let (digest, totals) = rules.finish()
         if report.isValid {

@@ -4,7 +4,8 @@ import EdupipeCore
 import Glibc
 #endif
 
-/// The plan and registry every command reads, shipped ones by default.
+/// The plan and registry every command reads, shipped ones by default, and
+/// the language people read.
 struct PlanOptions: ParsableArguments {
     @Option(help: "Plan configuration (default: the shipped pipelines/basic-education-2022.yaml).")
     var pipeline: String?
@@ -12,14 +13,48 @@ struct PlanOptions: ParsableArguments {
     @Option(help: "Registry of divisions (default: the shipped samples/registry/divisions.csv).")
     var registry: String?
 
+    @Option(help: "Language of messages: zh or en (default: Chinese when LC_ALL or LANG starts with zh).")
+    var lang: LanguageOption?
+
     /// The plan and registry, or the reason they cannot be read on stderr
-    /// and an exit with `status` (each command documents its own).
+    /// and an exit: 2 for a plan that is wrong (its line and column are
+    /// named), else `status` (each command documents its own).
     func loadOrExit(status: Int32) -> Setup {
         do {
-            return try Setup.load(pipeline: pipeline, registry: registry)
+            var setup = try Setup.load(pipeline: pipeline, registry: registry)
+            setup.config.language = language
+            return setup
+        } catch let error as PlanError {
+            FileHandle.standardError.write("edupipe: \(error)\n")
+            Glibc.exit(2)
         } catch {
             FileHandle.standardError.write("edupipe: \(error)\n")
             Glibc.exit(status)
         }
+    }
+
+    var language: Language { lang?.value ?? Language.from(environment: Environment.current) }
+}
+
+/// `--lang zh|en`.
+struct LanguageOption: ExpressibleByArgument {
+    let value: Language
+    init?(argument: String) {
+        guard let l = Language(rawValue: argument.lowercased()) else { return nil }
+        value = l
+    }
+}
+
+/// The process environment, read once.
+enum Environment {
+    static var current: [String: String] {
+        var env: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return env
     }
 }

@@ -213,7 +213,7 @@ struct ConditionParser {
         if let right = fields.firstIndex(where: { $0.name == rightText }) {
             let r = try field(rightText, at: rightAt)
             guard fields[right].kind == kind else {
-                throw error(at: rightAt, "\(token) is a \(kind.word) and \(rightText) a \(fields[right].kind.word): only values of one type compare")
+                throw error(at: rightAt, "\(token) is of type \(kind.word) and \(rightText) of type \(fields[right].kind.word): only values of one type compare")
             }
             needs |= 1 << UInt64(r)
             ops.append(.fields(left, comparison, r))

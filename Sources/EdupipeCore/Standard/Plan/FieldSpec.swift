@@ -55,4 +55,6 @@ public struct FieldSpec: Sendable {
     public let ranges: [ConditionalRange]
     /// What the field means, for the format guide.
     public let note: DisplayName?
+    /// A value for the guide's examples and the templates.
+    public let example: String?
 }

@@ -296,7 +296,8 @@ private struct DatasetCompiler {
         let m = try r.mapping(node, "\(at).fields")
         let name = try r.string(try r.required(m, "name", node, "\(at).fields"), "\(at).fields.name")
         let place = "\(at).fields.\(name)"
-        try r.onlyKeys(m, ["name", "type", "required", "range", "length", "max_length", "words", "required_when", "ranges", "note"], in: place)
+        try r.onlyKeys(m, ["name", "type", "required", "range", "length", "max_length", "words", "required_when", "ranges", "note",
+                           "example"], in: place)
         guard Reader.isIdentifier(name) else { throw r.error(m["name"]!, place, "a field name is lower-case letters, digits and _") }
         guard !before.contains(where: { $0.name == name }) else { throw r.error(m["name"]!, place, "the field \(name) is declared twice") }
         let typeNode = try r.required(m, "type", node, place)
@@ -354,8 +355,9 @@ private struct DatasetCompiler {
             }
         }
         let note = try m["note"].map { n throws(PlanError) in try r.displayName(n, "\(place).note") }
+        let example = try m["example"].map { n throws(PlanError) in try r.string(n, "\(place).example") }
         return FieldSpec(name: name, kind: kind, required: required, range: range, words: words,
-                         requiredWhen: requiredWhen, requiredMessage: requiredMessage, ranges: ranges, note: note)
+                         requiredWhen: requiredWhen, requiredMessage: requiredMessage, ranges: ranges, note: note, example: example)
     }
 
     /// `{name: standard_size, by: stage, values: {primary: 45, junior: 50, senior: 50}}`.
