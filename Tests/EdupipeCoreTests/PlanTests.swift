@@ -219,7 +219,8 @@ import Testing
 
     func columnOf(_ needle: String, in text: String) -> Int {
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let r = line.range(of: needle) { return line.unicodeScalars.distance(from: line.unicodeScalars.startIndex, to: r.lowerBound.samePosition(in: line.unicodeScalars)!) + 1 }
+            let l = String(line)
+            if let r = l.range(of: needle) { return l.unicodeScalars.distance(from: l.unicodeScalars.startIndex, to: r.lowerBound) + 1 }
         }
         return -1
     }

@@ -36,6 +36,8 @@ struct RecordRules {
     private let rangeTable: UnsafeMutablePointer<Int32>
     private let ranges: UnsafeMutablePointer<RangeProgram>
     private let keyFields: UnsafeMutablePointer<(field: Int, text: Bool)>
+    private let histogram: UnsafeMutablePointer<Int>
+    private let histogramFields: [(field: Int, low: Int, count: Int)]
     private var keys: KeyLines
     /// The linked field's values of valid records (children's IDs).
     private var linked: [UInt64] = []
@@ -45,7 +47,9 @@ struct RecordRules {
     init(plan: DatasetPlan, checker: RecordChecker, digest: Bool) {
         self.plan = plan
         self.checker = checker
-        scratch = Scratch(fields: plan.fields.count, slots: plan.slotCount)
+        scratch = Scratch(fields: plan.fields.count, slots: plan.slotCount, cells: plan.histogramSize)
+        histogram = scratch.histogram
+        histogramFields = plan.histogram
         state = RecordState(values: scratch.values, lookups: UnsafePointer(plan.lookups))
         totals = scratch.totals
         countyBytes = checker.fileCountyBytes
@@ -69,19 +73,23 @@ struct RecordRules {
         self.digest = ContentDigest(enabled: digest)
     }
 
-    /// Owns the memory of the values and totals.
+    /// Owns the memory of the values, totals and histogram.
     private final class Scratch {
         let values: UnsafeMutablePointer<Int>
         let totals: UnsafeMutablePointer<Int>
-        init(fields: Int, slots: Int) {
+        let histogram: UnsafeMutablePointer<Int>
+        init(fields: Int, slots: Int, cells: Int) {
             values = .allocate(capacity: max(1, fields))
             values.initialize(repeating: 0, count: max(1, fields))
             totals = .allocate(capacity: max(1, slots))
             totals.initialize(repeating: 0, count: max(1, slots))
+            histogram = .allocate(capacity: max(1, cells))
+            histogram.initialize(repeating: 0, count: max(1, cells))
         }
         deinit {
             values.deallocate()
             totals.deallocate()
+            histogram.deallocate()
         }
     }
 
@@ -155,6 +163,26 @@ struct RecordRules {
         if digest.enabled { digestRecord(v) }
 
         guard checker.recordValid else { return }
+        if link >= 0 && state.isValid(link) { linked.append(UInt64(truncatingIfNeeded: values[link])) }
+        if !histogramFields.isEmpty {
+            // The fields the measures read pick one cell: the measures run
+            // once per filled cell when the file ends.
+            var cell = 0
+            histogramFields.withUnsafeBufferPointer { dims in
+                for d in dims {
+                    let digit = state.isValid(d.field) ? values[d.field] &- d.low : d.count &- 1
+                    cell = cell &* d.count &+ digit
+                }
+            }
+            histogram[cell] &+= 1
+            return
+        }
+        measure(count: 1)
+    }
+
+    /// Adds the current record's values to the measures, `count` times.
+    private mutating func measure(count: Int) {
+        let values = state.values
         let valid = state.valid
         let lookups = state.lookups
         for i in 0..<measureCount {
@@ -183,9 +211,30 @@ struct RecordRules {
             var slot = m.pointee.slot
             if by >= 0 { slot &+= (valid &>> UInt64(by)) & 1 != 0 ? values[by] : m.pointee.variants }
             let sum = m.pointee.sum
-            totals[slot] &+= sum < 0 ? 1 : ((valid &>> UInt64(sum)) & 1 != 0 ? values[sum] : 0)
+            totals[slot] &+= sum < 0 ? count : ((valid &>> UInt64(sum)) & 1 != 0 ? values[sum] &* count : 0)
         }
-        if link >= 0 && state.isValid(link) { linked.append(UInt64(truncatingIfNeeded: values[link])) }
+    }
+
+    /// Runs the measures once per filled cell of the histogram, with the
+    /// cell's field values and its count.
+    private mutating func measureHistogram() {
+        let dims = histogramFields
+        guard !dims.isEmpty else { return }
+        let cells = dims.reduce(1) { $0 * $1.count }
+        for cell in 0..<cells where histogram[cell] > 0 {
+            var rest = cell
+            state.valid = 0
+            for d in dims.reversed() {
+                let digit = rest % d.count
+                rest /= d.count
+                if digit != d.count - 1 {
+                    state.values[d.field] = d.low + digit
+                    state.valid |= 1 << UInt64(d.field)
+                }
+            }
+            state.given = state.valid
+            measure(count: histogram[cell])
+        }
     }
 
     /// An optional field left empty that the record needs after all.
@@ -288,6 +337,7 @@ struct RecordRules {
     mutating func countUnreadable() { records += 1 }
 
     mutating func finish() -> (digest: [UInt8]?, totals: DatasetTotals) {
+        measureHistogram()
         let values = Array(UnsafeBufferPointer(start: totals, count: plan.slotCount))
         return (digest.finalize(), DatasetTotals(dataset: plan.dataset, values: values, linked: linked))
     }

@@ -71,6 +71,15 @@ public final class DatasetPlan: @unchecked Sendable {
     /// The key's fields and whether each is text.
     let keyFields: UnsafeMutablePointer<(field: Int, text: Bool)>
     let keyCount: Int
+    /// When every field the measures read has few values (words, yes/no,
+    /// a small range), a valid record only bumps one cell of a histogram
+    /// over those fields, and the measures run once per filled cell when
+    /// the file ends: the fields, the lowest value of each, the number of
+    /// values (the last one meaning "no value"), in stride order.
+    let histogram: [(field: Int, low: Int, count: Int)]
+    /// Cells of the histogram; 0 when the measures run per record.
+    let histogramSize: Int
+
     /// Per field with a range table: the entry index per word, then for no word.
     let rangeTableRefs: UnsafeMutablePointer<Int32>
     /// Every constant's values, word by word.
@@ -179,6 +188,42 @@ public final class DatasetPlan: @unchecked Sendable {
         keyFields = copy(key.map { ($0, fields[$0].kind == .text) })
         rangeTableRefs = copy(rangeTable)
         lookups = copy(lookupValues)
+        (histogram, histogramSize) = Self.histogram(fields: fields, measures: measures, constants: constants)
+    }
+
+    /// The histogram over the fields the measures read, if it is small.
+    static func histogram(fields: [FieldSpec], measures: [MeasureSpec], constants: [ConstantSpec])
+        -> ([(field: Int, low: Int, count: Int)], Int) {
+        var read: [Int] = []
+        func note(_ f: Int) { if !read.contains(f) { read.append(f) } }
+        for m in measures {
+            m.filter?.fields.forEach(note)
+            if let f = m.by { note(f) }
+            if let f = m.sum { note(f) }
+        }
+        var cells = 1
+        var dims: [(field: Int, low: Int, count: Int)] = []
+        for f in read.sorted() {
+            let spec = fields[f]
+            let values: ClosedRange<Int>
+            switch spec.kind {
+            case .enumeration: values = 0...(spec.words.count - 1)
+            case .boolean: values = 0...1
+            case .integer:
+                let ranges = (spec.range.map { [$0] } ?? []) + spec.ranges.map(\.range)
+                // Without a range of its own, every conditional range must
+                // be one that applies (a range with no condition) to bound it.
+                guard let low = ranges.map(\.lowerBound).min(), let high = ranges.map(\.upperBound).max(),
+                      spec.range != nil || spec.ranges.contains(where: { $0.when == nil }) else { return ([], 0) }
+                values = low...high
+            default: return ([], 0)
+            }
+            let count = values.count + 1
+            guard cells <= 16384 / count else { return ([], 0) }
+            cells *= count
+            dims.append((f, values.lowerBound, count))
+        }
+        return measures.isEmpty ? ([], 0) : (dims, cells)
     }
 
     /// The table of ranges that each depend on one enumeration field being
