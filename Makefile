@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 RELEASE_BIN := .build/release/edupipe
-APT_PACKAGES := libxml2-dev zlib1g-dev libsqlite3-dev pkg-config time
+APT_PACKAGES := libxml2-dev zlib1g-dev libisal-dev libsqlite3-dev pkg-config time
 
 .PHONY: all deps build run run-2023 docs test fuzz fuzz-replay bench clean
 
@@ -12,7 +12,7 @@ all: build
 # Installs libxml2, zlib and SQLite headers when pkg-config cannot find them, and
 # GNU time, with which the heavy tests read edupipe's peak memory.
 deps:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libxml-2.0 zlib sqlite3 || [ ! -x /usr/bin/time ]; then \
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libxml-2.0 zlib sqlite3 libisal || [ ! -x /usr/bin/time ]; then \
 		echo "installing $(APT_PACKAGES) with apt-get"; \
 		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES); \

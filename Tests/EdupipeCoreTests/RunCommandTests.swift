@@ -40,7 +40,9 @@ struct RunCommandTests {
         #expect(noInbox.status == 1)
         #expect(noInbox.stderr.contains("missing"))
         let badPlan = try BinaryRunner.run(["run", "--inbox", inbox, "--out", out, "--pipeline", inbox + "/beijing/110102_class_size_2022-autumn.csv"], environment: env)
-        #expect(badPlan.status == 1)
+        // A plan that is wrong is a configuration error, with its place.
+        #expect(badPlan.status == 2)
+        #expect(badPlan.stderr.contains("110102_class_size_2022-autumn.csv:1:"))
         let usage = try BinaryRunner.run(["run", "--inbox", inbox], environment: env)
         #expect(usage.status == 2)
         let badPeriod = try BinaryRunner.run(["run", "--inbox", inbox, "--out", out, "--period", "2022"], environment: env)

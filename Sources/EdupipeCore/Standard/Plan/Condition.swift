@@ -53,6 +53,8 @@ struct ConditionParser {
     let fields: [FieldSpec]
     /// The dataset's constants by word.
     var constants: [ConstantSpec] = []
+    /// Fields declared after the one this condition belongs to.
+    var later: [String] = []
     /// Only fields before this index may be named (a field's conditions see
     /// the fields read before it); `fields.count` for rules and measures.
     let visible: Int
@@ -73,10 +75,11 @@ struct ConditionParser {
         self.place = place
     }
 
-    static func parse(_ text: String, fields: [FieldSpec], constants: [ConstantSpec] = [], visible: Int,
+    static func parse(_ text: String, fields: [FieldSpec], constants: [ConstantSpec] = [], visible: Int, later: [String] = [],
                       place: (source: String, line: Int?, column: Int?)) throws(PlanError) -> Condition {
         var p = ConditionParser(fields: fields, visible: visible, text: text, place: place)
         p.constants = constants
+        p.later = later
         try p.tokenize()
         guard !p.tokens.isEmpty else { throw p.error(at: 0, "an empty condition: write one such as \"offers_service\" or \"days_per_week >= 5\"") }
         try p.orExpression()
@@ -160,6 +163,9 @@ struct ConditionParser {
 
     private mutating func field(_ name: String, at offset: Int) throws(PlanError) -> Int {
         guard let index = fields.firstIndex(where: { $0.name == name }) else {
+            if later.contains(name) {
+                throw error(at: offset, "\(name) comes after the field this condition belongs to: a field's condition can name only the fields before it")
+            }
             throw error(at: offset, "no field \(name) in this dataset; its fields are \(fields.map(\.name).joined(separator: ", "))")
         }
         guard index < visible else {

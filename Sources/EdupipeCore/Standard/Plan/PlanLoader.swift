@@ -220,7 +220,13 @@ private struct DatasetCompiler {
         }
         guard fieldNodes.count <= 64 else { throw r.error(m["fields"]!, "\(at).fields", "at most 64 fields") }
         var fields: [FieldSpec] = []
-        for f in fieldNodes { fields.append(try field(f, at: at, before: fields)) }
+        // Every field's name first, so a condition that names a later field
+        // says so.
+        let declared = fieldNodes.compactMap { n -> String? in
+            if case .mapping(let m) = n, let name = m["name"], case .scalar(let s) = name { return s.string }
+            return nil
+        }
+        for f in fieldNodes { fields.append(try field(f, at: at, before: fields, declared: declared)) }
         let fieldNames = fields.map(\.name)
 
         var key: [Int] = []
@@ -292,7 +298,7 @@ private struct DatasetCompiler {
         return (plan, indicators)
     }
 
-    private func field(_ node: Node, at: String, before: [FieldSpec]) throws(PlanError) -> FieldSpec {
+    private func field(_ node: Node, at: String, before: [FieldSpec], declared: [String]) throws(PlanError) -> FieldSpec {
         let m = try r.mapping(node, "\(at).fields")
         let name = try r.string(try r.required(m, "name", node, "\(at).fields"), "\(at).fields.name")
         let place = "\(at).fields.\(name)"
@@ -340,7 +346,8 @@ private struct DatasetCompiler {
             guard !required else { throw r.error(v, "\(place).required_when", "the field is always required: write required: false with required_when") }
             let w = try r.mapping(v, "\(place).required_when")
             try r.onlyKeys(w, ["when", "zh", "en"], in: "\(place).required_when")
-            requiredWhen = try r.condition(try r.required(w, "when", v, "\(place).required_when"), fields: before, visible: before.count)
+            requiredWhen = try r.condition(try r.required(w, "when", v, "\(place).required_when"), fields: before, visible: before.count,
+                                           later: Array(declared.dropFirst(before.count)))
             requiredMessage = try r.message(v, "\(place).required_when", fields: allNames)
         }
         var ranges: [FieldSpec.ConditionalRange] = []
@@ -349,7 +356,9 @@ private struct DatasetCompiler {
             for item in try r.list(v, "\(place).ranges") {
                 let e = try r.mapping(item, "\(place).ranges")
                 try r.onlyKeys(e, ["when", "range", "zh", "en"], in: "\(place).ranges")
-                let when = try e["when"].map { n throws(PlanError) in try r.condition(n, fields: before, visible: before.count) }
+                let when = try e["when"].map { n throws(PlanError) in
+                    try r.condition(n, fields: before, visible: before.count, later: Array(declared.dropFirst(before.count)))
+                }
                 ranges.append(.init(when: when, range: try r.range(try r.required(e, "range", item, "\(place).ranges"), "\(place).ranges.range"),
                                     message: try r.message(item, "\(place).ranges", fields: allNames)))
             }
@@ -604,9 +613,9 @@ struct Reader {
         return lo...hi
     }
 
-    func condition(_ node: Node, fields: [FieldSpec], visible: Int) throws(PlanError) -> Condition {
+    func condition(_ node: Node, fields: [FieldSpec], visible: Int, later: [String] = []) throws(PlanError) -> Condition {
         try ConditionParser.parse(try string(node, "condition"), fields: fields, constants: constants, visible: visible,
-                                  place: textPlace(node))
+                                  later: later, place: textPlace(node))
     }
 
     /// `{zh: ..., en: ...}`.
