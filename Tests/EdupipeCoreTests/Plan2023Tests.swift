@@ -141,3 +141,28 @@ import Testing
         }
     }
 }
+
+extension Plan2023Tests {
+    /// `edupipe synth` draws the new collections from their declarations:
+    /// every file it writes for them is accepted, and the three of 2022 are
+    /// the files they always were.
+    @Test func synthDrawsTheNewCollectionsFromThePlan() throws {
+        let a = Fixtures.tempDirectory("syn23")
+        let b = Fixtures.tempDirectory("syn22")
+        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+        var options = SyntheticInbox.Options(out: a, seed: 9, counties: 3, scale: 0.05, period: "2023-autumn", jobs: 1)
+        _ = try SyntheticInbox.write(options, registry: Fixtures.registry, config: Self.config)
+        options.out = b
+        _ = try SyntheticInbox.write(options, registry: Fixtures.registry)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: a).filter { $0.hasSuffix(".gz") }.sorted()
+        #expect(files.filter { $0.contains("campus_safety") }.count == 3 && files.filter { $0.contains("preschool") }.count == 3)
+        let validator = SubmissionValidator(registry: Fixtures.registry, config: Self.config)
+        for f in files {
+            let r = validator.validate(path: a + "/" + f, displayPath: f)
+            #expect(r.isValid && r.records > 0, "\(f): \(r.log.all)")
+            if !f.contains("campus_safety") && !f.contains("preschool") {
+                #expect(FileManager.default.contents(atPath: a + "/" + f) == FileManager.default.contents(atPath: b + "/" + f))
+            }
+        }
+    }
+}

@@ -279,4 +279,15 @@ import Testing
         #expect(measure(before, "large", 0) == 0 && measure(after, "large", 0) == 1)
         #expect(measure(before, "over_standard", 0) == 1 && measure(after, "over_standard", 0) == 2)
     }
+
+    /// The plan the README shows a data officer is one edupipe accepts.
+    @Test func theReadmesExamplePlanIsRight() throws {
+        let readme = try String(contentsOfFile: Fixtures.packageRoot + "/README.md", encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\nplan: basic-education-2024"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let yaml = String(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound])
+        let config = try PipelineConfig.parse(yaml, source: Fixtures.packageRoot + "/pipelines/readme.yaml")
+        #expect(config.datasets.last?.rawValue == "meals")
+        #expect(config.catalog.index(of: "meals.kitchen_share") != nil)
+    }
 }

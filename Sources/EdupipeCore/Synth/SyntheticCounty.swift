@@ -18,10 +18,17 @@ struct SyntheticCounty {
     /// Draws a county: about 90 schools and 1,500 classes at scale 1, and a
     /// dropout list of 0-30 children. `shared` is a child also listed by the
     /// previous county (a cross-county duplicate), when there is one.
-    init(code: String, name: String, seed: UInt64, scale: Double, period: String, shared: String?) {
+    init(code: String, name: String, seed: UInt64, scale: Double, period: String, shared: String?, noise: Double = 0) {
         self.code = code
         self.name = name
         var rng = SynthRandom(seed: seed, stream: UInt64(code)!)
+        // Noise draws from a stream of its own: without noise, every other
+        // draw (and so every file) is what it always was.
+        var noisy = SynthRandom(seed: seed ^ 0x401_5E, stream: UInt64(code)!)
+        func suffix(_ n: Int) -> String {
+            let letters = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+            return String((0..<n).map { _ in letters[noisy.int(0...(letters.count - 1))] })
+        }
         let year = Int(period.prefix(4)) ?? 2022
         let schools = max(3, Int((Double(rng.int(60...120)) * scale).rounded()))
         for s in 1...schools {
@@ -30,6 +37,7 @@ struct SyntheticCounty {
             let enrolled = rng.int(200...2500)
             var schoolName = "\(name)第\(s)\(stage == "primary" ? "小学" : (stage == "junior" ? "中学" : "九年一贯制学校"))"
             if s % 17 == 0 { schoolName += ", 分校" }
+            if noise > 0 && noisy.chance(noise) { schoolName += " " + suffix(12) }
             if rng.chance(0.98) {
                 let participants = enrolled * rng.int(70...98) / 100
                 let meets = rng.chance(0.9)
@@ -49,7 +57,9 @@ struct SyntheticCounty {
             let grade = rng.int(grades)
             let school = code + zeroPadded(1 + c % schools, 4)
             let students = min(95, max(15, rng.around(mean, spread: 6)))
-            classes.append([code, school, stage, String(grade), "\(grade)-\(c / schools + 1)", String(students)])
+            var classID = "\(grade)-\(c / schools + 1)"
+            if noise > 0 && noisy.chance(noise) { classID += "-" + suffix(8) }
+            classes.append([code, school, stage, String(grade), classID, String(students)])
         }
         let children = Self.childCount(code: code, seed: seed)
         var ids = Set<String>()

@@ -21,6 +21,10 @@ public struct SyntheticInbox {
         public var forms: [Form]
         public var period: String
         public var jobs: Int
+        /// 0 to 1: the share of records given a text value no compressor can
+        /// predict (a class ID's random suffix, a school's random branch
+        /// name), for inboxes that compress as badly as real ones.
+        public var noise: Double = 0
 
         public init(out: String, seed: UInt64, counties: Int? = nil, provinces: [String] = [], scale: Double = 1,
                     forms: [Form] = [.csvGz], period: String = "2022-autumn", jobs: Int = WorkerPool.coreCount) {
@@ -41,7 +45,11 @@ public struct SyntheticInbox {
         public var records = 0
     }
 
-    public static func write(_ o: Options, registry: Registry) throws -> Summary {
+    /// `config`: the plan; datasets beyond the three of the 2022 standard
+    /// (which have hand-written models) are drawn from their declarations.
+    public static func write(_ o: Options, registry: Registry, config: PipelineConfig? = nil) throws -> Summary {
+        let known = ["after_school", "dropout", "class_size"]
+        let others = config.map { c in c.datasetPlans.filter { !known.contains($0.dataset.rawValue) }.map { SyntheticRecords(plan: $0, config: c) } } ?? []
         var codes = registry.counties
         if !o.provinces.isEmpty {
             codes = codes.filter { c in o.provinces.contains { c.hasPrefix($0.prefix(2)) } }
@@ -60,9 +68,9 @@ public struct SyntheticInbox {
                     ? SyntheticCounty.sharedChild(code: p, seed: o.seed, year: Int(o.period.prefix(4)) ?? 2022) : nil
             }
             let county = SyntheticCounty(code: code, name: registry.units[code]?.name ?? code, seed: o.seed,
-                                         scale: o.scale, period: o.period, shared: shared)
+                                         scale: o.scale, period: o.period, shared: shared, noise: o.noise)
             do {
-                results[i] = try writeCounty(county, options: o, province: registry.province(of: code) ?? "000000")
+                results[i] = try writeCounty(county, options: o, province: registry.province(of: code) ?? "000000", others: others)
             } catch {
                 failures[i] = "\(error)"
             }
@@ -77,16 +85,25 @@ public struct SyntheticInbox {
         return total
     }
 
-    private static func writeCounty(_ county: SyntheticCounty, options o: Options, province: String) throws -> Summary {
+    private static func writeCounty(_ county: SyntheticCounty, options o: Options, province: String,
+                                    others: [SyntheticRecords] = []) throws -> Summary {
         var rng = SynthRandom(seed: o.seed ^ 0xF0F0, stream: UInt64(county.code)!)
         let dir = o.out + "/" + province
         try makeDirectories(dir)
         var summary = Summary()
-        let sets: [(String, [String], [[String]])] = [
+        var sets: [(String, [String], [[String]])] = [
             ("after_school", SyntheticCounty.afterColumns, county.afterSchool),
             ("class_size", SyntheticCounty.classColumns, county.classes),
             ("dropout", SyntheticCounty.dropoutColumns, county.dropout),
         ]
+        // Collections the plan adds: one record per school of the county,
+        // from a stream of their own (the three above stay as they were).
+        var drawn = SynthRandom(seed: o.seed ^ 0x2023, stream: UInt64(county.code)!)
+        let year = Int(o.period.prefix(4)) ?? 2022
+        for other in others {
+            sets.append((other.plan.dataset.rawValue, other.plan.fields.map(\.name),
+                         other.draw(county: county.code, count: county.afterSchool.count, year: year, rng: &drawn)))
+        }
         for (dataset, columns, rows) in sets {
             let form = o.forms[rng.int(0...(o.forms.count - 1))]
             var bytes: [UInt8]

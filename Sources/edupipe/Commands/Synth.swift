@@ -30,12 +30,16 @@ struct Synth: ParsableCommand {
     @Option(help: "Period of the files (YYYY-spring or YYYY-autumn).")
     var period: String = "2022-autumn"
 
+    @Option(help: "0 to 1: the share of records given text no compressor can predict (1 makes gzip about half as effective, as real uploads are).")
+    var noise: Double = 0
+
     @OptionGroup var plan: PlanOptions
 
     func validate() throws {
         if counties != "all" && (Int(counties) ?? 0) < 1 { throw ValidationError("--counties is all or a positive number") }
         if !SubmissionName.isPeriod(period) { throw ValidationError("--period must be YYYY-spring or YYYY-autumn") }
         if scale <= 0 || scale > 100 { throw ValidationError("--scale must be above 0 and at most 100") }
+        if !(0...1).contains(noise) { throw ValidationError("--noise must be between 0 and 1") }
         for f in forms.split(separator: ",") where SyntheticInbox.Form(rawValue: String(f)) == nil {
             throw ValidationError("unknown form \(f): use csv, csv.gz, xml or xml.gz")
         }
@@ -43,13 +47,14 @@ struct Synth: ParsableCommand {
 
     func run() throws {
         let setup = plan.loadOrExit(status: 2)
-        let options = SyntheticInbox.Options(
+        var options = SyntheticInbox.Options(
             out: out, seed: seed, counties: counties == "all" ? nil : Int(counties),
             provinces: provinces.map { $0.split(separator: ",").map(String.init) } ?? [],
             scale: scale, forms: forms.split(separator: ",").compactMap { SyntheticInbox.Form(rawValue: String($0)) },
             period: period)
+        options.noise = noise
         do {
-            let s = try SyntheticInbox.write(options, registry: setup.registry)
+            let s = try SyntheticInbox.write(options, registry: setup.registry, config: setup.config)
             FileHandle.standardOutput.write("wrote \(s.files) files, \(s.records) records, \(s.bytes) bytes into \(out)\n")
         } catch {
             FileHandle.standardError.write("edupipe: \(error)\n")
