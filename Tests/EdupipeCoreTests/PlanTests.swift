@@ -290,4 +290,22 @@ import Testing
         #expect(config.datasets.last?.rawValue == "meals")
         #expect(config.catalog.index(of: "meals.kitchen_share") != nil)
     }
+
+    /// Terminal tables align by display width: a Chinese character takes
+    /// two columns, so 内蒙古自治区 and 北京市 end their cells level.
+    @Test func terminalTablesAlignByDisplayWidth() {
+        var t = TextTable(["province", "reporting", "missing"], right: [1])
+        t.rows = [["150000 内蒙古自治区", "3/103", "-"], ["110000 北京市", "16/16", "-"]]
+        let lines = t.text.split(separator: "\n").map(String.init)
+        let columns = lines.map { line -> Int in
+            // The display column where "missing"'s cell starts.
+            displayWidth(String(line.dropLast(line.hasSuffix("missing") ? 7 : 1)))
+        }
+        #expect(Set(columns).count == 1, "\(lines)")
+        // The numbers are aligned right: they end where the header does.
+        let ends = [("reporting", lines[0]), ("3/103", lines[1]), ("16/16", lines[2])].map { word, line in
+            displayWidth(String(line[..<line.range(of: word)!.upperBound]))
+        }
+        #expect(Set(ends).count == 1, "\(lines)")
+    }
 }

@@ -63,8 +63,13 @@ enum PlanWords {
 public struct TextTable {
     public let header: [String]
     public var rows: [[String]] = []
+    /// Columns whose cells are aligned right (numbers).
+    public var right: Set<Int> = []
 
-    public init(_ header: [String]) { self.header = header }
+    public init(_ header: [String], right: Set<Int> = []) {
+        self.header = header
+        self.right = right
+    }
 
     public var text: String {
         var widths = header.map(displayWidth)
@@ -72,7 +77,9 @@ public struct TextTable {
         func line(_ cells: [String]) -> String {
             var s = ""
             for (i, c) in cells.enumerated() {
-                s += i == cells.count - 1 ? c : c + String(repeating: " ", count: widths[i] - displayWidth(c) + 2)
+                let gap = String(repeating: " ", count: widths[i] - displayWidth(c))
+                if right.contains(i) { s += gap + c } else { s += i == cells.count - 1 ? c : c + gap }
+                if i < cells.count - 1 { s += "  " }
             }
             return s + "\n"
         }

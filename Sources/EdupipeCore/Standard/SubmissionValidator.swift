@@ -4,10 +4,10 @@
 ///
 /// One validator serves many files on one thread; it holds no per-file state.
 public struct SubmissionValidator: Sendable {
-    public let registry: Registry
+    public let registry: any CountyDirectory
     public let config: PipelineConfig
 
-    public init(registry: Registry, config: PipelineConfig) {
+    public init(registry: any CountyDirectory, config: PipelineConfig) {
         self.registry = registry
         self.config = config
     }
@@ -41,9 +41,7 @@ public struct SubmissionValidator: Sendable {
             if identify { report.file = (try? FileSource(raw: path, display: displayPath, digesting: true))?.finishDigest() }
             return report
         }
-        if !registry.isCounty(name.county) {
-            let known = registry.units[name.county].map { "\($0.name) is a \($0.level.rawValue), not a county-level unit" }
-                ?? "it is not in the registry of divisions (2022 vintage)"
+        if let known = registry.whyNotACounty(name.county) {
             log.addPreamble(Issue(.unknownCounty, "county \(name.county) cannot report: \(known); use the 6-digit code of the county-level unit that submits"))
         }
         var report = FileReport(path: displayPath, name: name, log: log)

@@ -5,21 +5,21 @@ import Yams
 /// its line and column.
 enum PlanLoader {
     static func load(path: String) throws(PlanError) -> PipelineConfig {
-        var chain: [Document] = []
+        var chain: [PlanFile] = []
         try documents(path: path, into: &chain, seen: [])
         return try compile(chain)
     }
 
     static func parse(_ text: String, source: String) throws(PlanError) -> PipelineConfig {
-        var chain: [Document] = []
-        let doc = try Document(text: text, source: source)
+        var chain: [PlanFile] = []
+        let doc = try PlanFile(text: text, source: source)
         if let parent = doc.extends { try documents(path: parent, into: &chain, seen: [source]) }
         chain.append(doc)
         return try compile(chain)
     }
 
     /// The plan at `path` after the plans it extends, oldest first.
-    private static func documents(path: String, into chain: inout [Document], seen: [String]) throws(PlanError) {
+    private static func documents(path: String, into chain: inout [PlanFile], seen: [String]) throws(PlanError) {
         guard !seen.contains(path) else {
             throw PlanError(source: path, line: nil, column: nil, "the plans extend each other in a cycle: \((seen + [path]).joined(separator: " → "))")
         }
@@ -32,13 +32,13 @@ enum PlanLoader {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw PlanError(source: path, line: nil, column: nil, "the plan is not UTF-8 text")
         }
-        let doc = try Document(text: text, source: path)
+        let doc = try PlanFile(text: text, source: path)
         if let parent = doc.extends { try documents(path: parent, into: &chain, seen: seen + [path]) }
         chain.append(doc)
     }
 
     /// One plan file, composed.
-    struct Document {
+    struct PlanFile {
         let r: Reader
         let top: Node.Mapping
         /// The path of the plan this one extends, relative to the file's folder.
@@ -73,7 +73,7 @@ enum PlanLoader {
 
     // MARK: compiling the chain
 
-    private static func compile(_ chain: [Document]) throws(PlanError) -> PipelineConfig {
+    private static func compile(_ chain: [PlanFile]) throws(PlanError) -> PipelineConfig {
         guard let last = chain.last else { throw PlanError(source: "", line: nil, column: nil, "no plan") }
         var plan: String?
         var limits = (1 << 30, 1 << 20, 10_000)

@@ -10,26 +10,27 @@ public enum StatusReport {
         for status in statuses {
             s += "\nperiod \(status.period): "
             s += status.deadline.map { "deadline \($0) (files first seen after that day, UTC+8, are late)\n" } ?? "no deadline in the plan\n"
-            s += pad("province", 18) + pad("dataset", 14) + lpad("reporting", 11) + lpad("rate", 8) + lpad("late", 6) + lpad("on time", 9) + "  missing\n"
+            // Columns as wide as their widest cell, counted in display
+            // columns: 内蒙古自治区 and longer names stay aligned.
+            var table = TextTable(["province", "dataset", "reporting", "rate", "late", "on time", "missing"], right: [2, 3, 4, 5])
             for p in status.provinces {
-                let name = "\(p.province) \(registry.units[p.province]?.name ?? "")"
                 let onTime = p.reporting - p.late.count
-                var line = pad(name, 18) + pad(p.dataset.rawValue, 14) + lpad("\(p.reporting)/\(p.expected)", 11)
-                line += lpad(percent(p.reporting, p.expected), 8) + lpad("\(p.late.count)", 6) + lpad(percent(onTime, p.expected), 9)
-                line += "  " + names(p.missing, registry: registry)
-                s += line + "\n"
+                table.rows.append(["\(p.province) \(registry.units[p.province]?.name ?? "")", p.dataset.rawValue,
+                                   "\(p.reporting)/\(p.expected)", percent(p.reporting, p.expected), "\(p.late.count)",
+                                   percent(onTime, p.expected), names(p.missing, registry: registry)])
             }
+            s += table.text
             for dataset in status.datasets {
                 let t = status.total(dataset)
                 s += "total \(dataset.rawValue): \(t.reporting)/\(t.expected) reporting (\(percent(t.reporting, t.expected))), \(t.late) late, on time \(percent(t.reporting - t.late, t.expected))\n"
             }
             if countyDetail {
-                s += "\ncounty        dataset       revision  arrived                      records  file\n"
+                var counties = TextTable(["county", "dataset", "revision", "arrived", "records", "file"], right: [4])
                 for c in status.counties {
-                    let name = "\(c.county) \(registry.units[c.county]?.name ?? "")"
-                    s += pad(name, 14) + pad(c.dataset.rawValue, 14) + pad("r\(c.revision)", 10)
-                    s += pad(LedgerTime.text(c.arrivedAt) + (c.late ? " late" : ""), 29) + lpad("\(c.records)", 7) + "  \(c.path)\n"
+                    counties.rows.append(["\(c.county) \(registry.units[c.county]?.name ?? "")", c.dataset.rawValue, "r\(c.revision)",
+                                          LedgerTime.text(c.arrivedAt) + (c.late ? " late" : ""), "\(c.records)", c.path])
                 }
+                s += "\n" + counties.text
             }
         }
         return s
@@ -98,17 +99,3 @@ public enum StatusReport {
     }
 }
 
-/// Pads to a display width, counting CJK characters as two columns.
-func pad(_ s: String, _ width: Int) -> String {
-    let w = displayWidth(s)
-    return w >= width ? s + " " : s + String(repeating: " ", count: width - w)
-}
-
-func lpad(_ s: String, _ width: Int) -> String {
-    let w = displayWidth(s)
-    return w >= width ? " " + s : String(repeating: " ", count: width - w) + s
-}
-
-func displayWidth(_ s: String) -> Int {
-    s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && ($1.value <= 0x115F || (0x2E80...0xFFDC).contains($1.value)) ? 2 : 1) }
-}

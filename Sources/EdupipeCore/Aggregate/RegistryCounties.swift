@@ -1,0 +1,8 @@
+/// The registry as validation asks it (`CountyDirectory`).
+extension Registry: CountyDirectory {
+    public func whyNotACounty(_ code: String) -> String? {
+        guard !isCounty(code) else { return nil }
+        return units[code].map { "\($0.name) is a \($0.level.rawValue), not a county-level unit" }
+            ?? "it is not in the registry of divisions (2022 vintage)"
+    }
+}

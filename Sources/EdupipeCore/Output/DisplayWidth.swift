@@ -1,0 +1,17 @@
+/// Terminal text aligned by display width: a Chinese character (and any
+/// wide character) takes two columns.
+
+/// Pads to a display width, counting CJK characters as two columns.
+func pad(_ s: String, _ width: Int) -> String {
+    let w = displayWidth(s)
+    return w >= width ? s + " " : s + String(repeating: " ", count: width - w)
+}
+
+func lpad(_ s: String, _ width: Int) -> String {
+    let w = displayWidth(s)
+    return w >= width ? " " + s : String(repeating: " ", count: width - w) + s
+}
+
+func displayWidth(_ s: String) -> Int {
+    s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && ($1.value <= 0x115F || (0x2E80...0xFFDC).contains($1.value)) ? 2 : 1) }
+}
