@@ -168,14 +168,21 @@ struct RecordRules {
             // The fields the measures read pick one cell: the measures run
             // once per filled cell when the file ends.
             var cell = 0
+            var inRange = true
             histogramFields.withUnsafeBufferPointer { dims in
                 for d in dims {
                     let digit = state.isValid(d.field) ? values[d.field] &- d.low : d.count &- 1
+                    // The plan's ranges bound every valid value; a value
+                    // outside them all is counted the slow way, never
+                    // written outside the histogram.
+                    if digit < 0 || digit >= d.count { inRange = false }
                     cell = cell &* d.count &+ digit
                 }
             }
-            histogram[cell] &+= 1
-            return
+            if inRange {
+                histogram[cell] &+= 1
+                return
+            }
         }
         measure(count: 1)
     }

@@ -1,4 +1,7 @@
 import Yams
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a plan file (and the plans it extends) and compiles it: every
 /// name resolved, every condition type-checked, every mistake reported at
@@ -22,6 +25,12 @@ enum PlanLoader {
     private static func documents(path: String, into chain: inout [PlanFile], seen: [String]) throws(PlanError) {
         guard !seen.contains(path) else {
             throw PlanError(source: path, line: nil, column: nil, "the plans extend each other in a cycle: \((seen + [path]).joined(separator: " → "))")
+        }
+        // A plan is a regular file: a FIFO or a device would block the
+        // load or never end.
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            throw PlanError(source: path, line: nil, column: nil, "cannot read the plan: not a regular file")
         }
         let bytes: [UInt8]
         do {
