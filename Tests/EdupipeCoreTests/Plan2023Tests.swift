@@ -166,3 +166,29 @@ extension Plan2023Tests {
         }
     }
 }
+
+extension Plan2023Tests {
+    /// What Excel and WPS do to values is recognised and named with the fix,
+    /// for the old collections and the new alike; an ID in scientific
+    /// notation never shows digits it did not have.
+    @Test func spreadsheetArtifactsAreNamedWithTheirFix() {
+        let r = validate("110101_dropout_2022-autumn.csv", """
+            county_code,student_id,school_id,grade,identified_on,status,resolved_on,reason
+            110101,1.10101E+17,1101010001.0,８,44835,out,,
+
+            """)
+        #expect(triples(r) == [Triple("E_TYPE", 2, "student_id"), Triple("E_TYPE", 2, "school_id"),
+                               Triple("E_TYPE", 2, "grade"), Triple("E_TYPE", 2, "identified_on")])
+        #expect(r.log.all[0].message.contains("scientific notation"))
+        #expect(r.log.all[1].message.contains("write 1101010001 "))
+        #expect(r.log.all[2].message.contains("write 8 in half-width"))
+        #expect(r.log.all[3].message.contains("serial number (2022-10-01)"))
+        let p = validate("110101_preschool_2023-autumn.csv", Self.preschool + "110101,1111010005,,public,1,３６０\n")
+        #expect(triples(p) == [Triple("E_TYPE", 2, "children")])
+        #expect(p.log.all[0].message.contains("write 360 in half-width"))
+        // A plain mistake keeps the plain message.
+        let plain = validate("110101_preschool_2023-autumn.csv", Self.preschool + "110101,1111010005,,public,1,many\n")
+        #expect(plain.log.all.first?.message.contains("not a whole number") == true)
+        #expect(SpreadsheetArtifact.civil(days: 0) == "1970-01-01" && SpreadsheetArtifact.civil(days: 19266) == "2022-10-01")
+    }
+}

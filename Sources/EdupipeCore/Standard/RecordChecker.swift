@@ -43,7 +43,7 @@ struct RecordChecker {
     @inline(never)
     mutating func fail(_ code: IssueCode, field: Int, _ template: MessageTemplate, _ values: FieldValues,
                        _ state: RecordState, number: Int? = nil, first: Int? = nil, length: Int? = nil,
-                       range: ClosedRange<Int>? = nil) {
+                       range: ClosedRange<Int>? = nil, fixed: String? = nil) {
         recordValid = false
         let spec = plan.fields[field]
         let v = values[field]
@@ -67,6 +67,7 @@ struct RecordChecker {
                     guard let number else { return Self.show(v) }
                     return number >= ValueParsers.integerCeiling ? Self.show(v) : String(number)
                 case .what: return spec.kind.word
+                case .fixed: return fixed ?? ""
                 }
             }
         }
@@ -124,6 +125,7 @@ struct RecordChecker {
             return Int(code)
         case .schoolID:
             guard let id = ValueParsers.fixedDigits(v, count: 10) else {
+                if spreadsheetArtifact(f, values, state) { return nil }
                 fail(.type, field: f, messages.invalid[.schoolID]!, values, state)
                 return nil
             }
@@ -131,13 +133,15 @@ struct RecordChecker {
         case .residentID:
             switch ValueParsers.residentID(v) {
             case .valid(let id): return Int(truncatingIfNeeded: id)
-            case .malformed: fail(.type, field: f, messages.invalid[.residentID]!, values, state)
+            case .malformed:
+                if !spreadsheetArtifact(f, values, state) { fail(.type, field: f, messages.invalid[.residentID]!, values, state) }
             case .impossibleBirthDate: fail(.type, field: f, messages.birthDate, values, state)
             case .wrongCheck: fail(.checksum, field: f, messages.checksum, values, state)
             }
             return nil
         case .integer:
             guard let n = ValueParsers.integer(v) else {
+                if spreadsheetArtifact(f, values, state) { return nil }
                 fail(.type, field: f, messages.invalid[.integer]!, values, state)
                 return nil
             }
@@ -154,6 +158,7 @@ struct RecordChecker {
             return b ? 1 : 0
         case .date:
             guard let d = ValueParsers.date(v) else {
+                if spreadsheetArtifact(f, values, state) { return nil }
                 fail(.type, field: f, messages.invalid[.date]!, values, state)
                 return nil
             }
@@ -176,5 +181,22 @@ struct RecordChecker {
             }
             return n
         }
+    }
+
+    /// Reports what a spreadsheet did to a value, when that is what
+    /// happened: an ID shown in scientific notation (a number column in
+    /// Excel), a code with `.0`, a date as its serial number, full-width
+    /// digits. Returns whether it reported.
+    mutating func spreadsheetArtifact(_ f: Int, _ values: FieldValues, _ state: RecordState) -> Bool {
+        guard let artifact = SpreadsheetArtifact(values[f], kind: plan.fields[f].kind) else { return false }
+        let template: MessageTemplate
+        switch artifact {
+        case .scientific: template = messages.scientific
+        case .decimal: template = messages.decimal
+        case .serialDate: template = messages.serialDate
+        case .fullWidth: template = messages.fullWidth
+        }
+        fail(.type, field: f, template, values, state, fixed: artifact.fixed)
+        return true
     }
 }

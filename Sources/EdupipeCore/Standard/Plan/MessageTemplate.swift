@@ -34,6 +34,9 @@ public struct MessageTemplate: Sendable {
         case number
         /// What the field is, in words (from the type's messages).
         case what
+        /// The value as it was meant, when a spreadsheet changed it (the
+        /// date behind a serial number, ASCII digits for full-width ones).
+        case fixed
     }
 
     let zh: [Part]

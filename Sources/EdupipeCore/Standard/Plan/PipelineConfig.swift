@@ -82,9 +82,15 @@ public struct TypeMessages: Sendable {
     let birthDate: MessageTemplate
     let tooLong: MessageTemplate
     let tooShort: MessageTemplate
+    /// What spreadsheets do to values, recognised and named with the fix.
+    let scientific: MessageTemplate
+    let decimal: MessageTemplate
+    let serialDate: MessageTemplate
+    let fullWidth: MessageTemplate
 
     /// The keys of the plan's `messages:` section.
     static let keys: [String] = FieldSpec.Kind.allCases.map { "required.\($0.word)" }
         + FieldSpec.Kind.allCases.map { "invalid.\($0.word)" }
-        + ["range", "county_mismatch", "checksum", "birth_date", "too_long", "too_short"]
+        + ["range", "county_mismatch", "checksum", "birth_date", "too_long", "too_short",
+           "spreadsheet.scientific", "spreadsheet.decimal", "spreadsheet.serial_date", "spreadsheet.full_width"]
 }

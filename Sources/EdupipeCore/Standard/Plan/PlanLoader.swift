@@ -164,7 +164,9 @@ enum PlanLoader {
         }
         let messages = TypeMessages(required: kinds("required"), invalid: kinds("invalid"), range: templates["range"]!,
                                     countyMismatch: templates["county_mismatch"]!, checksum: templates["checksum"]!,
-                                    birthDate: templates["birth_date"]!, tooLong: templates["too_long"]!, tooShort: templates["too_short"]!)
+                                    birthDate: templates["birth_date"]!, tooLong: templates["too_long"]!, tooShort: templates["too_short"]!,
+                                    scientific: templates["spreadsheet.scientific"]!, decimal: templates["spreadsheet.decimal"]!,
+                                    serialDate: templates["spreadsheet.serial_date"]!, fullWidth: templates["spreadsheet.full_width"]!)
 
         var datasets: [DatasetPlan] = []
         var specs: [IndicatorSpec] = []
