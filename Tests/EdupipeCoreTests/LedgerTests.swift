@@ -167,7 +167,7 @@ import Testing
         #expect(text.contains("period 2022-autumn: deadline 2022-12-31"))
         // Columns as wide as their widest cell (display width).
         #expect(text.contains(try Regex("\n420000 湖北省 +after_school +4/\(expected)  ")))
-        let lines = text.split(separator: "\n").filter { $0.contains("after_school") }
+        let lines = text.split(separator: "\n").filter { $0.contains("after_school") && $0.first?.isNumber == true }
         #expect(Set(lines.map { displayWidth(String($0[..<$0.range(of: "after_school")!.lowerBound])) }).count == 1)
         let summary = RunSummary.text(result, registry: Fixtures.registry, datasets: Fixtures.config.datasets, out: p.out)
         #expect(summary.contains("after_school: 5 of 2854 counties reported; 2849 have not; 1 late (deadline 2022-12-31)"))
