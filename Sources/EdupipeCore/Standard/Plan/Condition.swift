@@ -356,9 +356,6 @@ struct RecordState {
     /// Runs a condition; comparisons on a field without a valid value are
     /// false. A condition of one step (most of them) is one comparison.
     @inline(__always)
-    func holds1(_ s: Step) -> Bool { leaf(s) != 0 }
-
-    @inline(__always)
     func holds(_ steps: UnsafePointer<Step>, _ count: Int) -> Bool {
         if count == 1 { return leaf(steps[0]) != 0 }
         return run(steps, count)
