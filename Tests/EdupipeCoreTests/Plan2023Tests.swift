@@ -192,3 +192,25 @@ extension Plan2023Tests {
         #expect(SpreadsheetArtifact.civil(days: 0) == "1970-01-01" && SpreadsheetArtifact.civil(days: 19266) == "2022-10-01")
     }
 }
+
+extension Plan2023Tests {
+    /// A clerk with a Chinese desktop reads the CSV form's errors and the
+    /// verdict in Chinese; the code, line and column are the same.
+    @Test func theCSVFormsMessagesAndTheVerdictInChinese() {
+        var zh = Self.config
+        zh.language = .zh
+        let header = validate("110101_preschool_2023-autumn.csv", "county_code,school_id,school_id\n", config: zh)
+        #expect(triples(header).first == Triple("E_HEADER", 1, "school_id"))
+        #expect(header.log.all.first?.message == "列名 school_id 出现了两次：请只保留一个")
+        let quote = validate("110101_preschool_2023-autumn.csv", Self.preschool + "110101,1111010005,\"第一幼儿园,public,1,360\n", config: zh)
+        #expect(triples(quote) == [Triple("E_CSV_SYNTAX", 2, "school_name")])
+        #expect(quote.log.all[0].message.hasPrefix("第 2 行开始的带引号的值没有结束"))
+        let count = validate("110101_preschool_2023-autumn.csv", Self.preschool + "110101,1111010005,public,1,360\n", config: zh)
+        #expect(count.log.all.first?.message.hasPrefix("这一行有 5 个字段，列名行有 6 个") == true)
+        #expect(ValidationReport.text([count], language: .zh).hasSuffix("共 1 个文件：通过 0 个，拒收 1 个\n"))
+        #expect(ValidationReport.text([count]).hasSuffix("1 file: 0 accepted, 1 rejected\n"))
+        #expect(Language.from(environment: ["LANG": "zh_CN.UTF-8"]) == .zh)
+        #expect(Language.from(environment: ["LC_ALL": "C", "LANG": "zh_CN.UTF-8"]) == .en)
+        #expect(Language.from(environment: [:]) == .en)
+    }
+}

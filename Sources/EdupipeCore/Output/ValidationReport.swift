@@ -2,21 +2,28 @@
 /// program (JSON): per file accepted or rejected, the record count, and
 /// every error and warning with line, column, code and message.
 public enum ValidationReport {
-    public static func text(_ reports: [FileReport]) -> String {
+    public static func text(_ reports: [FileReport], language: Language = .en) -> String {
+        let zh = language == .zh
         var out = ""
         for r in reports {
-            let verdict = r.isValid ? "accepted" : "rejected"
-            var facts = ["\(r.records) record\(r.records == 1 ? "" : "s")"]
-            facts.append("\(r.log.errorCount) error\(r.log.errorCount == 1 ? "" : "s")")
-            facts.append("\(r.log.warningCount) warning\(r.log.warningCount == 1 ? "" : "s")")
+            let verdict = r.isValid ? (zh ? "通过" : "accepted") : (zh ? "拒收" : "rejected")
+            var facts: [String]
+            if zh {
+                facts = ["\(r.records) 条记录", "\(r.log.errorCount) 个错误", "\(r.log.warningCount) 个警告"]
+            } else {
+                facts = ["\(r.records) record\(r.records == 1 ? "" : "s")"]
+                facts.append("\(r.log.errorCount) error\(r.log.errorCount == 1 ? "" : "s")")
+                facts.append("\(r.log.warningCount) warning\(r.log.warningCount == 1 ? "" : "s")")
+            }
             if let encoding = r.encoding { facts.append(encoding) }
-            out += "\(r.path): \(verdict) (\(facts.joined(separator: ", ")))\n"
+            out += zh ? "\(r.path)：\(verdict)（\(facts.joined(separator: "，"))）\n" : "\(r.path): \(verdict) (\(facts.joined(separator: ", ")))\n"
             for issue in r.log.all {
                 out += "  \(r.path):\(issue.line.map(String.init) ?? "-"): \(issue.column ?? "-"): \(issue.code.rawValue): \(issue.message)\n"
             }
         }
         let rejected = reports.filter { !$0.isValid }.count
-        out += "\(reports.count) file\(reports.count == 1 ? "" : "s"): \(reports.count - rejected) accepted, \(rejected) rejected\n"
+        out += zh ? "共 \(reports.count) 个文件：通过 \(reports.count - rejected) 个，拒收 \(rejected) 个\n"
+            : "\(reports.count) file\(reports.count == 1 ? "" : "s"): \(reports.count - rejected) accepted, \(rejected) rejected\n"
         return out
     }
 

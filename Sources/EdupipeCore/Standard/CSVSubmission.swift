@@ -28,8 +28,7 @@ struct CSVSubmission {
         var columns: [String] = []
         do {
             guard try reader.next() else {
-                rules.checker.log.add(Issue(.header, line: 1,
-                    "the file has no header line: the first line names the columns, e.g. \(schema.fields.map(\.name).joined(separator: ","))"))
+                rules.checker.log.add(Issue(.header, line: 1, say(rules, "file.no_header", [.columns: schema.fields.map(\.name).joined(separator: ",")])))
                 return .badHeader
             }
             headerRead = true
@@ -46,13 +45,13 @@ struct CSVSubmission {
                 guard let index = schema.index(of: raw) else {
                     mapping.append(-1)
                     rules.checker.log.add(Issue(.unknownColumn, line: reader.recordLine, column: columnName,
-                        "column \"\(columnName)\" is not part of the \(rules.dataset.rawValue) dataset and is ignored"))
+                        say(rules, "file.unknown_column", [.column: columnName, .dataset: rules.dataset.rawValue])))
                     continue
                 }
                 if seen[index] {
                     headerOK = false
                     rules.checker.log.add(Issue(.header, line: reader.recordLine, column: columnName,
-                        "column \(columnName) appears twice in the header: keep one"))
+                        say(rules, "file.repeated_column", [.column: columnName])))
                 }
                 seen[index] = true
                 mapping.append(index)
@@ -60,7 +59,8 @@ struct CSVSubmission {
             for (index, field) in schema.fields.enumerated() where field.required && !seen[index] {
                 headerOK = false
                 rules.checker.log.add(Issue(.header, line: reader.recordLine, column: field.name,
-                    "the header has no column \(field.name): a \(rules.dataset.rawValue) file needs the columns \(schema.requiredNames.joined(separator: ","))"))
+                    say(rules, "file.missing_column", [.column: field.name, .dataset: rules.dataset.rawValue,
+                                                      .columns: schema.requiredNames.joined(separator: ",")])))
             }
             guard headerOK else { return .badHeader }
 
@@ -73,7 +73,7 @@ struct CSVSubmission {
                 guard reader.fieldCount == width else {
                     rules.countUnreadable()
                     rules.checker.log.add(Issue(.fieldCount, line: reader.recordLine,
-                        "this record has \(reader.fieldCount) fields but the header has \(width): look for a missing or extra comma, and quote values that contain commas"))
+                        say(rules, "file.field_count", [.count: String(reader.fieldCount), .width: String(width)])))
                     continue
                 }
                 for pair in known {
@@ -90,19 +90,23 @@ struct CSVSubmission {
                 rules.checker.log.setFatal(inputError)
             case .unterminatedQuote(let line, let field):
                 rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
-                    "a quoted value that starts on line \(line) is never closed: add the closing quote (a quote inside a quoted value is written twice, \"\")"))
+                    say(rules, "file.unterminated_quote", [.line: String(line)])))
             case .textAfterQuote(let line, let field):
                 rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
-                    "text follows a closing quote on line \(line): a quoted value must be followed by a comma or the end of the line (write a quote inside a quoted value as \"\")"))
+                    say(rules, "file.text_after_quote", [.line: String(line)])))
             case .bareCarriageReturn(let line, let field):
                 rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
-                    "a carriage return (CR) on line \(line) is not followed by a line feed: lines end with LF or CRLF only. The file was most likely saved with CR-only line ends (Excel's \"CSV (Macintosh)\"); save it again as \"CSV UTF-8\" or \"CSV (Comma delimited)\""))
+                    say(rules, "file.bare_cr", [.line: String(line)])))
             case .recordTooLong(let line, let limit):
-                rules.checker.log.setFatal(Issue(.csvSyntax, line: line,
-                    "the record starting on line \(line) is longer than \(limit) bytes: most likely a quote opened there is never closed"))
+                rules.checker.log.setFatal(Issue(.csvSyntax, line: line, say(rules, "file.record_too_long", [.line: String(line), .limit: String(limit)])))
             }
             return headerRead ? .stopped : .badHeader
         }
+    }
+
+    /// A file-level message of the plan, in the run's language.
+    private func say(_ rules: RecordRules, _ key: String, _ values: [MessageTemplate.Special: String]) -> String {
+        rules.checker.messages.file[key]?.render(rules.checker.language, values) ?? key
     }
 
     static func shownName(_ raw: UnsafeRawBufferPointer) -> String {

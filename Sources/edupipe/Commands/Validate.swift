@@ -34,7 +34,7 @@ struct Validate: ParsableCommand {
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
         let reports = files.map { validator.validate(path: $0, displayPath: $0) }
         switch format {
-        case .text: FileHandle.standardOutput.write(ValidationReport.text(reports))
+        case .text: FileHandle.standardOutput.write(ValidationReport.text(reports, language: setup.config.language))
         case .json: FileHandle.standardOutput.write(ValidationReport.json(reports))
         }
         Glibc.exit(reports.allSatisfy(\.isValid) ? 0 : 1)

@@ -37,6 +37,13 @@ public struct MessageTemplate: Sendable {
         /// The value as it was meant, when a spreadsheet changed it (the
         /// date behind a serial number, ASCII digits for full-width ones).
         case fixed
+        // File-level messages.
+        /// A column of the header, the dataset, the columns it needs.
+        case column, dataset, columns
+        /// A record's number of fields, and the header's.
+        case count, width
+        /// A line of the file, and a limit in bytes.
+        case line, limit
     }
 
     let zh: [Part]
@@ -76,6 +83,14 @@ public struct MessageTemplate: Sendable {
         self.zh = zh
         self.en = en
         self.source = source
+    }
+
+    /// The message in `language` with the placeholders in `values`.
+    func render(_ language: Language, _ values: [Special: String]) -> String {
+        render(language) { part in
+            if case .special(let s) = part { return values[s] ?? "" }
+            return ""
+        }
     }
 
     /// The message in `language`, each placeholder filled by `fill`.

@@ -87,10 +87,17 @@ public struct TypeMessages: Sendable {
     let decimal: MessageTemplate
     let serialDate: MessageTemplate
     let fullWidth: MessageTemplate
+    /// The CSV form's file-level messages, by key (`file.no_header`...).
+    let file: [String: MessageTemplate]
+
+    static let fileKeys = ["file.no_header", "file.unknown_column", "file.repeated_column", "file.missing_column",
+                           "file.field_count", "file.unterminated_quote", "file.text_after_quote", "file.bare_cr",
+                           "file.record_too_long"]
 
     /// The keys of the plan's `messages:` section.
     static let keys: [String] = FieldSpec.Kind.allCases.map { "required.\($0.word)" }
         + FieldSpec.Kind.allCases.map { "invalid.\($0.word)" }
         + ["range", "county_mismatch", "checksum", "birth_date", "too_long", "too_short",
            "spreadsheet.scientific", "spreadsheet.decimal", "spreadsheet.serial_date", "spreadsheet.full_width"]
+        + fileKeys
 }

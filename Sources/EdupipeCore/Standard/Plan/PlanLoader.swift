@@ -166,7 +166,8 @@ enum PlanLoader {
                                     countyMismatch: templates["county_mismatch"]!, checksum: templates["checksum"]!,
                                     birthDate: templates["birth_date"]!, tooLong: templates["too_long"]!, tooShort: templates["too_short"]!,
                                     scientific: templates["spreadsheet.scientific"]!, decimal: templates["spreadsheet.decimal"]!,
-                                    serialDate: templates["spreadsheet.serial_date"]!, fullWidth: templates["spreadsheet.full_width"]!)
+                                    serialDate: templates["spreadsheet.serial_date"]!, fullWidth: templates["spreadsheet.full_width"]!,
+                                    file: templates.filter { $0.key.hasPrefix("file.") })
 
         var datasets: [DatasetPlan] = []
         var specs: [IndicatorSpec] = []
