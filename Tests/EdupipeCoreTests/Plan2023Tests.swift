@@ -209,6 +209,12 @@ extension Plan2023Tests {
         #expect(count.log.all.first?.message.hasPrefix("这一行有 5 个字段，列名行有 6 个") == true)
         #expect(ValidationReport.text([count], language: .zh).hasSuffix("共 1 个文件：通过 0 个，拒收 1 个\n"))
         #expect(ValidationReport.text([count]).hasSuffix("1 file: 0 accepted, 1 rejected\n"))
+        let name = validate("110101_preschool_2023-Autumn.csv", Self.preschool, config: zh)
+        #expect(name.log.all.first?.message.hasPrefix("110101_preschool_2023-Autumn.csv 含有大写字母") == true)
+        let xml = validate("110101_preschool_2023-autumn.xml",
+                           "<?xml version=\"1.0\"?>\n<submission dataset=\"preschool\" county=\"110102\" period=\"2023-autumn\"/>\n", config: zh)
+        #expect(triples(xml).first == Triple("E_METADATA", 2, "county"))
+        #expect(xml.log.all.first?.message == "<submission> 写的是 county=\"110102\"，文件名是 110101：两者必须一致")
         #expect(Language.from(environment: ["LANG": "zh_CN.UTF-8"]) == .zh)
         #expect(Language.from(environment: ["LC_ALL": "C", "LANG": "zh_CN.UTF-8"]) == .en)
         #expect(Language.from(environment: [:]) == .en)

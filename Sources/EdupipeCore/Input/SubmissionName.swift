@@ -93,6 +93,22 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
         return words.dropLast().joined(separator: ", ") + " or " + words[words.count - 1]
     }
 
+    /// Which part of a rejected name is wrong.
+    public enum Diagnosis: String, Sendable, CaseIterable {
+        case ext = "extension", upperCase = "upper_case", county, dataset, period
+    }
+
+    /// Which part of a rejected name is wrong (the kind of `diagnose`).
+    public static func diagnosis(_ fileName: String, datasets: [Dataset]) -> Diagnosis {
+        let lower = fileName.lowercased()
+        guard [".csv", ".csv.gz", ".xml", ".xml.gz"].contains(where: { lower.hasSuffix($0) }) else { return .ext }
+        if lower != fileName { return .upperCase }
+        let parts = fileName.split(separator: "_", omittingEmptySubsequences: false)
+        if let first = parts.first, first.count != 6 || !first.allSatisfy(\.isASCII) || Int(first) == nil { return .county }
+        if !datasets.contains(where: { fileName.dropFirst(7).hasPrefix($0.rawValue + "_") }) { return .dataset }
+        return .period
+    }
+
     /// Says which part of a rejected name is wrong, for the `E_FILENAME` message.
     public static func diagnose(_ fileName: String, datasets: [Dataset]) -> String {
         let expectedForm = expectedForm(datasets)

@@ -21,7 +21,7 @@ struct CSVSubmission {
             let text = try TextSource(input: ContentSource.open(file, limit: limit), encoding: encoding)
             reader = CSVReader(source: text, maxRecordBytes: maxRecordBytes)
         } catch {
-            rules.checker.log.setFatal(error)
+            rules.checker.log.setFatal(error, rules.checker.messages, rules.checker.language)
             return .stopped
         }
         var headerRead = false
@@ -87,7 +87,7 @@ struct CSVSubmission {
             case .input(.notUTF8):
                 return .notUTF8
             case .input(let inputError):
-                rules.checker.log.setFatal(inputError)
+                rules.checker.log.setFatal(inputError, rules.checker.messages, rules.checker.language)
             case .unterminatedQuote(let line, let field):
                 rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
                     say(rules, "file.unterminated_quote", [.line: String(line)])))
@@ -106,7 +106,7 @@ struct CSVSubmission {
 
     /// A file-level message of the plan, in the run's language.
     private func say(_ rules: RecordRules, _ key: String, _ values: [MessageTemplate.Special: String]) -> String {
-        rules.checker.messages.file[key]?.render(rules.checker.language, values) ?? key
+        rules.checker.messages.say(key, rules.checker.language, values)
     }
 
     static func shownName(_ raw: UnsafeRawBufferPointer) -> String {

@@ -68,7 +68,7 @@ struct RecordChecker {
                     return number >= ValueParsers.integerCeiling ? Self.show(v) : String(number)
                 case .what: return spec.kind.word
                 case .fixed: return fixed ?? ""
-                case .column, .dataset, .columns, .count, .width, .line, .limit: return ""
+                case .column, .dataset, .columns, .count, .width, .line, .limit, .file, .datasets, .why, .expected, .given: return ""
                 }
             }
         }

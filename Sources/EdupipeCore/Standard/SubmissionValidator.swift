@@ -36,13 +36,15 @@ public struct SubmissionValidator: Sendable {
             return FileReport(path: displayPath, name: SubmissionName.parse(fileName, datasets: config.datasets), log: log)
         }
         guard let name = SubmissionName.parse(fileName, datasets: config.datasets) else {
-            log.addPreamble(Issue(.filename, SubmissionName.diagnose(fileName, datasets: config.datasets)))
+            let kind = SubmissionName.diagnosis(fileName, datasets: config.datasets)
+            log.addPreamble(Issue(.filename, say("file.name_\(kind.rawValue)", [.file: fileName,
+                                                                               .datasets: SubmissionName.wordList(config.datasets.map(\.rawValue))])))
             var report = FileReport(path: displayPath, name: nil, log: log)
             if identify { report.file = (try? FileSource(raw: path, display: displayPath, digesting: true))?.finishDigest() }
             return report
         }
         if let known = registry.whyNotACounty(name.county) {
-            log.addPreamble(Issue(.unknownCounty, "county \(name.county) cannot report: \(known); use the 6-digit code of the county-level unit that submits"))
+            log.addPreamble(Issue(.unknownCounty, say("file.unknown_county", [.county: name.county, .why: known])))
         }
         var report = FileReport(path: displayPath, name: name, log: log)
         switch name.format {
@@ -66,7 +68,7 @@ public struct SubmissionValidator: Sendable {
         do {
             return try FileSource(raw: path, display: report.path, digesting: identify)
         } catch {
-            report.log.setFatal(error)
+            report.log.setFatal(error, config.messages, config.language)
             return nil
         }
     }
@@ -98,6 +100,11 @@ public struct SubmissionValidator: Sendable {
         finish(&result, headerFound: true, into: &report)
     }
 
+    /// A file-level message of the plan, in the run's language.
+    private func say(_ key: String, _ values: [MessageTemplate.Special: String]) -> String {
+        config.messages.say(key, config.language, values)
+    }
+
     /// "a" or "an", as the name reads aloud.
     static func article(_ word: String) -> String {
         "aeiou".contains(word.first ?? "x") ? "an" : "a"
@@ -127,17 +134,18 @@ public struct SubmissionValidator: Sendable {
 }
 
 extension IssueLog {
-    /// Records why the content stopped: the standard's file-level codes.
-    mutating func setFatal(_ error: InputError) {
+    /// Records why the content stopped: the standard's file-level codes,
+    /// in the plan's words (the reader's own detail as `{why}`).
+    mutating func setFatal(_ error: InputError, _ messages: TypeMessages, _ language: Language) {
         switch error {
         case .gzip(let why):
-            setFatal(Issue(.gzip, why))
+            setFatal(Issue(.gzip, messages.say("file.gzip", language, [.why: why])))
         case .tooLarge(let limit):
-            setFatal(Issue(.tooLarge, "the file is larger than \(limit) bytes once decompressed (the plan's limit per file): split it or check it is the right file"))
+            setFatal(Issue(.tooLarge, messages.say("file.too_large", language, [.limit: String(limit)])))
         case .encoding(let line, let why):
-            setFatal(Issue(.encoding, line: line, why))
+            setFatal(Issue(.encoding, line: line, messages.say("file.encoding", language, [.why: why])))
         case .io(let why):
-            setFatal(Issue(.unreadable, why))
+            setFatal(Issue(.unreadable, messages.say("file.unreadable", language, [.why: why])))
         case .notUTF8:
             // Handled by reading again as GB18030; never reported.
             break

@@ -14,45 +14,48 @@ final class XMLSubmission: XMLSubmissionDelegate {
         do {
             try reader.read(ContentSource.open(file, limit: limit))
         } catch {
-            rules.checker.log.setFatal(error)
+            rules.checker.log.setFatal(error, rules.checker.messages, rules.checker.language)
             return
         }
         switch reader.stop {
         case .dtd(let line):
-            rules.checker.log.setFatal(Issue(.xmlDTD, line: line,
-                "the document declares a DOCTYPE: submissions must not carry a DTD or entity declarations; remove the <!DOCTYPE ...> part"))
+            rules.checker.log.setFatal(Issue(.xmlDTD, line: line, say("file.xml_dtd", [:])))
         case .syntax(let line, let column, let message):
             rules.checker.log.setFatal(Issue(.xmlSyntax, line: line,
-                "the XML is not well-formed at line \(line), character \(column): \(message)"))
+                say("file.xml_syntax", [.line: String(line), .column: String(column), .why: message])))
         case .encoding(let line, let message):
-            rules.checker.log.setFatal(Issue(.encoding, line: line,
-                "the text does not match the encoding the XML declaration names (UTF-8 when it names none; GB18030, GBK and GB2312 also work): \(message)"))
+            rules.checker.log.setFatal(Issue(.encoding, line: line, say("file.xml_encoding", [.why: message])))
         case nil:
             break
         }
     }
 
+    /// A file-level message of the plan, in the run's language.
+    private func say(_ key: String, _ values: [MessageTemplate.Special: String]) -> String {
+        rules.checker.messages.say(key, rules.checker.language, values)
+    }
+
     func xmlRoot(name root: String, attributes: [(name: String, value: String)], line: Int) {
+        let names: [MessageTemplate.Special: String] = [.dataset: name.dataset.rawValue, .county: name.county, .expected: name.period]
         guard root == "submission" else {
-            rules.checker.log.add(Issue(.metadata, line: line,
-                "the root element is <\(root)>: a submission document's root is <submission dataset=\"\(name.dataset.rawValue)\" county=\"\(name.county)\" period=\"\(name.period)\">"))
+            rules.checker.log.add(Issue(.metadata, line: line, say("file.xml_root", names.merging([.given: root]) { $1 })))
             return
         }
         for (attribute, expected) in [("dataset", name.dataset.rawValue), ("county", name.county), ("period", name.period)] {
             let given = attributes.filter { $0.name == attribute }
             if given.count > 1 {
                 rules.checker.log.add(Issue(.metadata, line: line, column: attribute,
-                    "<submission> gives \(attribute) \(given.count) times (with different namespace prefixes): give it once, as \(attribute)=\"\(expected)\""))
+                    say("file.xml_attribute_twice", [.column: attribute, .count: String(given.count), .expected: expected])))
                 continue
             }
             guard let value = given.first?.value.trimmingSpacesAndNewlines, !value.isEmpty else {
                 rules.checker.log.add(Issue(.metadata, line: line, column: attribute,
-                    "<submission> has no \(attribute) attribute: write \(attribute)=\"\(expected)\", as in the file name"))
+                    say("file.xml_attribute_missing", [.column: attribute, .expected: expected])))
                 continue
             }
             if value != expected {
                 rules.checker.log.add(Issue(.metadata, line: line, column: attribute,
-                    "<submission> says \(attribute)=\"\(value)\" but the file name says \(expected): they must agree"))
+                    say("file.xml_attribute_differs", [.column: attribute, .given: value, .expected: expected])))
             }
         }
     }
@@ -62,12 +65,10 @@ final class XMLSubmission: XMLSubmissionDelegate {
     }
 
     func xmlFieldTwice(_ field: String, line: Int) {
-        rules.checker.log.add(Issue(.type, line: line, column: field,
-            "\(field) is given more than once in this record (as attributes, elements, or both, with or without a namespace prefix): give each field once"))
+        rules.checker.log.add(Issue(.type, line: line, column: field, say("file.field_twice", [.column: field])))
     }
 
     func xmlUnknown(_ what: String, line: Int) {
-        rules.checker.log.add(Issue(.unknownElement, line: line,
-            "\(what) is not part of the \(rules.dataset.rawValue) dataset and is ignored"))
+        rules.checker.log.add(Issue(.unknownElement, line: line, say("file.unknown_element", [.given: what, .dataset: rules.dataset.rawValue])))
     }
 }

@@ -44,6 +44,9 @@ public struct MessageTemplate: Sendable {
         case count, width
         /// A line of the file, and a limit in bytes.
         case line, limit
+        /// The file's name, the plan's datasets, why a reader stopped, what
+        /// was expected and what was given.
+        case file, datasets, why, expected, given
     }
 
     let zh: [Part]

@@ -87,12 +87,21 @@ public struct TypeMessages: Sendable {
     let decimal: MessageTemplate
     let serialDate: MessageTemplate
     let fullWidth: MessageTemplate
-    /// The CSV form's file-level messages, by key (`file.no_header`...).
+    /// The file-level messages, by key (`file.no_header`...).
     let file: [String: MessageTemplate]
+
+    /// A file-level message in `language`, its placeholders from `values`.
+    func say(_ key: String, _ language: Language, _ values: [MessageTemplate.Special: String]) -> String {
+        file[key]?.render(language, values) ?? key
+    }
 
     static let fileKeys = ["file.no_header", "file.unknown_column", "file.repeated_column", "file.missing_column",
                            "file.field_count", "file.unterminated_quote", "file.text_after_quote", "file.bare_cr",
-                           "file.record_too_long"]
+                           "file.record_too_long", "file.unknown_county", "file.gzip", "file.too_large", "file.encoding",
+                           "file.unreadable", "file.xml_dtd", "file.xml_syntax", "file.xml_encoding", "file.xml_root",
+                           "file.xml_attribute_twice", "file.xml_attribute_missing", "file.xml_attribute_differs",
+                           "file.field_twice", "file.unknown_element"]
+        + SubmissionName.Diagnosis.allCases.map { "file.name_\($0.rawValue)" }
 
     /// The keys of the plan's `messages:` section.
     static let keys: [String] = FieldSpec.Kind.allCases.map { "required.\($0.word)" }
