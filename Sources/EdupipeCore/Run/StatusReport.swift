@@ -2,33 +2,44 @@
 /// reporting out of expected, late and missing; per county (text: with
 /// `--province`) the file in force, when it arrived, its records.
 public enum StatusReport {
-    public static func text(_ statuses: [ReportingStatus], run: LedgerRun?, registry: Registry, countyDetail: Bool) -> String {
+    public static func text(_ statuses: [ReportingStatus], run: LedgerRun?, registry: Registry, countyDetail: Bool,
+                            language: Language = .en) -> String {
+        let zh = language == .zh
         var s = ""
         if let run {
-            s += "edupipe status: as of run \(run.id), \(run.outcome), started \(LedgerTime.text(run.startedAt)) (inbox \(run.inbox))\n"
+            s += zh ? "edupipe status：截至第 \(run.id) 次运行（\(run.outcome)），开始于 \(LedgerTime.text(run.startedAt))（收件夹 \(run.inbox)）\n"
+                : "edupipe status: as of run \(run.id), \(run.outcome), started \(LedgerTime.text(run.startedAt)) (inbox \(run.inbox))\n"
         }
         for status in statuses {
-            s += "\nperiod \(status.period): "
-            s += status.deadline.map { "deadline \($0) (files first seen after that day, UTC+8, are late)\n" } ?? "no deadline in the plan\n"
+            if zh {
+                s += "\n学期 \(status.period)："
+                s += status.deadline.map { "截止日期 \($0)（此后首次收到的文件为逾期，北京时间）\n" } ?? "计划中没有截止日期\n"
+            } else {
+                s += "\nperiod \(status.period): "
+                s += status.deadline.map { "deadline \($0) (files first seen after that day, UTC+8, are late)\n" } ?? "no deadline in the plan\n"
+            }
             // Columns as wide as their widest cell, counted in display
             // columns: 内蒙古自治区 and longer names stay aligned.
-            var table = TextTable(["province", "dataset", "reporting", "rate", "late", "on time", "missing"], right: [2, 3, 4, 5])
+            var table = TextTable(zh ? ["省份", "数据集", "已报送", "报送率", "逾期", "按时率", "未报送"]
+                                     : ["province", "dataset", "reporting", "rate", "late", "on time", "missing"], right: [2, 3, 4, 5])
             for p in status.provinces {
                 let onTime = p.reporting - p.late.count
                 table.rows.append(["\(p.province) \(registry.units[p.province]?.name ?? "")", p.dataset.rawValue,
                                    "\(p.reporting)/\(p.expected)", percent(p.reporting, p.expected), "\(p.late.count)",
-                                   percent(onTime, p.expected), names(p.missing, registry: registry)])
+                                   percent(onTime, p.expected), names(p.missing, registry: registry, zh: zh)])
             }
             s += table.text
             for dataset in status.datasets {
                 let t = status.total(dataset)
-                s += "total \(dataset.rawValue): \(t.reporting)/\(t.expected) reporting (\(percent(t.reporting, t.expected))), \(t.late) late, on time \(percent(t.reporting - t.late, t.expected))\n"
+                s += zh ? "合计 \(dataset.rawValue)：已报送 \(t.reporting)/\(t.expected)（\(percent(t.reporting, t.expected))），逾期 \(t.late)，按时率 \(percent(t.reporting - t.late, t.expected))\n"
+                    : "total \(dataset.rawValue): \(t.reporting)/\(t.expected) reporting (\(percent(t.reporting, t.expected))), \(t.late) late, on time \(percent(t.reporting - t.late, t.expected))\n"
             }
             if countyDetail {
-                var counties = TextTable(["county", "dataset", "revision", "arrived", "records", "file"], right: [4])
+                var counties = TextTable(zh ? ["县", "数据集", "修订版", "收到时间", "记录数", "文件"]
+                                            : ["county", "dataset", "revision", "arrived", "records", "file"], right: [4])
                 for c in status.counties {
                     counties.rows.append(["\(c.county) \(registry.units[c.county]?.name ?? "")", c.dataset.rawValue, "r\(c.revision)",
-                                          LedgerTime.text(c.arrivedAt) + (c.late ? " late" : ""), "\(c.records)", c.path])
+                                          LedgerTime.text(c.arrivedAt) + (c.late ? (zh ? " 逾期" : " late") : ""), "\(c.records)", c.path])
                 }
                 s += "\n" + counties.text
             }
@@ -92,10 +103,11 @@ public enum StatusReport {
     }
 
     /// Up to five names, then how many more.
-    private static func names(_ codes: [String], registry: Registry) -> String {
+    private static func names(_ codes: [String], registry: Registry, zh: Bool = false) -> String {
         guard !codes.isEmpty else { return "-" }
-        let shown = codes.prefix(5).map { registry.units[$0]?.name ?? $0 }.joined(separator: ", ")
-        return codes.count > 5 ? shown + " and \(codes.count - 5) more" : shown
+        let shown = codes.prefix(5).map { registry.units[$0]?.name ?? $0 }.joined(separator: zh ? "、" : ", ")
+        guard codes.count > 5 else { return shown }
+        return zh ? shown + " 等 \(codes.count) 个" : shown + " and \(codes.count - 5) more"
     }
 }
 

@@ -90,7 +90,8 @@ struct Run: ParsableCommand {
             Glibc.exit(1)
         }
         if !quiet {
-            FileHandle.standardOutput.write(RunSummary.text(result, registry: setup.registry, datasets: setup.config.datasets, out: out))
+            FileHandle.standardOutput.write(RunSummary.text(result, registry: setup.registry, datasets: setup.config.datasets, out: out,
+                                                          language: setup.config.language))
         }
         if strict && result.submissions.contains(where: { $0.status == .rejected }) { Glibc.exit(3) }
     }

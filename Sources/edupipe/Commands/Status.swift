@@ -52,7 +52,8 @@ struct Status: ParsableCommand {
             }
             switch format {
             case .text:
-                FileHandle.standardOutput.write(StatusReport.text(statuses, run: run, registry: setup.registry, countyDetail: provinceCode != nil))
+                FileHandle.standardOutput.write(StatusReport.text(statuses, run: run, registry: setup.registry, countyDetail: provinceCode != nil,
+                                                                  language: setup.config.language))
             case .json:
                 FileHandle.standardOutput.write(StatusReport.json(statuses, run: run, registry: setup.registry))
             }
