@@ -171,6 +171,10 @@ import Testing
         #expect(Set(lines.map { displayWidth(String($0[..<$0.range(of: "after_school")!.lowerBound])) }).count == 1)
         let summary = RunSummary.text(result, registry: Fixtures.registry, datasets: Fixtures.config.datasets, out: p.out)
         #expect(summary.contains("after_school: 5 of 2854 counties reported; 2849 have not; 1 late (deadline 2022-12-31)"))
+        let chinese = RunSummary.text(result, registry: Fixtures.registry, datasets: Fixtures.config.datasets, out: p.out, language: .zh)
+        #expect(chinese.contains("after_school：2854 个县中 5 个已报送，2849 个未报送，1 个逾期（截止 2022-12-31）"))
+        let statusText = StatusReport.text([status], run: nil, registry: Fixtures.registry, countyDetail: false, language: .zh)
+        #expect(statusText.contains("学期 2022-autumn：截止日期 2022-12-31") && statusText.contains("省份"))
     }
 
     @Test func historyAfterThreeRuns() throws {
