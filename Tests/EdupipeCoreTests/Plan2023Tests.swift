@@ -220,3 +220,24 @@ extension Plan2023Tests {
         #expect(Language.from(environment: [:]) == .en)
     }
 }
+
+extension Plan2023Tests {
+    /// Exported by LibreOffice Calc from a workbook (scripts/check-libreoffice.sh):
+    /// UTF-8 and GB18030, every text cell quoted, Chinese commas, curly
+    /// quotes and doubled quotes in school names. Accepted, with the names
+    /// read back as they were typed.
+    @Test func csvFilesLibreOfficeExportsAreAccepted() throws {
+        let validator = SubmissionValidator(registry: Fixtures.registry, config: Fixtures.config)
+        let dir = Fixtures.packageRoot + "/samples/libreoffice/"
+        for (name, encoding) in [("110101_after_school_2022-autumn.csv", "UTF-8"), ("110101_after_school_2022-autumn_r2.csv", "GB18030")] {
+            let r = validator.validate(path: dir + name, displayPath: name, digest: true)
+            #expect(r.isValid && r.records == 3 && r.encoding == encoding, "\(name): \(r.log.all)")
+        }
+        let utf8 = validator.validate(path: dir + "110101_after_school_2022-autumn.csv", displayPath: "a", digest: true)
+        let gb = validator.validate(path: dir + "110101_after_school_2022-autumn_r2.csv", displayPath: "b", digest: true)
+        let source = try String(contentsOfFile: dir + "source.csv", encoding: .utf8)
+        #expect(source.contains("“培新”小学 \"\"老校区\"\"") && source.contains("（东校区），含“5+2”试点"))
+        // The same records in both encodings, typed value by typed value.
+        #expect(utf8.contentDigest != nil && utf8.contentDigest == gb.contentDigest)
+    }
+}
