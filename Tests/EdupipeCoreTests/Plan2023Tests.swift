@@ -233,8 +233,11 @@ extension Plan2023Tests {
             let r = validator.validate(path: dir + name, displayPath: name, digest: true)
             #expect(r.isValid && r.records == 3 && r.encoding == encoding, "\(name): \(r.log.all)")
         }
-        let utf8 = validator.validate(path: dir + "110101_after_school_2022-autumn.csv", displayPath: "a", digest: true)
-        let gb = validator.validate(path: dir + "110101_after_school_2022-autumn_r2.csv", displayPath: "b", digest: true)
+        // The name, which the report parses, is the file's own.
+        let utf8 = validator.validate(path: dir + "110101_after_school_2022-autumn.csv", displayPath: "110101_after_school_2022-autumn.csv",
+                                      digest: true)
+        let gb = validator.validate(path: dir + "110101_after_school_2022-autumn_r2.csv", displayPath: "110101_after_school_2022-autumn_r2.csv",
+                                    digest: true)
         let source = try String(contentsOfFile: dir + "source.csv", encoding: .utf8)
         #expect(source.contains("“培新”小学 \"\"老校区\"\"") && source.contains("（东校区），含“5+2”试点"))
         // The same records in both encodings, typed value by typed value.
