@@ -20,7 +20,7 @@ public enum LedgerTime {
         let parts = date.split(separator: "-")
         guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
               (1...12).contains(m), (1...31).contains(d) else { return nil }
-        return (daysFromCivil(y, m, d) + 1) * 86400 - Int64(offset)
+        return (CivilDate.days(y, m, d) + 1) * 86400 - Int64(offset)
     }
 
     /// `2022-12-31 23:59:59 +08:00`.
@@ -39,7 +39,7 @@ public enum LedgerTime {
     private static func local(_ seconds: Int64) -> (date: String, time: String) {
         let local = seconds + Int64(offset)
         let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
-        let (y, m, d) = civil(fromDays: days)
+        let (y, m, d) = CivilDate.civil(days)
         let s = Int(local - days * 86400)
         return ("\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))", "\(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2))")
     }
@@ -47,27 +47,5 @@ public enum LedgerTime {
     private static func pad(_ n: Int, _ width: Int) -> String {
         let s = String(n)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
-
-    // Howard Hinnant's days-from-civil and civil-from-days.
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146097 + doe - 719468)
-    }
-
-    static func civil(fromDays z0: Int64) -> (Int, Int, Int) {
-        let z = Int(z0) + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
     }
 }

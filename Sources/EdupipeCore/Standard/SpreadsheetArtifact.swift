@@ -60,18 +60,6 @@ enum SpreadsheetArtifact: Equatable {
         }
     }
 
-    /// The date `days` after 1970-01-01, as YYYY-MM-DD (proleptic Gregorian).
-    static func civil(days z0: Int) -> String {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(y)-\(two(m))-\(two(d))"
-    }
+    /// The date `days` after 1970-01-01, as YYYY-MM-DD.
+    static func civil(days: Int) -> String { CivilDate.text(Int64(days)) }
 }
