@@ -166,13 +166,25 @@ enum ValueParsers {
               isRealDate(year: year, month: month, day: day) else {
             return .impossibleBirthDate
         }
-        // Weights are 2^(17-i) mod 11; the check makes the weighted sum 1 mod 11.
+        guard checkValue(v.prefix(17)) == check else { return .wrongCheck }
+        return .valid(body * 11 + UInt64(check))
+    }
+
+    /// The ISO 7064 MOD 11-2 check value (10 for X) of 17 ASCII digits:
+    /// weights are 2^(17-i) mod 11, and the check makes the weighted sum
+    /// 1 mod 11.
+    static func checkValue(_ digits: some Sequence<UInt8>) -> Int {
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         var sum = 0
-        for i in 0..<17 { sum += Int(v[i] - 0x30) * weights[i] }
-        let expected = (12 - sum % 11) % 11
-        guard expected == check else { return .wrongCheck }
-        return .valid(body * 11 + UInt64(check))
+        for (i, b) in digits.prefix(17).enumerated() { sum += Int(b &- 0x30) * weights[i] }
+        return (12 - sum % 11) % 11
+    }
+
+    /// 17 digits followed by their check character: an example or
+    /// synthetic ID, valid under GB 11643.
+    static func withCheckCharacter(_ body: String) -> String {
+        let check = checkValue(body.utf8)
+        return body + (check == 10 ? "X" : String(check))
     }
 
     /// A resident ID as it may appear in a message: the county part and the

@@ -65,7 +65,7 @@ struct SyntheticCounty {
         var ids = Set<String>()
         for k in 0..<children {
             let born = "\(year - rng.int(6...15))" + zeroPadded(rng.int(1...12), 2) + zeroPadded(rng.int(1...28), 2)
-            let id = k == 0 ? Self.sharedChild(code: code, seed: seed, year: year) : Self.residentID(code + born + zeroPadded(rng.int(0...998), 3))
+            let id = k == 0 ? Self.sharedChild(code: code, seed: seed, year: year) : ValueParsers.withCheckCharacter(code + born + zeroPadded(rng.int(0...998), 3))
             guard ids.insert(id).inserted else { continue }
             dropout.append(Self.child(id: id, county: code, rng: &rng, year: year, schools: schools))
         }
@@ -84,7 +84,7 @@ struct SyntheticCounty {
     /// The child a county's list always starts with (when it has one), which
     /// a neighbouring county may list too.
     static func sharedChild(code: String, seed: UInt64, year: Int) -> String {
-        residentID(code + "\(year - 10)0601" + "999")
+        ValueParsers.withCheckCharacter(code + "\(year - 10)0601" + "999")
     }
 
     private static func child(id: String, county: String, rng: inout SynthRandom, year: Int, schools: Int) -> [String] {
@@ -96,14 +96,6 @@ struct SyntheticCounty {
         let reason = ["economic", "learning", "health", "family", "other", ""][rng.int(0...5)]
         let school = rng.chance(0.8) ? county + zeroPadded(rng.int(1...schools), 4) : ""
         return [county, id, school, String(rng.int(1...9)), identified, status, resolved, reason]
-    }
-
-    /// The 17 digits plus their ISO 7064 MOD 11-2 check character.
-    static func residentID(_ body: String) -> String {
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        var sum = 0
-        for (i, ch) in body.utf8.enumerated() { sum += Int(ch - 0x30) * weights[i] }
-        return body + String(Array("10X98765432")[sum % 11])
     }
 }
 

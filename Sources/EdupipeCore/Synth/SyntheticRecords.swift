@@ -32,7 +32,7 @@ struct SyntheticRecords {
         case .schoolID: return county + zeroPadded(n, 4)
         case .residentID:
             let born = "\(year - rng.int(3...15))" + zeroPadded(rng.int(1...12), 2) + zeroPadded(rng.int(1...28), 2)
-            return SyntheticCounty.residentID(county + born + zeroPadded(rng.int(0...998), 3))
+            return ValueParsers.withCheckCharacter(county + born + zeroPadded(rng.int(0...998), 3))
         case .integer:
             let r = f.range ?? f.ranges.first { $0.when == nil }?.range ?? f.ranges.first?.range ?? 0...100
             return String(rng.int(r))
