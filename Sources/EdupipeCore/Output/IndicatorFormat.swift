@@ -29,9 +29,9 @@ public enum IndicatorFormat: Sendable {
         let sign = target.comparison == .atLeast ? "≥" : "≤"
         switch self {
         case .percent:
-            return sign + Self.trimmed(target.numerator * 100, target.scale) + "%"
+            return sign + Target.decimal(target.numerator * 100, target.scale) + "%"
         case .decimal, .count:
-            return sign + Self.trimmed(target.numerator, target.scale)
+            return sign + Target.decimal(target.numerator, target.scale)
         }
     }
 
@@ -44,14 +44,6 @@ public enum IndicatorFormat: Sendable {
         return "\(tenths / 10).\(tenths % 10)"
     }
 
-    /// `n/scale` (scale a power of ten) without trailing zeros.
-    static func trimmed(_ n: Int, _ scale: Int) -> String {
-        guard scale > 1 else { return String(n) }
-        var fraction = String(n % scale)
-        fraction = String(repeating: "0", count: String(scale).count - 1 - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return fraction.isEmpty ? String(n / scale) : "\(n / scale).\(fraction)"
-    }
 
     /// `12,345`: long counts are easier to read grouped.
     static func grouped(_ n: Int) -> String {

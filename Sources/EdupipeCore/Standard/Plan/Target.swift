@@ -36,12 +36,17 @@ public struct Target: Sendable, Equatable, CustomStringConvertible {
             numerator /= 10
             scale /= 10
         }
-        var shown = String(numerator / scale)
-        if scale > 1 {
-            let fraction = String(numerator % scale)
-            shown += "." + String(repeating: "0", count: String(scale).count - 1 - fraction.count) + fraction
-        }
-        return Target(comparison: comparison, numerator: numerator, scale: scale, text: comparison.rawValue + shown)
+        return Target(comparison: comparison, numerator: numerator, scale: scale,
+                      text: comparison.rawValue + decimal(numerator, scale))
+    }
+
+    /// `n/scale` (scale a power of ten) written without trailing zeros.
+    public static func decimal(_ n: Int, _ scale: Int) -> String {
+        guard scale > 1 else { return String(n) }
+        var fraction = String(n % scale)
+        fraction = String(repeating: "0", count: String(scale).count - 1 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return fraction.isEmpty ? String(n / scale) : "\(n / scale).\(fraction)"
     }
 
     /// Whether `value` (a count, or `numerator/denominator` with
