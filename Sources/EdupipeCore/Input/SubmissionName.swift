@@ -44,17 +44,20 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
 
         guard end >= 7, u[0..<6].allSatisfy(isDigit), u[6] == UInt8(ascii: "_") else { return nil }
         var p = 7
+        // The longest name that matches: `class_size_x` must not be read
+        // as `class`.
         var dataset: Dataset?
-        // A longer name first: `class_size_x` must not be read as `class`.
-        for d in datasets.sorted(by: { $0.rawValue.utf8.count > $1.rawValue.utf8.count }) {
+        var length = 0
+        for d in datasets {
             let word = d.rawValue.utf8
-            if end - p > word.count, u[p..<(p + word.count)].elementsEqual(word), u[p + word.count] == UInt8(ascii: "_") {
+            if word.count > length, end - p > word.count, u[p..<(p + word.count)].elementsEqual(word),
+               u[p + word.count] == UInt8(ascii: "_") {
                 dataset = d
-                p += word.count + 1
-                break
+                length = word.count
             }
         }
         guard let dataset else { return nil }
+        p += length + 1
 
         // YYYY-spring or YYYY-autumn, then optionally _r<revision>.
         let periodEnd = u[p..<end].firstIndex(of: UInt8(ascii: "_")) ?? end
@@ -82,11 +85,6 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
         return u[5...].elementsEqual("spring".utf8) || u[5...].elementsEqual("autumn".utf8)
     }
 
-    /// What a clerk should read when a name does not parse.
-    public static func expectedForm(_ datasets: [Dataset]) -> String {
-        "a submission is named <county>_<dataset>_<period>[_r<revision>].<csv|csv.gz|xml|xml.gz>, e.g. 110101_class_size_2022-autumn_r2.csv.gz, with dataset \(wordList(datasets.map(\.rawValue))) and period YYYY-spring or YYYY-autumn"
-    }
-
     /// "a, b or c".
     static func wordList(_ words: [String]) -> String {
         guard words.count > 1 else { return words.first ?? "" }
@@ -98,7 +96,8 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
         case ext = "extension", upperCase = "upper_case", county, dataset, period
     }
 
-    /// Which part of a rejected name is wrong (the kind of `diagnose`).
+    /// Which part of a rejected name is wrong; the plan's `file.name_*`
+    /// messages say it in words.
     public static func diagnosis(_ fileName: String, datasets: [Dataset]) -> Diagnosis {
         let lower = fileName.lowercased()
         guard [".csv", ".csv.gz", ".xml", ".xml.gz"].contains(where: { lower.hasSuffix($0) }) else { return .ext }
@@ -107,26 +106,5 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
         if let first = parts.first, first.count != 6 || !first.allSatisfy(\.isASCII) || Int(first) == nil { return .county }
         if !datasets.contains(where: { fileName.dropFirst(7).hasPrefix($0.rawValue + "_") }) { return .dataset }
         return .period
-    }
-
-    /// Says which part of a rejected name is wrong, for the `E_FILENAME` message.
-    public static func diagnose(_ fileName: String, datasets: [Dataset]) -> String {
-        let expectedForm = expectedForm(datasets)
-        let lower = fileName.lowercased()
-        guard [".csv", ".csv.gz", ".xml", ".xml.gz"].contains(where: { lower.hasSuffix($0) }) else {
-            return "\(fileName) does not end in .csv, .csv.gz, .xml or .xml.gz: \(expectedForm)"
-        }
-        if lower != fileName {
-            return "\(fileName) has upper-case letters where the standard has lower case: \(expectedForm)"
-        }
-        let parts = fileName.split(separator: "_", omittingEmptySubsequences: false)
-        if let first = parts.first, first.count != 6 || !first.allSatisfy(\.isASCII) || Int(first) == nil {
-            return "\(fileName) does not start with a 6-digit county code: \(expectedForm)"
-        }
-        let rest = fileName.dropFirst(7)
-        if !datasets.contains(where: { rest.hasPrefix($0.rawValue + "_") }) {
-            return "\(fileName) does not name a dataset after the county code (\(wordList(datasets.map(\.rawValue)))): \(expectedForm)"
-        }
-        return "\(fileName) has no valid period (YYYY-spring or YYYY-autumn) or revision (_r1, _r2, ...): \(expectedForm)"
     }
 }

@@ -92,13 +92,6 @@ struct RecordChecker {
         return "\"" + s.unicodeScalars.map { $0.value < 0x20 ? "?" : String($0) }.joined() + "\""
     }
 
-    /// Nearly every record carries the file's county: its six bytes are
-    /// compared at once.
-    @inline(__always)
-    func isFileCounty(_ v: UnsafeRawBufferPointer) -> Bool {
-        v.count == 6 && v.baseAddress.map { Self.sixBytes($0) == fileCountyBytes } ?? false
-    }
-
     @inline(__always)
     static func sixBytes(_ p: UnsafeRawPointer) -> UInt64 {
         UInt64(p.loadUnaligned(as: UInt32.self)) | UInt64(p.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) << 32
