@@ -43,7 +43,7 @@ measure() { # name, inbox bytes, command...
 
 measure "zlib floor (python zlib, 1 core)" $BYTES python3 bench/zlib_floor.py $DATA/csv
 measure "gzip -dc, all files as one stream" $BYTES sh -c "find $DATA/csv -name '*.gz' | sort | xargs cat | gzip -dc"
-measure "isal floor (python-isal, 1 core)" $BYTES bench/.venv/bin/python bench/isal_floor.py $DATA/csv
+measure "isal floor (python-isal, 1 core)" $BYTES bench/.venv/bin/python bench/zlib_floor.py --isal $DATA/csv
 # Each inbox has a state folder of its own, warmed by one run: a night's
 # run is measured, not the first run's ledger inserts.
 $BIN run --inbox $DATA/csv --out $OUT/o1 --state $OUT/s --jobs $JOBS --quiet
@@ -64,7 +64,7 @@ done
 # The badly compressible inbox: its own floor, and paired runs as above.
 $BIN run --inbox $DATA/noisy --out $OUT/on --state $OUT/sn --jobs $JOBS --quiet
 measure "zlib floor, noisy inbox" $NBYTES python3 bench/zlib_floor.py $DATA/noisy
-measure "isal floor, noisy inbox" $NBYTES bench/.venv/bin/python bench/isal_floor.py $DATA/noisy
+measure "isal floor, noisy inbox" $NBYTES bench/.venv/bin/python bench/zlib_floor.py --isal $DATA/noisy
 measure "edupipe run --jobs $JOBS, noisy inbox" $NBYTES $BIN run --inbox $DATA/noisy --out $OUT/on --state $OUT/sn --jobs $JOBS --quiet
 for i in $(seq 1 "$PAIRS"); do
   /usr/bin/time -f "%e" -o "$OUT/pf" python3 bench/zlib_floor.py $DATA/noisy > /dev/null
