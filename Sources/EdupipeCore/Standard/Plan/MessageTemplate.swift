@@ -55,30 +55,31 @@ public struct MessageTemplate: Sendable {
     public let source: DisplayName
 
     /// The parts of one text: literal runs and placeholders.
+    /// Works on Unicode scalars: a plan's messages are mostly Chinese, and
+    /// a `Character` walk would find grapheme boundaries at every step. The
+    /// column of an error counts scalars, as the YAML parser's do.
     static func parse(_ text: String, fields: [String], place: (source: String, line: Int?, column: Int?)) throws(PlanError) -> [Part] {
+        let scalars = text.unicodeScalars
         var parts: [Part] = []
-        var literal = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            literal += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else {
+        var rest = scalars.startIndex
+        while let open = scalars[rest...].firstIndex(of: "{") {
+            guard let close = scalars[open...].firstIndex(of: "}") else {
                 throw PlanError(source: place.source, line: place.line, column: place.column, "a \"{\" is not closed in the message \"\(text)\"")
             }
-            let name = String(rest[rest.index(after: open)..<close])
-            if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+            if rest < open { parts.append(.literal(String(scalars[rest..<open]))) }
+            let name = String(scalars[scalars.index(after: open)..<close])
             if let i = fields.firstIndex(of: name) {
                 parts.append(.field(i))
             } else if let s = Special(rawValue: name) {
                 parts.append(.special(s))
             } else {
-                let offset = text.distance(from: text.startIndex, to: open)
+                let offset = scalars.distance(from: scalars.startIndex, to: open)
                 throw PlanError(source: place.source, line: place.line, column: place.column.map { $0 + offset + 1 },
                                 "{\(name)} names nothing: a message can show the record's fields (\(fields.joined(separator: ", "))) or \(Special.allCases.map { "{\($0.rawValue)}" }.joined(separator: ", "))")
             }
-            rest = rest[rest.index(after: close)...]
+            rest = scalars.index(after: close)
         }
-        literal += rest
-        if !literal.isEmpty { parts.append(.literal(literal)) }
+        if rest < scalars.endIndex { parts.append(.literal(String(scalars[rest...]))) }
         return parts
     }
 

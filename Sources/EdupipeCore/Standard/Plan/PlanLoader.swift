@@ -49,7 +49,7 @@ enum PlanLoader {
     /// One plan file, composed.
     struct PlanFile {
         let r: Reader
-        let top: Node.Mapping
+        let top: Keyed
         /// The path of the plan this one extends, relative to the file's folder.
         let extends: String?
 
@@ -57,7 +57,10 @@ enum PlanLoader {
             r = Reader(source: source)
             let root: Node
             do {
-                guard let node = try Yams.compose(yaml: text) else {
+                // The basic resolver: every scalar is text, read as the plan
+                // expects it; Yams's default resolves each scalar's type
+                // through regular expressions (half of a small `validate`).
+                guard let node = try Yams.compose(yaml: text, .basic) else {
                     throw PlanError(source: source, line: nil, column: nil, "the plan is empty")
                 }
                 root = node
@@ -235,7 +238,7 @@ private struct DatasetCompiler {
         // Every field's name first, so a condition that names a later field
         // says so.
         let declared = fieldNodes.compactMap { n -> String? in
-            if case .mapping(let m) = n, let name = m["name"], case .scalar(let s) = name { return s.string }
+            if case .mapping(let m) = n, let name = Keyed(m)["name"], case .scalar(let s) = name { return s.string }
             return nil
         }
         for f in fieldNodes { fields.append(try field(f, at: at, before: fields, declared: declared)) }
@@ -576,9 +579,9 @@ struct Reader {
         return (source, node.mark?.line, column)
     }
 
-    func mapping(_ node: Node, _ key: String) throws(PlanError) -> Node.Mapping {
+    func mapping(_ node: Node, _ key: String) throws(PlanError) -> Keyed {
         guard case .mapping(let m) = node else { throw error(node, key, "expected a mapping of keys to values") }
-        return m
+        return Keyed(m)
     }
 
     func list(_ node: Node, _ key: String) throws(PlanError) -> [Node] {
@@ -587,7 +590,7 @@ struct Reader {
         throw error(node, key, "expected a list")
     }
 
-    func required(_ m: Node.Mapping, _ key: String, _ parent: Node, _ place: String) throws(PlanError) -> Node {
+    func required(_ m: Keyed, _ key: String, _ parent: Node, _ place: String) throws(PlanError) -> Node {
         guard let v = m[key] else { throw error(parent, "\(place).\(key)", "missing; it is needed here") }
         return v
     }
@@ -617,7 +620,7 @@ struct Reader {
     /// `0..20000`.
     func range(_ node: Node, _ key: String) throws(PlanError) -> ClosedRange<Int> {
         let s = try string(node, key)
-        let parts = s.components(separatedBy: "..")
+        let parts = s.split(separator: "..", omittingEmptySubsequences: false)
         guard parts.count == 2, let lo = Int(parts[0].trimmingSpaces), let hi = Int(parts[1].trimmingSpaces), lo >= 0, lo <= hi,
               hi < 1 << 40 else {
             throw error(node, key, "expected a range such as 0..20000 (low..high, whole numbers, low <= high), found \(s)")
@@ -652,7 +655,8 @@ struct Reader {
 
     /// `">=1"`, `null`, or `{default:, county:, ..., periods: {}, provinces: {}}`.
     func targetRule(_ node: Node, _ key: String) throws(PlanError) -> TargetRule {
-        if case .mapping(let m) = node {
+        if case .mapping(let raw) = node {
+            let m = Keyed(raw)
             try onlyKeys(m, ["default", "county", "prefecture", "province", "national", "periods", "provinces"], in: key)
             var rule = TargetRule(base: try m["default"].map { n throws(PlanError) in try target(n, "\(key).default") } ?? nil)
             for level in ["county", "prefecture", "province", "national"] {
@@ -680,7 +684,10 @@ struct Reader {
     }
 
     func target(_ node: Node, _ key: String) throws(PlanError) -> Target? {
-        if case .scalar(let s) = node, s.tag.description.hasSuffix("null") || s.string == "~" || s.string == "null" || s.string.isEmpty {
+        // YAML's null, read from the text: resolving a scalar's tag runs
+        // Yams's regular expressions.
+        if case .scalar(let s) = node,
+           s.string == "~" || s.string == "null" || s.string.isEmpty || (s.style == .plain && (s.string == "Null" || s.string == "NULL")) {
             return nil
         }
         let text = try string(node, key)
@@ -690,7 +697,7 @@ struct Reader {
         return target
     }
 
-    func onlyKeys(_ m: Node.Mapping, _ allowed: [String], in place: String) throws(PlanError) {
+    func onlyKeys(_ m: Keyed, _ allowed: [String], in place: String) throws(PlanError) {
         for key in m.keys {
             let name = try string(key, place)
             guard allowed.contains(name) else {
@@ -701,4 +708,25 @@ struct Reader {
     }
 }
 
-import Foundation
+/// A YAML mapping looked up by its keys' text, once: Yams's own subscript
+/// compares key nodes one by one, tags included. Keys are plain strings in
+/// a plan; their text is what counts.
+struct Keyed: Sequence {
+    let pairs: [(key: Node, value: Node)]
+    private let index: [String: Int]
+
+    init(_ m: Node.Mapping) {
+        pairs = m.map { ($0.key, $0.value) }
+        var index: [String: Int] = [:]
+        for (i, p) in pairs.enumerated() {
+            if case .scalar(let s) = p.key, index[s.string] == nil { index[s.string] = i }
+        }
+        self.index = index
+    }
+
+    subscript(_ key: String) -> Node? { index[key].map { pairs[$0].value } }
+
+    var keys: [Node] { pairs.map(\.key) }
+
+    func makeIterator() -> IndexingIterator<[(key: Node, value: Node)]> { pairs.makeIterator() }
+}
