@@ -69,7 +69,10 @@ struct RecordRules {
         rangeTable = plan.rangeTableRefs
         ranges = plan.rangeRefs
         keyFields = plan.keyFields
-        keys = KeyLines(capacity: 256)
+        // A county's class file has about 1,500 keys: starting at 4,096
+        // slots spares the four rehashes of growing from a few hundred (the
+        // table allocates on its first insert only).
+        keys = KeyLines(capacity: 4096)
         self.digest = ContentDigest(enabled: digest)
     }
 
