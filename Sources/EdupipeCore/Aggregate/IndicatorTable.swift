@@ -60,7 +60,9 @@ public struct IndicatorTable: Sendable {
                 rows.append(Self.row(unit: unit, entry: i, totals: totals))
             }
         }
-        emit(.national, Self.nationalCode, Self.nationalName, national)
+        // A scoped run's top row is its unit's own: the rest of the country
+        // is not in its inbox.
+        if registry.scope == nil { emit(.national, Self.nationalCode, Self.nationalName, national) }
         for code in registry.provinces { emit(.province, code, registry.units[code]!.name, province[code] ?? empty) }
         for code in registry.prefectures { emit(.prefecture, code, registry.units[code]!.name, prefecture[code] ?? empty) }
         for code in registry.counties { emit(.county, code, registry.units[code]!.name, county[code]!) }

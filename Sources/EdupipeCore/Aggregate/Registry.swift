@@ -35,6 +35,11 @@ public struct Registry: Sendable {
     /// for them per county and per row, and walking up the parents costs a
     /// lookup a step.
     private let ancestors: [String: (province: String?, prefecture: String?)]
+    /// The unit a scoped run covers (`--scope`): the lists above hold only it
+    /// and the units under it, while `units` and the ancestors keep the whole
+    /// registry, for names, province targets and the message that a county
+    /// lies outside. nil: the nation.
+    public private(set) var scope: String?
 
     init(units: [String: Unit], provinces: [String], prefectures: [String], counties: [String]) {
         self.units = units
@@ -60,6 +65,42 @@ public struct Registry: Sendable {
     }
 
     public func isCounty(_ code: String) -> Bool { units[code]?.level == .county }
+
+    /// The code of the whole country, which an account or a scope may name.
+    public static let nationalCode = "000000"
+
+    /// Whether `county` lies under `unit` (a county itself, its prefecture,
+    /// its province, or `000000`, the nation).
+    public func covers(_ unit: String, county: String) -> Bool {
+        guard isCounty(county) else { return false }
+        if unit == Self.nationalCode || unit == county { return true }
+        return province(of: county) == unit || prefecture(of: county) == unit
+    }
+
+    public struct ScopeError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The registry of a scoped run: `unit` (a province or a prefecture,
+    /// 2 or 4 leading digits allowed: `42`, `4201`) and the units under it.
+    /// `000000` is the nation, the registry as it is.
+    /// `allowCounty`: a county may be the unit too (what a county's account
+    /// of `edupipe serve` sees).
+    public func scoped(to unit: String, allowCounty: Bool = false) throws -> Registry {
+        let code = unit.count < 6 && unit.allSatisfy(\.isASCII) && Int(unit) != nil ? unit + String(repeating: "0", count: 6 - unit.count) : unit
+        if code == Self.nationalCode { return self }
+        guard let u = units[code] else {
+            throw ScopeError(description: "--scope \(unit) is not a unit of the registry (a province such as 42 or 420000, or a prefecture such as 420100)")
+        }
+        guard u.level == .province || u.level == .prefecture || allowCounty else {
+            throw ScopeError(description: "--scope \(unit) is \(u.name), a county: a scope is a province or a prefecture")
+        }
+        var scoped = Registry(units: units, provinces: provinces.filter { $0 == code },
+                              prefectures: prefectures.filter { $0 == code || (u.level == .province && units[$0]?.parent == code) },
+                              counties: counties.filter { covers(code, county: $0) })
+        scoped.scope = code
+        return scoped
+    }
 
     /// The province a county belongs to.
     public func province(of county: String) -> String? { ancestors[county]?.province ?? nil }

@@ -5,4 +5,9 @@ extension Registry: CountyDirectory {
         return units[code].map { "\($0.name) is a \($0.level.rawValue), not a county-level unit" }
             ?? "it is not in the registry of divisions (2022 vintage)"
     }
+
+    public func scopeExcluding(_ code: String) -> String? {
+        guard let scope, !covers(scope, county: code) else { return nil }
+        return units[scope].map { "\($0.name) \($0.code)" } ?? scope
+    }
 }

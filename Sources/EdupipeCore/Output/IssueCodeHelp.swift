@@ -14,6 +14,7 @@ extension IssueCode {
         case .header: return zh ? ("缺少必需的列、列名重复或没有列名行", "第一行写全列名（可用 `edupipe template` 生成）") : ("a required column is missing or repeated, or there is no header", "write every column name on the first line (`edupipe template` writes it)")
         case .metadata: return zh ? ("XML 根元素的 dataset/county/period 与文件名不符", "改成与文件名一致") : ("the XML root's dataset, county or period differs from the file name", "make them agree with the file name")
         case .empty: return zh ? ("文件没有记录", "至少填写一条记录") : ("the file has no records", "list at least one record")
+        case .outOfScope: return zh ? ("该县不属于本次处理的范围（--scope）", "交给该县所属的省级或地市级教育数据机构") : ("the county lies outside the unit this run covers (--scope)", "send it to the office of the county's own province or prefecture")
         case .unknownCounty: return zh ? ("县级代码不在区划表中或不是县级", "使用本县 6 位县级代码") : ("the county code is not a county-level unit of the registry", "use your county's 6-digit code")
         case .revisionConflict: return zh ? ("同一修订号有两个内容不同的文件", "以新的修订号重新上传正确的文件") : ("two files of one revision hold different records", "upload the right one as a new revision")
         case .required: return zh ? ("必填项为空", "填写该列") : ("a required value is missing", "fill the column in")

@@ -93,6 +93,9 @@ public struct PeriodTables: Sendable {
     public let national: UnitRow
     public let provinces: [UnitRow]
     public let prefectures: [UnitRow]
+    /// A scoped run (`--scope`): no national row; `national` is then the
+    /// scope unit's row, the top of the tables.
+    public let isScoped: Bool
     public let counties: [UnitRow]
     /// The period's files, and files whose name does not parse (which could
     /// belong to any period), in file-name order.
@@ -117,7 +120,8 @@ public struct PeriodTables: Sendable {
             units.append(UnitRow(level: unit.level, code: unit.code, name: unit.name, cells: UnitCells(rows: rows[start..<end])))
             start = end
         }
-        national = units.first { $0.level == .national }
+        isScoped = !units.isEmpty && !units.contains { $0.level == .national }
+        national = units.first { $0.level == .national } ?? units.first
             ?? UnitRow(level: .national, code: IndicatorTable.nationalCode, name: IndicatorTable.nationalName, cells: UnitCells(rows: []))
         provinces = units.filter { $0.level == .province }
         prefectures = units.filter { $0.level == .prefecture }
@@ -127,7 +131,7 @@ public struct PeriodTables: Sendable {
 
     public func rows(_ level: Registry.Level) -> [UnitRow] {
         switch level {
-        case .national: [national]
+        case .national: isScoped ? [] : [national]
         case .province: provinces
         case .prefecture: prefectures
         case .county: counties

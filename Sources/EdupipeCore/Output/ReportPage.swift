@@ -63,7 +63,12 @@ public enum ReportPage {
 
     /// The nation's value of every indicator, with its target and status.
     private static func national(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
-        b.append("<section id=\"national\">\n<h2>全国主要指标 <span class=\"en\">National headline figures</span></h2>\n" as StaticString)
+        if t.isScoped {
+            b.append("<section id=\"national\">\n<h2>" as StaticString); b.markup(t.national.name)
+            b.append("主要指标 <span class=\"en\">Headline figures of " as StaticString); b.markup(t.national.code); b.append("</span></h2>\n" as StaticString)
+        } else {
+            b.append("<section id=\"national\">\n<h2>全国主要指标 <span class=\"en\">National headline figures</span></h2>\n" as StaticString)
+        }
         b.append("<table class=\"headline\">\n<thead><tr><th>指标 Indicator</th><th class=\"num\">数值 Value</th><th class=\"num\">目标 Target</th><th>状态 Status</th><th class=\"num\">分子 / 分母 Numerator / denominator</th></tr></thead>\n<tbody>\n" as StaticString)
         var dataset: Dataset?
         for i in config.displayedEntries {
@@ -127,7 +132,7 @@ public enum ReportPage {
                     b.append("</th>" as StaticString)
                 }
                 b.append("</tr></thead>\n<tbody>\n" as StaticString)
-                for unit in [t.national] + t.provinces {
+                for unit in t.isScoped ? [t.national] + t.prefectures.filter({ $0.code != t.national.code }) : [t.national] + t.provinces {
                     b.append(unit.level == .national ? "<tr class=\"nation\" data-code=\"" as StaticString : "<tr data-code=\"" as StaticString)
                     b.markup(unit.code); b.append("\"><th>" as StaticString); b.markup(unit.name); b.append("</th>" as StaticString)
                     for i in part { statusCell(unit.cells[i], format: IndicatorFormat(config.catalog.entries[i]), &b) }

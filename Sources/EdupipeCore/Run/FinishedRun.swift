@@ -14,19 +14,19 @@ public enum FinishedRun {
 
     /// The plan and registry files the run named in its `run.json`, when
     /// they are still there: export then uses what the run used.
-    public static func planPaths(out: String) -> (pipeline: String?, registry: String?) {
+    public static func planPaths(out: String) -> (pipeline: String?, registry: String?, scope: String?) {
         // The paths come before the (long) list of inputs: read and parse
         // only the head of the file.
-        guard var head = try? readFileHead(out + "/run.json", count: 1 << 16) else { return (nil, nil) }
+        guard var head = try? readFileHead(out + "/run.json", count: 1 << 16) else { return (nil, nil, nil) }
         if let inputs = head.firstRange(of: Array(",\"inputs\":".utf8)) {
             head = head[..<inputs.lowerBound] + Array("}".utf8)
         }
-        guard let json = try? JSONSerialization.jsonObject(with: Data(head)) as? [String: Any] else { return (nil, nil) }
+        guard let json = try? JSONSerialization.jsonObject(with: Data(head)) as? [String: Any] else { return (nil, nil, nil) }
         func path(_ key: String) -> String? {
             guard let p = (json[key] as? [String: Any])?["path"] as? String, access(p, R_OK) == 0 else { return nil }
             return p
         }
-        return (path("pipeline"), path("registry"))
+        return (path("pipeline"), path("registry"), json["scope"] as? String)
     }
 
     /// The periods with an `indicators.csv` in `out`, sorted.

@@ -15,6 +15,8 @@ public struct LedgerRunStart: Sendable {
     public var pipelineSHA256: String?
     public var registryPath: String?
     public var registrySHA256: String?
+    /// `--scope`: the province or prefecture the run covers; nil, the nation.
+    public var scope: String? = nil
 }
 
 /// One file as this run saw it.

@@ -84,7 +84,8 @@ public struct NightlyRun: Sendable {
         let start = LedgerRunStart(
             startedAt: startedAt, pid: Int(getpid()), inbox: options.inbox, out: options.out,
             pipelinePath: setup.pipelinePath, pipelineSHA256: setup.pipelinePath.flatMap { FileIdentity.of(path: $0)?.hex },
-            registryPath: setup.registryPath, registrySHA256: setup.registryPath.flatMap { FileIdentity.of(path: $0)?.hex })
+            registryPath: setup.registryPath, registrySHA256: setup.registryPath.flatMap { FileIdentity.of(path: $0)?.hex },
+            scope: setup.registry.scope)
         let runID = try ledger?.beginRun(start)
         log.info("run started", metadata: ["run": "\(runID.map(String.init) ?? "-")", "inbox": "\(options.inbox)", "out": "\(options.out)"])
         var result: Result

@@ -41,7 +41,7 @@ public struct ReportingStatus: Sendable {
 
     /// What the status reads of a current, not rejected, version of a
     /// file of the period: the columns it needs, decoded by position.
-    struct File {
+    public struct File: Sendable {
         static let columns = "path, county, dataset, revision, first_seen, status, records"
         static let condition = "gone_at IS NULL AND period = ? AND status != 'rejected'"
         let path: String
@@ -51,6 +51,18 @@ public struct ReportingStatus: Sendable {
         let firstSeen: Int64
         let status: SubmissionStatus
         let records: Int
+
+        /// A file as the intake sees the inbox now (`edupipe serve`).
+        public init(path: String, county: String?, dataset: String?, revision: Int?, firstSeen: Int64,
+                    status: SubmissionStatus, records: Int) {
+            self.path = path
+            self.county = county
+            self.dataset = dataset
+            self.revision = revision
+            self.firstSeen = firstSeen
+            self.status = status
+            self.records = records
+        }
 
         init(row: Row) {
             path = row[0]
@@ -64,8 +76,8 @@ public struct ReportingStatus: Sendable {
     }
 
     /// `files`: the period's current versions that are not rejected.
-    init(period: String, files: some Sequence<File>, registry: Registry, datasets: [Dataset], deadlines: [String: String],
-         province only: String? = nil) {
+    public init(period: String, files: some Sequence<File>, registry: Registry, datasets: [Dataset], deadlines: [String: String],
+                province only: String? = nil) {
         self.period = period
         self.datasets = datasets
         deadline = deadlines[period]
@@ -86,7 +98,9 @@ public struct ReportingStatus: Sendable {
         }
         var counties: [County] = []
         var provinces: [Province] = []
-        let provinceCodes = only.map { [$0] } ?? registry.provinces
+        // A prefecture's scope lists no province: its counties are shown
+        // under their province.
+        let provinceCodes = only.map { [$0] } ?? (registry.provinces.isEmpty ? registry.scope.flatMap(registry.province(of:)).map { [$0] } ?? [] : registry.provinces)
         var countiesOf: [String: [String]] = [:]
         for c in registry.counties { countiesOf[registry.province(of: c) ?? "", default: []].append(c) }
         for p in provinceCodes {

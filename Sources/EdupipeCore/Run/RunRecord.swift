@@ -21,6 +21,7 @@ public enum RunRecord {
             json.string("sha256", sha256)
             json.endObject()
         }
+        if let scope = start.scope { json.string("scope", scope) }
         json.beginArray(key: "periods")
         for t in result.tables { json.string(nil, t.period) }
         json.endArray()

@@ -46,7 +46,7 @@ public enum RunSummary {
                 }
                 s += (zh ? "    未报送：" : "    not reported: ") + lines.joined(separator: zh ? "；" : "; ") + "\n"
             }
-            let national = table.rows.filter { $0.status == .notMet && $0.level == .national }
+            let national = table.rows.filter { $0.status == .notMet && ($0.level == .national || $0.code == registry.scope) }
             let provincial = table.rows.filter { $0.status == .notMet && $0.level == .province }
             if national.isEmpty && provincial.isEmpty {
                 s += zh ? "  全国和各省有数据的指标均已达标\n" : "  every indicator with data meets its target at national and province level\n"

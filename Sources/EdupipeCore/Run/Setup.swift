@@ -2,7 +2,8 @@
 /// from the given paths or the shipped ones.
 public struct Setup: Sendable {
     public var config: PipelineConfig
-    public let registry: Registry
+    /// The registry, scoped when the command was given `--scope`.
+    public var registry: Registry
     /// Where the plan and the registry were read from, for the run ledger.
     public var pipelinePath: String?
     public var registryPath: String?

@@ -6,4 +6,11 @@ public protocol CountyDirectory: Sendable {
     /// nil when `code` is a county-level unit; else why it cannot report,
     /// in words for the `E_UNKNOWN_COUNTY` message.
     func whyNotACounty(_ code: String) -> String?
+    /// nil when `code` (a county) lies within the unit the run covers; else
+    /// that unit's name, for the `E_OUT_OF_SCOPE` message.
+    func scopeExcluding(_ code: String) -> String?
+}
+
+extension CountyDirectory {
+    public func scopeExcluding(_ code: String) -> String? { nil }
 }

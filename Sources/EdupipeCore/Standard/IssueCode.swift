@@ -14,6 +14,9 @@ public enum IssueCode: String, Sendable, CaseIterable, Comparable {
     case empty = "E_EMPTY"
     case unknownCounty = "E_UNKNOWN_COUNTY"
     case revisionConflict = "E_REVISION_CONFLICT"
+    /// Not in the standard: a county of the registry outside the unit a
+    /// scoped run or intake covers (`--scope`): another office's file.
+    case outOfScope = "E_OUT_OF_SCOPE"
     // Row-level errors.
     case required = "E_REQUIRED"
     case type = "E_TYPE"

@@ -45,6 +45,8 @@ public struct SubmissionValidator: Sendable {
         }
         if let known = registry.whyNotACounty(name.county) {
             log.addPreamble(Issue(.unknownCounty, say("file.unknown_county", [.county: name.county, .why: known])))
+        } else if let scope = registry.scopeExcluding(name.county) {
+            log.addPreamble(Issue(.outOfScope, say("file.out_of_scope", [.county: name.county, .why: scope])))
         }
         var report = FileReport(path: displayPath, name: name, log: log)
         switch name.format {

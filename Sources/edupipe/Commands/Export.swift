@@ -17,6 +17,7 @@ struct Export: ParsableCommand {
     )
 
     @OptionGroup var plan: PlanOptions
+    @OptionGroup var scope: ScopeOption
 
     @Option(help: "Output folder of a finished `edupipe run`.")
     var out: String
@@ -50,7 +51,7 @@ struct Export: ParsableCommand {
         let used = FinishedRun.planPaths(out: out)
         plan.pipeline = plan.pipeline ?? used.pipeline
         plan.registry = plan.registry ?? used.registry
-        let setup = plan.loadOrExit(status: 1)
+        let setup = plan.loadOrExit(status: 1, scope: scope.scope ?? used.scope)
         do {
             let options = EdupipeCore.Export.Options(out: out, periods: period.map { [$0] } ?? [],
                                                      formats: format.map(\.value), to: to)

@@ -22,6 +22,7 @@ struct Run: ParsableCommand {
     var out: String
 
     @OptionGroup var plan: PlanOptions
+    @OptionGroup var scope: ScopeOption
 
     @Option(help: "Write the indicator table of this period only (YYYY-spring or YYYY-autumn).")
     var period: String?
@@ -64,7 +65,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let setup = plan.loadOrExit(status: 1)
+        let setup = plan.loadOrExit(status: 1, scope: scope.scope)
         var environment: [String: String] = [:]
         if let key = getenv("EDUPIPE_KEY") { environment["EDUPIPE_KEY"] = String(cString: key) }
         if let now = getenv("EDUPIPE_NOW") { environment["EDUPIPE_NOW"] = String(cString: now) }

@@ -15,6 +15,7 @@ struct Status: ParsableCommand {
     )
 
     @OptionGroup var plan: PlanOptions
+    @OptionGroup var scope: ScopeOption
 
     @Option(help: "State folder holding the run ledger.")
     var state: String = ".edupipe"
@@ -31,7 +32,7 @@ struct Status: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
-        let setup = plan.loadOrExit(status: 1)
+        let setup = plan.loadOrExit(status: 1, scope: scope.scope)
         var provinceCode: String?
         if let province {
             let code = province.count == 2 ? province + "0000" : province

@@ -34,6 +34,28 @@ struct PlanOptions: ParsableArguments {
     }
 
     var language: Language { lang?.value ?? Language.from(environment: Environment.current) }
+
+    /// As `loadOrExit(status:)`, with the registry scoped to `scope` (exit
+    /// 2 when it names no province or prefecture).
+    func loadOrExit(status: Int32, scope: String?) -> Setup {
+        var setup = loadOrExit(status: status)
+        if let scope {
+            do {
+                setup.registry = try setup.registry.scoped(to: scope)
+            } catch {
+                FileHandle.standardError.write("edupipe: \(error)\n")
+                Glibc.exit(2)
+            }
+        }
+        return setup
+    }
+}
+
+/// `--scope UNIT`: a province's or prefecture's office working on its own
+/// counties.
+struct ScopeOption: ParsableArguments {
+    @Option(help: "Cover only this province or prefecture (42, 420000, 420100) and the units under it: its reporting rates, tables and report, with it as the top row; files of other counties are rejected (E_OUT_OF_SCOPE). Default: the nation.")
+    var scope: String?
 }
 
 /// `--lang zh|en`.

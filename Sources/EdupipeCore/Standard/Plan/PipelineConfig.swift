@@ -97,7 +97,7 @@ public struct TypeMessages: Sendable {
 
     static let fileKeys = ["file.no_header", "file.unknown_column", "file.repeated_column", "file.missing_column",
                            "file.field_count", "file.unterminated_quote", "file.text_after_quote", "file.bare_cr",
-                           "file.record_too_long", "file.unknown_county", "file.gzip", "file.too_large", "file.encoding",
+                           "file.record_too_long", "file.unknown_county", "file.out_of_scope", "file.gzip", "file.too_large", "file.encoding",
                            "file.unreadable", "file.xml_dtd", "file.xml_syntax", "file.xml_encoding", "file.xml_root",
                            "file.xml_attribute_twice", "file.xml_attribute_missing", "file.xml_attribute_differs",
                            "file.field_twice", "file.unknown_element"]
