@@ -1,8 +1,25 @@
 /// `edupipe history` as text or JSON: recent runs, newest first, with their
-/// outcome, files by status, and what changed since the run before.
+/// outcome, files by status, and what changed since the run before; and
+/// beside them the files sent to `edupipe serve` (uploads and dry runs).
 public enum HistoryReport {
-    public static func text(_ runs: [(LedgerRun, [LedgerChange])], pathsPerKind: Int = 5) -> String {
-        guard !runs.isEmpty else { return "edupipe history: no run recorded yet\n" }
+    public static func text(_ runs: [(LedgerRun, [LedgerChange])], uploads: [RequestRecord] = [], pathsPerKind: Int = 5) -> String {
+        guard !runs.isEmpty || !uploads.isEmpty else { return "edupipe history: no run recorded yet\n" }
+        return (runs.isEmpty ? "no run recorded yet\n" : runsText(runs, pathsPerKind: pathsPerKind)) + uploadsText(uploads)
+    }
+
+    static func uploadsText(_ uploads: [RequestRecord]) -> String {
+        guard !uploads.isEmpty else { return "" }
+        var rows = [["uploaded", "account", "unit", "status", "file", "bytes", "verdict", "acceptance", "ms"]]
+        for u in uploads {
+            rows.append([LedgerTime.text(u.at), u.accountID.map(String.init) ?? "-", u.unit ?? "-", String(u.status),
+                         u.file.path ?? u.target, u.file.bytes.map(String.init) ?? "-",
+                         (u.file.verdict ?? "-") + (u.file.firstError.map { " \($0)" } ?? ""),
+                         (u.file.acceptance ?? "-") + (u.dryRun ? " (dry run)" : ""), String(u.milliseconds)])
+        }
+        return "\nuploads, newest first:\n" + DisplayWidth.table(rows)
+    }
+
+    static func runsText(_ runs: [(LedgerRun, [LedgerChange])], pathsPerKind: Int) -> String {
         var s = "run   started                      took    outcome      files  accepted  superseded  duplicate  rejected\n"
         for (run, changes) in runs {
             let took = run.endedAt.map { "\($0 - run.startedAt) s" } ?? "-"
@@ -23,7 +40,8 @@ public enum HistoryReport {
         return s
     }
 
-    public static func json(_ runs: [(LedgerRun, [LedgerChange])]) -> String {
+    /// Runs, then uploads (objects with an `upload` key), each newest first.
+    public static func json(_ runs: [(LedgerRun, [LedgerChange])], uploads: [RequestRecord] = []) -> String {
         var json = JSONWriter()
         json.beginArray()
         for (run, changes) in runs {
@@ -49,6 +67,25 @@ public enum HistoryReport {
                 json.endArray()
             }
             json.endObject()
+            json.endObject()
+        }
+        for u in uploads {
+            json.beginObject()
+            json.string("upload", LedgerTime.iso(u.at))
+            json.int("account", u.accountID.map(Int.init))
+            json.string("unit", u.unit)
+            json.string("target", u.target)
+            json.int("status", u.status)
+            json.string("path", u.file.path)
+            json.string("sha256", u.file.sha256)
+            json.int("bytes", u.file.bytes)
+            json.string("verdict", u.file.verdict)
+            json.string("acceptance", u.file.acceptance)
+            json.int("records", u.file.records)
+            json.int("errors", u.file.errors)
+            json.string("first_error", u.file.firstError)
+            json.bool("dry_run", u.dryRun)
+            json.int("ms", u.milliseconds)
             json.endObject()
         }
         json.endArray()

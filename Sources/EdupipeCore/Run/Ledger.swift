@@ -20,8 +20,10 @@ public final class Ledger: Sendable {
         public let description: String
     }
 
-    /// Opens (creating when absent) the ledger in `directory`.
-    public init(directory: String) throws {
+    /// Opens (creating when absent) the ledger in `directory`. `durable`:
+    /// every commit is synced before it returns (`edupipe serve`, which
+    /// promises a receipt only for what is on disk); a run syncs less.
+    public init(directory: String, durable: Bool = false) throws {
         path = directory + "/" + Self.fileName
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
@@ -30,7 +32,8 @@ public final class Ledger: Sendable {
         // synchronous=NORMAL in WAL mode: a killed process loses nothing
         // committed, and a power cut at worst the last run's record, never
         // consistency; it saves an fsync per transaction.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -512; PRAGMA synchronous = NORMAL") }
+        let synchronous = durable ? "FULL" : "NORMAL"
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -512; PRAGMA synchronous = \(synchronous)") }
         // SQLite takes an empty file for a new database: a ledger cut to
         // zero bytes would silently start a new history. An empty file is
         // also what a first run killed at once leaves; the marker, written

@@ -52,6 +52,49 @@ enum LedgerSchema {
                 CREATE INDEX run_change_run ON run_change(run_id);
                 """)
         }
+        // edupipe serve: accounts (only a token's SHA-256 is kept), every
+        // request with who, what, verdict, bytes and milliseconds, and the
+        // first receipt of every stored upload (sent again, as it was, when
+        // the same bytes come again under the same name).
+        migrator.registerMigration("v2-serve") { db in
+            try db.execute(sql: """
+                CREATE TABLE account (
+                    id INTEGER PRIMARY KEY,
+                    unit TEXT NOT NULL,
+                    name TEXT,
+                    token_sha256 TEXT NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                );
+                CREATE TABLE request (
+                    id INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    account_id INTEGER,
+                    unit TEXT,
+                    method TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    path TEXT,
+                    sha256 TEXT,
+                    bytes INTEGER,
+                    verdict TEXT,
+                    acceptance TEXT,
+                    records INTEGER,
+                    errors INTEGER,
+                    first_error TEXT,
+                    dry_run INTEGER NOT NULL DEFAULT 0,
+                    ms INTEGER NOT NULL
+                );
+                CREATE INDEX request_at ON request(at);
+                CREATE TABLE receipt (
+                    path TEXT PRIMARY KEY,
+                    sha256 TEXT NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    account_id INTEGER,
+                    body TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,5 +1,5 @@
 /// Lower-case hexadecimal text of bytes: keys, digests and file hashes.
-func encodeHex(_ bytes: [UInt8]) -> String {
+public func encodeHex(_ bytes: [UInt8]) -> String {
     let digits: StaticString = "0123456789abcdef"
     return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
         digits.withUTF8Buffer { d in

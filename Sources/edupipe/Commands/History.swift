@@ -6,7 +6,7 @@ import Glibc
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Recent runs from the run ledger: outcome, files by status, what changed.",
+        abstract: "Recent runs from the run ledger: outcome, files by status, what changed; and the uploads to `edupipe serve`.",
         discussion: "Exit status: 0 shown; 1 no ledger or an unreadable one; 2 usage error."
     )
 
@@ -30,7 +30,8 @@ struct History: ParsableCommand {
                 Glibc.exit(1)
             }
             let runs = try ledger.runs(limit: limit).map { ($0, try ledger.changes(run: $0.id)) }
-            FileHandle.standardOutput.write(format == .text ? HistoryReport.text(runs) : HistoryReport.json(runs))
+            let uploads = try ledger.uploads(limit: limit)
+            FileHandle.standardOutput.write(format == .text ? HistoryReport.text(runs, uploads: uploads) : HistoryReport.json(runs, uploads: uploads))
         } catch {
             FileHandle.standardError.write("edupipe: \(error)\n")
             Glibc.exit(1)

@@ -1,0 +1,91 @@
+import ArgumentParser
+import EdupipeCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Accounts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Accounts of `edupipe serve`: add (prints the token once), list, revoke.",
+        subcommands: [Add.self, List.self, Revoke.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an account for a unit of the registry and print its token, which is shown this once.",
+            discussion: "A county's account uploads and reads its own files; a prefecture's or province's, those of its counties; 000000, every county's. Exit status: 0 made; 1 the ledger cannot be written; 2 usage error."
+        )
+        @Option(help: "The unit: a county, prefecture or province code of the registry, or 000000 for the nation.")
+        var unit: String
+        @Option(help: "Who holds it (shown in lists and the audit).")
+        var name: String?
+        @Option(help: "State folder holding the ledger.")
+        var state: String = ".edupipe"
+        @OptionGroup var plan: PlanOptions
+
+        func run() throws {
+            let setup = plan.loadOrExit(status: 1)
+            guard unit == Registry.nationalCode || setup.registry.units[unit] != nil else {
+                throw ValidationError("--unit \(unit) is not a unit of the registry (a 6-digit county, prefecture or province code, or 000000)")
+            }
+            do {
+                let ledger = try Ledger(directory: state, durable: true)
+                let (account, token) = try ledger.addAccount(unit: unit, name: name, at: LedgerTime.now())
+                let unitName = unit == Registry.nationalCode ? "全国" : setup.registry.units[unit]?.name ?? ""
+                FileHandle.standardError.write("account \(account.id) for \(unitName) \(unit): the token is shown this once; the ledger keeps only its hash\n")
+                FileHandle.standardOutput.write(token + "\n")
+            } catch {
+                FileHandle.standardError.write("edupipe: \(error)\n")
+                Glibc.exit(1)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every account: id, unit, name, when made, when revoked.")
+        @Option(help: "State folder holding the ledger.")
+        var state: String = ".edupipe"
+        @OptionGroup var plan: PlanOptions
+
+        func run() throws {
+            let setup = plan.loadOrExit(status: 1)
+            do {
+                guard let ledger = try Ledger.existing(directory: state) else {
+                    FileHandle.standardOutput.write("no accounts (no ledger in \(state))\n")
+                    return
+                }
+                var rows = [["id", "unit", "unit name", "holder", "made", "revoked"]]
+                for a in try ledger.accounts() {
+                    let unitName = a.unit == Registry.nationalCode ? "全国" : setup.registry.units[a.unit]?.name ?? "(not in the registry)"
+                    rows.append([String(a.id), a.unit, unitName, a.name ?? "", LedgerTime.text(a.createdAt), a.revokedAt.map(LedgerTime.text) ?? ""])
+                }
+                FileHandle.standardOutput.write(DisplayWidth.table(rows))
+            } catch {
+                FileHandle.standardError.write("edupipe: \(error)\n")
+                Glibc.exit(1)
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an account: its token stops working at once.",
+                                                        discussion: "Exit status: 0 revoked; 1 no such live account, or the ledger cannot be written.")
+        @Argument(help: "The account's id (see `accounts list`).")
+        var id: Int64
+        @Option(help: "State folder holding the ledger.")
+        var state: String = ".edupipe"
+
+        func run() throws {
+            do {
+                guard let ledger = try Ledger.existing(directory: state), try ledger.revokeAccount(id: id, at: LedgerTime.now()) else {
+                    FileHandle.standardError.write("edupipe: no live account \(id) in \(state)\n")
+                    Glibc.exit(1)
+                }
+                FileHandle.standardOutput.write("account \(id) revoked\n")
+            } catch {
+                FileHandle.standardError.write("edupipe: \(error)\n")
+                Glibc.exit(1)
+            }
+        }
+    }
+}
