@@ -9,7 +9,7 @@ struct Edupipe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edupipe",
         abstract: "Validate and aggregate county basic-education submissions.",
-        subcommands: [Run.self, Validate.self, Status.self, History.self, Export.self, Plan.self, Template.self, Synth.self, CheckFile.self]
+        subcommands: [Run.self, Validate.self, Status.self, History.self, Export.self, Serve.self, Accounts.self, Plan.self, Template.self, Synth.self, CheckFile.self]
     )
 
     /// Usage errors exit with 2, as the documentation promises (the

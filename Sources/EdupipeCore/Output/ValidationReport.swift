@@ -6,6 +6,7 @@ public enum ValidationReport {
         let zh = language == .zh
         var out = ""
         for r in reports {
+            let path = ResidentIDMask.scrub(r.path)
             let verdict = r.isValid ? (zh ? "通过" : "accepted") : (zh ? "拒收" : "rejected")
             var facts: [String]
             if zh {
@@ -16,9 +17,9 @@ public enum ValidationReport {
                 facts.append("\(r.log.warningCount) warning\(r.log.warningCount == 1 ? "" : "s")")
             }
             if let encoding = r.encoding { facts.append(encoding) }
-            out += zh ? "\(r.path)：\(verdict)（\(facts.joined(separator: "，"))）\n" : "\(r.path): \(verdict) (\(facts.joined(separator: ", ")))\n"
+            out += zh ? "\(path)：\(verdict)（\(facts.joined(separator: "，"))）\n" : "\(path): \(verdict) (\(facts.joined(separator: ", ")))\n"
             for issue in r.log.all {
-                out += "  \(r.path):\(issue.line.map(String.init) ?? "-"): \(issue.column ?? "-"): \(issue.code.rawValue): \(issue.message)\n"
+                out += "  \(path):\(issue.line.map(String.init) ?? "-"): \(issue.column ?? "-"): \(issue.code.rawValue): \(issue.message)\n"
             }
         }
         let rejected = reports.filter { !$0.isValid }.count
@@ -31,38 +32,45 @@ public enum ValidationReport {
         var w = JSONWriter()
         w.beginObject()
         w.beginArray(key: "files")
-        for r in reports {
-            w.beginObject()
-            w.string("file", r.path)
-            w.string("status", r.isValid ? "accepted" : "rejected")
-            w.string("county", r.name?.county)
-            w.string("dataset", r.name?.dataset.rawValue)
-            w.string("period", r.name?.period)
-            w.int("revision", r.name?.revision)
-            w.string("encoding", r.encoding)
-            w.int("records", r.records)
-            w.int("errors", r.log.errorCount)
-            w.int("warnings", r.log.warningCount)
-            w.string("first_error", r.log.firstError?.rawValue)
-            w.beginArray(key: "issues")
-            for issue in r.log.all {
-                w.beginObject()
-                w.string("file", r.path)
-                w.int("line", issue.line)
-                w.string("column", issue.column)
-                w.string("code", issue.code.rawValue)
-                w.string("severity", issue.isWarning ? "warning" : "error")
-                w.string("message", issue.message)
-                w.endObject()
-            }
-            w.endArray()
-            w.endObject()
-        }
+        for r in reports { file(r, into: &w) }
         w.endArray()
         let rejected = reports.filter { !$0.isValid }.count
         w.int("accepted", reports.count - rejected)
         w.int("rejected", rejected)
         w.endObject()
         return w.text + "\n"
+    }
+
+    /// One file's verdict as `validate --format json` gives it; the
+    /// receipts of `edupipe serve` carry the same object.
+    public static func file(_ r: FileReport, into w: inout JSONWriter) {
+        // A clerk may name a file after a child's ID: the path is masked
+        // like every message (section 6).
+        let path = ResidentIDMask.scrub(r.path)
+        w.beginObject()
+        w.string("file", path)
+        w.string("status", r.isValid ? "accepted" : "rejected")
+        w.string("county", r.name?.county)
+        w.string("dataset", r.name?.dataset.rawValue)
+        w.string("period", r.name?.period)
+        w.int("revision", r.name?.revision)
+        w.string("encoding", r.encoding)
+        w.int("records", r.records)
+        w.int("errors", r.log.errorCount)
+        w.int("warnings", r.log.warningCount)
+        w.string("first_error", r.log.firstError?.rawValue)
+        w.beginArray(key: "issues")
+        for issue in r.log.all {
+            w.beginObject()
+            w.string("file", path)
+            w.int("line", issue.line)
+            w.string("column", issue.column)
+            w.string("code", issue.code.rawValue)
+            w.string("severity", issue.isWarning ? "warning" : "error")
+            w.string("message", issue.message)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
     }
 }

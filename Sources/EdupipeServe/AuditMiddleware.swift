@@ -1,0 +1,67 @@
+import EdupipeCore
+import Hummingbird
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every request into the JSON log and the ledger's `request` table: when,
+/// which account and unit, method and target, status, the file, its
+/// verdict, bytes and milliseconds. Targets and paths pass the resident-ID
+/// mask on their way in; no request body is ever logged.
+struct AuditMiddleware: RouterMiddleware {
+    typealias Context = ServeContext
+    let ledger: Ledger
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+
+    func handle(_ request: Request, context: ServeContext, next: (Request, ServeContext) async throws -> Response) async throws -> Response {
+        let started = Self.monotonicNanoseconds()
+        var status = 500
+        defer {
+            let ms = Int((Self.monotonicNanoseconds() - started) / 1_000_000)
+            write(request: request, note: context.audit.current, status: status, milliseconds: ms)
+        }
+        do {
+            let response = try await next(request, context)
+            status = Int(response.status.code)
+            return response
+        } catch let error as any HTTPResponseError {
+            status = Int(error.status.code)
+            throw error
+        }
+    }
+
+    private func write(request: Request, note: AuditNote.Details, status: Int, milliseconds: Int) {
+        let target = ResidentIDMask.scrub(request.uri.description)
+        var metadata: Logger.Metadata = [
+            "method": "\(request.method.rawValue)", "target": "\(target)", "status": "\(status)", "ms": "\(milliseconds)",
+        ]
+        if let a = note.account { metadata["account"] = "\(a.id)"; metadata["unit"] = "\(a.unit)" }
+        let file = note.file
+        if let p = file.path { metadata["path"] = "\(ResidentIDMask.scrub(p))" }
+        if let b = file.bytes { metadata["bytes"] = "\(b)" }
+        if let v = file.verdict { metadata["verdict"] = "\(v)" }
+        if let a = file.acceptance { metadata["acceptance"] = "\(a)" }
+        if let e = file.firstError { metadata["first_error"] = "\(e)" }
+        if note.dryRun { metadata["dry_run"] = "1" }
+        logger.info("request", metadata: metadata)
+        guard !note.recorded else { return }
+        var row = RequestRecord(at: clock(), accountID: note.account?.id, unit: note.account?.unit, method: request.method.rawValue,
+                                target: target, status: status, milliseconds: milliseconds)
+        row.file = file
+        row.file.path = file.path.map(ResidentIDMask.scrub)
+        row.dryRun = note.dryRun
+        do {
+            try ledger.record(row)
+        } catch {
+            logger.error("the ledger did not take the request's row: \(error)")
+        }
+    }
+
+    static func monotonicNanoseconds() -> Int64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
+    }
+}

@@ -1,0 +1,58 @@
+import EdupipeCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the acceptance rules need of each file in the inbox (valid or not,
+/// its records' digest and count), remembered by path and checked against
+/// the file's size and modification time, so a file is read once however
+/// often its group is asked about.
+final class FileVerdicts: Sendable {
+    struct Verdict: Sendable {
+        let size: Int
+        let modified: Int64
+        let isValid: Bool
+        let digest: [UInt8]?
+        let records: Int
+        /// When the file came: its modification time, until the ledger
+        /// knows better.
+        let modifiedSeconds: Int64
+    }
+
+    let root: String
+    let validator: SubmissionValidator
+    private let cache = Mutex([String: Verdict]())
+
+    init(root: String, validator: SubmissionValidator) {
+        self.root = root
+        self.validator = validator
+    }
+
+    /// The file's size and modification time (nanoseconds), or nil when it
+    /// is gone.
+    static func stamp(_ path: String) -> (size: Int, modified: Int64, seconds: Int64)? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return (Int(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec), Int64(st.st_mtim.tv_sec))
+    }
+
+    /// The verdict on the inbox file at `path`, validating it when it is new
+    /// or has changed; nil when it is gone.
+    func verdict(_ path: String) -> Verdict? {
+        guard let s = Self.stamp(root + "/" + path) else { return nil }
+        if let v = cache.withLock({ $0[path] }), v.size == s.size, v.modified == s.modified { return v }
+        let report = validator.validate(path: root + "/" + path, displayPath: path, digest: true)
+        return remember(path, report: report)
+    }
+
+    /// Remembers a report just made of the file at `path`.
+    @discardableResult
+    func remember(_ path: String, report: FileReport) -> Verdict? {
+        guard let s = Self.stamp(root + "/" + path) else { return nil }
+        let v = Verdict(size: s.size, modified: s.modified, isValid: report.isValid, digest: report.contentDigest,
+                        records: report.records, modifiedSeconds: s.seconds)
+        cache.withLock { $0[path] = v }
+        return v
+    }
+}

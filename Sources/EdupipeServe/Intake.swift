@@ -1,0 +1,235 @@
+import EdupipeCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The intake behind `edupipe serve`, without HTTP: who may send what, where
+/// an upload is stored, its verdict (the validator `edupipe run` uses) and
+/// what acceptance will make of it, the receipt, and the ledger's record.
+final class Intake: Sendable {
+    let setup: Setup
+    let inbox: String
+    let ledger: Ledger
+    let index: InboxIndex
+    let verdicts: FileVerdicts
+    /// Uploads larger than this are refused (413): the plan's limit on a
+    /// file's decompressed size, which no raw file can exceed and count.
+    let maxBytes: Int
+    private let validators: [Language: SubmissionValidator]
+    private let stripes: [Stripe]
+
+    /// One lock per stripe of (county, dataset, period): the check that a
+    /// name is free, the rename and the receipt are one step for a group,
+    /// while uploads of other groups go on.
+    private final class Stripe: Sendable {
+        let lock = Mutex(())
+    }
+
+    init(setup: Setup, inbox: String, ledger: Ledger, rescanSeconds: Int64 = 60) {
+        self.setup = setup
+        self.inbox = inbox
+        self.ledger = ledger
+        index = InboxIndex(root: inbox, datasets: setup.config.datasets, rescanSeconds: rescanSeconds)
+        var configs: [Language: SubmissionValidator] = [:]
+        for l in [Language.zh, .en] {
+            var c = setup.config
+            c.language = l
+            configs[l] = SubmissionValidator(registry: setup.registry, config: c)
+        }
+        validators = configs
+        verdicts = FileVerdicts(root: inbox, validator: configs[setup.config.language] ?? SubmissionValidator(registry: setup.registry, config: setup.config))
+        maxBytes = setup.config.maxDecompressedBytes
+        stripes = (0..<64).map { _ in Stripe() }
+    }
+
+    func validator(_ language: Language) -> SubmissionValidator {
+        validators[language] ?? verdicts.validator
+    }
+
+    // MARK: who
+
+    /// The caller holding `token`; refused when there is none, the token is
+    /// unknown or revoked, or its unit has left the registry.
+    func authenticate(token: String?) throws(Refusal) -> Caller {
+        guard let token, !token.isEmpty else { throw .noToken }
+        let found: Account?
+        do { found = try ledger.account(token: token) } catch {
+            throw Refusal(status: 503, code: "E_LEDGER", zh: "账户库暂时无法读取，请稍后再试", en: "the account ledger cannot be read now: try again later")
+        }
+        guard let account = found else { throw .badToken }
+        if account.unit == Registry.nationalCode { return Caller(account: account, unitName: "全国", level: "national") }
+        guard let unit = setup.registry.units[account.unit] else {
+            throw Refusal(status: 403, code: "E_FORBIDDEN",
+                          zh: "账户所属单位 \(account.unit) 已不在区划表中：请向数据管理员申请新账户",
+                          en: "the account's unit \(account.unit) is no longer in the registry of divisions: ask for a new account")
+        }
+        return Caller(account: account, unitName: unit.name, level: unit.level.rawValue)
+    }
+
+    // MARK: where
+
+    /// Where an upload of `fileName` goes: its parsed name and its inbox path
+    /// `<province>/<county>/<name>`.
+    struct Placement: Sendable {
+        let fileName: String
+        let name: SubmissionName
+        let path: String
+        var group: InboxIndex.Group { InboxIndex.Group(name) }
+    }
+
+    /// What a name that cannot be placed gets: the verdict `validate`
+    /// gives on the name alone (422), or a refusal.
+    enum Unplaced: Error {
+        case refused(Refusal)
+        case verdict(FileReport)
+    }
+
+    /// Checks the name and the caller's right to it, before a byte of the
+    /// body is read.
+    func place(fileName: String, caller: Caller, language: Language) throws(Unplaced) -> Placement {
+        guard let name = SubmissionName.parse(fileName, datasets: setup.config.datasets) else {
+            throw .verdict(validator(language).validate(path: "/nonexistent/" + fileName, displayPath: fileName))
+        }
+        let registry = setup.registry
+        if registry.isCounty(name.county) || caller.unit != Registry.nationalCode {
+            guard caller.covers(name.county, in: registry) else {
+                let county = registry.units[name.county].map { "\($0.name) \($0.code)" } ?? name.county
+                throw .refused(Refusal(status: 403, code: "E_FORBIDDEN",
+                                       zh: "本账户（\(caller.unitName) \(caller.unit)）不能为 \(county) 上传或查看文件",
+                                       en: "this account (\(caller.unitName) \(caller.unit)) cannot upload or read files of \(county)"))
+            }
+        }
+        guard registry.isCounty(name.county), registry.scopeExcluding(name.county) == nil,
+              let province = registry.province(of: name.county) else {
+            // Unknown county, or outside the server's scope: the file-level
+            // error `validate` gives, and nothing is stored.
+            throw .verdict(validator(language).validate(path: "/nonexistent/" + fileName, displayPath: fileName))
+        }
+        return Placement(fileName: fileName, name: name, path: province + "/" + name.county + "/" + fileName)
+    }
+
+    // MARK: what
+
+    /// The answer to an upload, and what the audit keeps of it.
+    struct Outcome: Sendable {
+        var status: Int
+        var body: String
+        var facts = UploadFacts()
+    }
+
+    /// Validates, decides and (unless `dryRun`) stores a finished upload,
+    /// then records its receipt; the receipt is returned only once the file,
+    /// its folder and the ledger row are on disk.
+    func commit(_ file: IncomingFile, at placement: Placement, dryRun: Bool, caller: Caller, language: Language,
+                receivedAt: Int64, audit: RequestRecord, started: Int64) -> Outcome {
+        defer { file.discard() }
+        let report = validator(language).validate(path: file.path, displayPath: placement.fileName, digest: true)
+        let stripe = stripes[Int(UInt(bitPattern: placement.group.hashValue) % UInt(stripes.count))]
+        return stripe.lock.withLock { _ in
+            do {
+                try index.refreshIfStale(now: receivedAt)
+            } catch {
+                return Outcome(status: 503, body: Refusal(status: 503, code: "E_INBOX", zh: "收件箱暂时无法读取，请稍后再试",
+                                                          en: "the inbox cannot be read now: try again later").json(language))
+            }
+            if let existing = existingFile(placement) {
+                return answerForExisting(existing, file: file, placement: placement, language: language)
+            }
+            let others = index.members(of: placement.group).compactMap { m in verdicts.verdict(m.path).map { (member: m, verdict: $0) } }
+            let standing = Standing.decide(path: placement.path, name: placement.name, isValid: report.isValid,
+                                           digest: report.contentDigest, others: others)
+            var outcome = Outcome(status: dryRun ? 200 : 201, body: "",
+                                  facts: UploadFacts(path: placement.path, sha256: file.sha256, bytes: file.bytes,
+                                                     verdict: report.isValid ? "accepted" : "rejected", acceptance: standing.kind.rawValue,
+                                                     records: report.records, errors: report.log.errorCount,
+                                                     firstError: report.log.firstError?.rawValue))
+            let receipt = Receipt(fileName: placement.fileName, path: placement.path, sha256: file.sha256, bytes: file.bytes,
+                                  receivedAt: receivedAt, stored: !dryRun, dryRun: dryRun, report: report, standing: standing,
+                                  language: language)
+            outcome.body = receipt.json
+            if dryRun { return outcome }
+            do {
+                try store(file, at: placement)
+            } catch let refusal as Refusal {
+                return Outcome(status: refusal.status, body: refusal.json(language))
+            } catch {
+                return Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件未能保存：\(error)",
+                                                          en: "the file could not be stored: \(error)").json(language))
+            }
+            verdicts.remember(placement.path, report: report)
+            index.add(InboxIndex.Member(path: placement.path, name: placement.name), fileName: placement.fileName)
+            var row = audit
+            row.status = outcome.status
+            row.file = outcome.facts
+            row.milliseconds = Int((AuditMiddleware.monotonicNanoseconds() - started) / 1_000_000)
+            do {
+                try ledger.recordUpload(row, receipt: StoredReceipt(path: placement.path, sha256: file.sha256,
+                                                                    receivedAt: receivedAt, body: outcome.body),
+                                        accountID: caller.account.id)
+            } catch {
+                // The file is in the inbox and the night will read it; only
+                // the receipt could not be kept. Say so rather than pretend.
+                return Outcome(status: 500, body: Refusal(status: 500, code: "E_LEDGER",
+                                                          zh: "文件已保存，但回执未能写入账本：请稍后用同一文件重试以取得回执（\(error)）",
+                                                          en: "the file was stored but its receipt could not be recorded: send the same file again for the receipt (\(error))").json(language))
+            }
+            return outcome
+        }
+    }
+
+    /// The file already in the inbox under this name, if any.
+    private func existingFile(_ placement: Placement) -> String? {
+        if access(inbox + "/" + placement.path, F_OK) == 0 { return placement.path }
+        return index.member(named: placement.fileName)?.path
+    }
+
+    /// The same name again: the first receipt when the bytes are the same,
+    /// else 409 with the revision to send instead.
+    private func answerForExisting(_ path: String, file: IncomingFile, placement: Placement, language: Language) -> Outcome {
+        let stored = try? ledger.receipt(path: path)
+        let sha = stored?.sha256 ?? (FileIdentity.of(path: inbox + "/" + path)?.hex ?? "")
+        if sha == file.sha256 {
+            if let stored { return Outcome(status: 200, body: stored.body, facts: UploadFacts(path: path, sha256: sha, acceptance: "repeat")) }
+            return Outcome(status: 200, body: Refusal(status: 200, code: "ALREADY_STORED",
+                                                      zh: "收件箱中已有内容完全相同的 \(path)", en: "\(path) with the same bytes is already in the inbox").json(language),
+                           facts: UploadFacts(path: path, sha256: sha, acceptance: "repeat"))
+        }
+        let highest = index.members(of: placement.group).map(\.name.revision).max() ?? placement.name.revision
+        let next = max(highest, placement.name.revision) + 1
+        let suggested = placement.name.fileName(revision: next)
+        return Outcome(status: 409, body: Refusal(status: 409, code: "E_NAME_TAKEN",
+                                                  zh: "收件箱中已有同名但内容不同的文件 \(path)：已收到的文件不会被覆盖，请改名为第 \(next) 版（_r\(next)）再上传，例如 \(suggested)",
+                                                  en: "\(path) is already in the inbox with other bytes, and a stored file is never overwritten: send it as revision _r\(next), e.g. \(suggested)").json(language),
+                       facts: UploadFacts(path: path, acceptance: "name_taken"))
+    }
+
+    /// Moves a finished upload to its place: a link (which never replaces
+    /// a file, unlike rename), then the folder synced.
+    private func store(_ file: IncomingFile, at placement: Placement) throws {
+        let target = inbox + "/" + placement.path
+        if link(file.path, target) != 0 {
+            let why = String(cString: strerror(errno))
+            if errno == EEXIST {
+                throw Refusal(status: 409, code: "E_NAME_TAKEN", zh: "同名文件刚刚被另一请求上传：请重新提交以查看结果",
+                              en: "a file of this name was stored by another request a moment ago: send it again to see which")
+            }
+            throw Refusal(status: 500, code: "E_STORE", zh: "文件未能保存：\(why)", en: "the file could not be stored: \(why)")
+        }
+        var synced = IncomingFile.syncFolder(file.directory)
+        for folder in file.madeFolders.reversed() {
+            let parent = String(folder[..<(folder.lastIndex(of: "/") ?? folder.endIndex)])
+            synced = IncomingFile.syncFolder(parent) && synced
+        }
+        guard synced else {
+            throw Refusal(status: 500, code: "E_STORE", zh: "文件夹未能同步到磁盘", en: "the inbox folder could not be synced to disk")
+        }
+    }
+}
+
+extension SubmissionName {
+    /// This name with another revision: what a clerk should send instead.
+    func fileName(revision: Int) -> String {
+        "\(county)_\(dataset.rawValue)_\(period)_r\(revision).\(format == .csv ? "csv" : "xml")\(gzipName ? ".gz" : "")"
+    }
+}

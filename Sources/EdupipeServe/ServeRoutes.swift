@@ -1,0 +1,379 @@
+import EdupipeCore
+import Hummingbird
+import HummingbirdAuth
+import HTTPTypes
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The HTTP face of the intake: the clerks' page, the format guide and
+/// templates, and the API (`/api/v1/...`). Every API route names its
+/// caller by token before it reads anything else.
+struct ServeRoutes: Sendable {
+    let intake: Intake
+    let clock: @Sendable () -> Int64
+
+    func add(to router: Router<ServeContext>) {
+        router.get("/") { _, _ in Self.page(ClerkPage.html) }
+        router.get("/guide/:lang") { _, context in
+            let lang = Language(rawValue: context.parameters.get("lang") ?? "") ?? .zh
+            return Self.page(FormatGuide.document(intake.setup.config, language: lang).html)
+        }
+        router.get("/templates/:dataset") { request, context in try template(request, context) }
+        router.get("/api/v1/me") { request, context in try await me(request, context) }
+        router.put("/api/v1/files/:name") { request, context in try await upload(request, context) }
+        router.get("/api/v1/files/:name") { request, context in try await storedReceipt(request, context) }
+        router.get("/api/v1/files/:name/errors.csv") { request, context in try await errorsCSV(request, context) }
+        router.get("/api/v1/status") { request, context in try await status(request, context) }
+        router.get("/api/v1/runs/latest") { request, context in try await latestRun(request, context) }
+        router.get("/api/v1/runs/latest/:period/:file") { request, context in try await runFile(request, context) }
+    }
+
+    // MARK: helpers
+
+    static func language(_ request: Request) -> Language {
+        if let l = request.uri.queryParameters.get("lang").flatMap({ Language(rawValue: $0.lowercased()) }) { return l }
+        // Chinese first: English only when the browser asks for it first.
+        if let accept = request.headers[.acceptLanguage]?.lowercased(), accept.hasPrefix("en") { return .en }
+        return .zh
+    }
+
+    static func json(_ status: Int, _ body: String) -> Response {
+        Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func page(_ html: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        let policy = "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:"
+        if let name = HTTPField.Name("Content-Security-Policy") { headers[name] = policy }
+        if let name = HTTPField.Name("X-Content-Type-Options") { headers[name] = "nosniff" }
+        if let name = HTTPField.Name("Referrer-Policy") { headers[name] = "no-referrer" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A step that either lets the request on with a value or answers it.
+    enum Gate<T> {
+        case pass(T)
+        case stop(Response)
+    }
+
+    static func refusal(_ r: Refusal, _ language: Language) -> Response {
+        var response = json(r.status, r.json(language))
+        if r.status == 401 { response.headers[.wwwAuthenticate] = "Bearer realm=\"edupipe\"" }
+        return response
+    }
+
+    /// The caller, or the response that refuses the request.
+    private func caller(_ request: Request, _ context: ServeContext) async -> Result<Caller, Refusal> {
+        let token = request.headers.bearer?.token
+        let result: Result<Caller, Refusal> = await Offload.run { [intake] in
+            do throws(Refusal) { return .success(try intake.authenticate(token: token)) } catch { return .failure(error) }
+        }
+        if case .success(let c) = result { context.audit.update { $0.account = c.account } }
+        return result
+    }
+
+    /// The caller, or the refusal as the response.
+    private func signedIn(_ request: Request, _ context: ServeContext) async -> Gate<Caller> {
+        switch await caller(request, context) {
+        case .success(let c): return .pass(c)
+        case .failure(let r): return .stop(Self.refusal(r, Self.language(request)))
+        }
+    }
+
+    // MARK: routes
+
+    private func template(_ request: Request, _ context: ServeContext) throws -> Response {
+        var dataset = context.parameters.get("dataset") ?? ""
+        let xml = dataset.hasSuffix(".xml")
+        for ext in [".csv", ".xml"] where dataset.hasSuffix(ext) { dataset.removeLast(ext.count) }
+        guard let d = intake.setup.config.datasets.named(dataset) else {
+            return Self.json(404, Refusal(status: 404, code: "E_NOT_FOUND", zh: "没有名为 \(dataset) 的数据集", en: "no dataset \(dataset)").json(Self.language(request)))
+        }
+        let gb = request.uri.queryParameters.get("encoding")?.lowercased() == "gb18030"
+        var county = "110101"
+        if let c = request.uri.queryParameters.get("county"), c.utf8.count == 6, c.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            county = String(c)
+        }
+        var period = intake.setup.config.deadlines.keys.sorted().last ?? "2022-autumn"
+        if let p = request.uri.queryParameters.get("period"), SubmissionName.isPeriod(String(p)) { period = String(p) }
+        let bytes = Examples.template(intake.setup.config.datasetPlans[d.index], form: xml ? .xml : .csv, gb18030: gb, county: county, period: period)
+        let fileName = "\(county)_\(d.rawValue)_\(period).\(xml ? "xml" : "csv")"
+        return Response(status: .ok, headers: [
+            .contentType: xml ? "application/xml" : (gb ? "text/csv; charset=gb18030" : "text/csv; charset=utf-8"),
+            .contentDisposition: "attachment; filename=\"\(fileName)\"",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    private func me(_ request: Request, _ context: ServeContext) async throws -> Response {
+        let c: Caller
+        switch await signedIn(request, context) {
+        case .pass(let x): c = x
+        case .stop(let r): return r
+        }
+        let config = intake.setup.config
+        var w = JSONWriter()
+        w.beginObject()
+        w.int("account", Int(c.account.id))
+        w.string("account_name", c.account.name)
+        w.string("unit", c.unit)
+        w.string("unit_name", c.unitName)
+        w.string("level", c.level)
+        w.string("scope", intake.setup.registry.scope)
+        w.string("plan", config.plan)
+        w.beginArray(key: "periods")
+        for p in config.deadlines.keys.sorted() { w.string(nil, p) }
+        w.endArray()
+        w.beginObject(key: "deadlines")
+        for (p, d) in config.deadlines.sorted(by: { $0.key < $1.key }) { w.string(p, d) }
+        w.endObject()
+        w.beginArray(key: "datasets")
+        for d in config.datasets {
+            let n = config.name(of: d)
+            w.beginObject()
+            w.string("name", d.rawValue)
+            w.string("zh", n.zh)
+            w.string("en", n.en)
+            w.endObject()
+        }
+        w.endArray()
+        w.int("max_bytes", intake.maxBytes)
+        w.endObject()
+        return Self.json(200, w.text + "\n")
+    }
+
+    private func upload(_ request: Request, _ context: ServeContext) async throws -> Response {
+        let language = Self.language(request)
+        let receivedAt = clock()
+        let started = AuditMiddleware.monotonicNanoseconds()
+        let dryRun = ["1", "true", "yes"].contains(request.uri.queryParameters.get("dry_run")?.lowercased() ?? "")
+        context.audit.update { $0.dryRun = dryRun }
+        let c: Caller
+        switch await signedIn(request, context) {
+        case .pass(let x): c = x
+        case .stop(let r): return r
+        }
+        guard let fileName = context.parameters.get("name").flatMap({ UploadName.decode(Substring($0)) }) else {
+            return Self.refusal(Refusal(status: 400, code: "E_FILENAME",
+                                        zh: "文件名不合法：只能是一个文件名，不能含 /、\\、%2F、控制字符，不能以 . 开头，不超过 255 字节",
+                                        en: "not a file name: one name without /, \\, %2F or control characters, not starting with a dot, at most 255 bytes"),
+                                language)
+        }
+        context.audit.update { $0.file.path = fileName }
+        let placement: Intake.Placement
+        do throws(Intake.Unplaced) {
+            placement = try intake.place(fileName: fileName, caller: c, language: language)
+        } catch {
+            switch error {
+            case .refused(let r): return Self.refusal(r, language)
+            case .verdict(let report):
+                context.audit.update {
+                    $0.file.verdict = "rejected"
+                    $0.file.firstError = report.log.firstError?.rawValue
+                    $0.file.errors = report.log.errorCount
+                }
+                let receipt = Receipt(fileName: fileName, path: "", sha256: "", bytes: 0, receivedAt: receivedAt, stored: false,
+                                      dryRun: dryRun, report: report, standing: nil, language: language)
+                return Self.json(422, receipt.json)
+            }
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > intake.maxBytes {
+            return Self.refusal(tooLarge(language), language)
+        }
+        let folder = intake.inbox + "/" + String(placement.path[..<(placement.path.lastIndex(of: "/") ?? placement.path.endIndex)])
+        let file: IncomingFile
+        do {
+            file = try IncomingFile(directory: folder, inboxRoot: intake.inbox)
+        } catch {
+            return Self.refusal(Refusal(status: 500, code: "E_STORE", zh: "收件箱无法写入：\(error)", en: "the inbox cannot be written: \(error)"), language)
+        }
+        // The body, chunk by chunk, to the temporary file. A body cut off,
+        // a client that stops sending (the server's idle timeout closes
+        // the connection) or one past the limit leaves nothing behind.
+        do {
+            for try await chunk in request.body {
+                try chunk.withUnsafeReadableBytes { try file.write($0) }
+                if file.bytes > intake.maxBytes {
+                    file.discard()
+                    return Self.refusal(tooLarge(language), language)
+                }
+            }
+            try file.finish()
+        } catch {
+            file.discard()
+            context.audit.update { $0.file.bytes = file.bytes; $0.file.verdict = "incomplete" }
+            throw error
+        }
+        let audit = RequestRecord(at: receivedAt, accountID: c.account.id, unit: c.unit, method: "PUT",
+                                  target: ResidentIDMask.scrub(request.uri.description), status: 0,
+                                  milliseconds: 0)
+        let intake = self.intake
+        let outcome = await Offload.run {
+            intake.commit(file, at: placement, dryRun: dryRun, caller: c, language: language, receivedAt: receivedAt, audit: audit, started: started)
+        }
+        context.audit.update {
+            $0.file = outcome.facts
+            $0.file.bytes = file.bytes
+            $0.file.sha256 = file.sha256
+            $0.recorded = outcome.status == 201
+        }
+        return Self.json(outcome.status, outcome.body)
+    }
+
+    private func tooLarge(_ language: Language) -> Refusal {
+        Refusal(status: 413, code: "E_TOO_LARGE", zh: "文件超过计划规定的上限 \(intake.maxBytes) 字节：请拆分或压缩后再传",
+                en: "the file is larger than the plan's limit of \(intake.maxBytes) bytes")
+    }
+
+    /// The placement of an existing file named in the path, for the routes
+    /// that read one; or the response that refuses.
+    private func existing(_ request: Request, _ context: ServeContext) async -> Gate<(Caller, Intake.Placement)> {
+        let language = Self.language(request)
+        let c: Caller
+        switch await signedIn(request, context) {
+        case .pass(let x): c = x
+        case .stop(let r): return .stop(r)
+        }
+        guard let fileName = context.parameters.get("name").flatMap({ UploadName.decode(Substring($0)) }) else {
+            return .stop(Self.refusal(Refusal(status: 400, code: "E_FILENAME", zh: "文件名不合法", en: "not a file name"), language))
+        }
+        do throws(Intake.Unplaced) {
+            let p = try intake.place(fileName: fileName, caller: c, language: language)
+            context.audit.update { $0.file.path = p.path }
+            return .pass((c, p))
+        } catch {
+            if case .refused(let r) = error { return .stop(Self.refusal(r, language)) }
+            return .stop(Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "没有这个文件", en: "no such file"), language))
+        }
+    }
+
+    private func storedReceipt(_ request: Request, _ context: ServeContext) async throws -> Response {
+        let placed: (Caller, Intake.Placement)
+        switch await existing(request, context) {
+        case .pass(let x): placed = x
+        case .stop(let r): return r
+        }
+        let intake = self.intake
+        let receipt = await Offload.run { try? intake.ledger.receipt(path: placed.1.path) }
+        guard let receipt else {
+            return Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "没有通过本服务上传的这个文件", en: "no file of this name was uploaded here"),
+                                Self.language(request))
+        }
+        return Self.json(200, receipt.body)
+    }
+
+    private func errorsCSV(_ request: Request, _ context: ServeContext) async throws -> Response {
+        let language = Self.language(request)
+        let placed: (Caller, Intake.Placement)
+        switch await existing(request, context) {
+        case .pass(let x): placed = x
+        case .stop(let r): return r
+        }
+        let intake = self.intake
+        let csv: String? = await Offload.run {
+            let path = intake.inbox + "/" + placed.1.path
+            guard access(path, R_OK) == 0 else { return nil }
+            let report = intake.validator(language).validate(path: path, displayPath: placed.1.path)
+            return ContractFiles.errorsHeader + IssueSpool.rows(file: placed.1.path, report.log.all)
+        }
+        guard let csv else {
+            return Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "收件箱中没有这个文件", en: "no such file in the inbox"), language)
+        }
+        // A BOM, so that Excel on a Chinese Windows opens it as UTF-8.
+        return Response(status: .ok, headers: [
+            .contentType: "text/csv; charset=utf-8",
+            .contentDisposition: "attachment; filename=\"\(placed.1.fileName).errors.csv\"",
+            .cacheControl: "no-store",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: [0xEF, 0xBB, 0xBF] + Array(csv.utf8))))
+    }
+
+    private func status(_ request: Request, _ context: ServeContext) async throws -> Response {
+        let language = Self.language(request)
+        let c: Caller
+        switch await signedIn(request, context) {
+        case .pass(let x): c = x
+        case .stop(let r): return r
+        }
+        let period: String? = request.uri.queryParameters.get("period").map { String($0) }
+        if let period, !SubmissionName.isPeriod(period) {
+            return Self.refusal(Refusal(status: 400, code: "E_PERIOD", zh: "period 须为 YYYY-spring 或 YYYY-autumn", en: "period must be YYYY-spring or YYYY-autumn"), language)
+        }
+        let intake = self.intake
+        let now = clock()
+        let body: Result<String, Refusal> = await Offload.run {
+            do { return .success(try intake.status(period: period, caller: c, now: now)) } catch {
+                return .failure(Refusal(status: 503, code: "E_STATUS", zh: "暂时无法汇总报送情况：\(error)", en: "the status cannot be worked out now: \(error)"))
+            }
+        }
+        switch body {
+        case .success(let s): return Self.json(200, s)
+        case .failure(let r): return Self.refusal(r, language)
+        }
+    }
+
+    /// The night's outputs are for offices (a province, a prefecture or the
+    /// nation), not for a county's account.
+    private func office(_ request: Request, _ context: ServeContext) async -> Gate<Caller> {
+        switch await signedIn(request, context) {
+        case .stop(let r): return .stop(r)
+        case .pass(let c) where c.level == "county":
+            return .stop(Self.refusal(Refusal(status: 403, code: "E_FORBIDDEN", zh: "县级账户不能查看全省（全国）汇总", en: "a county's account cannot read the offices' tables"),
+                                      Self.language(request)))
+        case .pass(let c): return .pass(c)
+        }
+    }
+
+    private func latestRun(_ request: Request, _ context: ServeContext) async throws -> Response {
+        if case .stop(let r) = await office(request, context) { return r }
+        let intake = self.intake
+        let run = await Offload.run { try? intake.ledger.lastCompletedRun() }
+        var w = JSONWriter()
+        w.beginObject()
+        if let run {
+            w.int("run", Int(run.id))
+            w.string("started_at", LedgerTime.iso(run.startedAt))
+            w.string("ended_at", run.endedAt.map(LedgerTime.iso))
+            w.beginArray(key: "periods")
+            for p in FinishedRun.periods(in: run.out) {
+                w.beginObject()
+                w.string("period", p)
+                for (key, file) in [("report", "report.html"), ("workbook", "indicators.xlsx"), ("indicators", "indicators.csv")]
+                where access(run.out + "/" + p + "/" + file, R_OK) == 0 {
+                    w.string(key, "/api/v1/runs/latest/\(p)/\(file)")
+                }
+                w.endObject()
+            }
+            w.endArray()
+        } else {
+            w.value("run", "null")
+        }
+        w.endObject()
+        return Self.json(200, w.text + "\n")
+    }
+
+    private func runFile(_ request: Request, _ context: ServeContext) async throws -> Response {
+        if case .stop(let r) = await office(request, context) { return r }
+        let language = Self.language(request)
+        let period = context.parameters.get("period") ?? ""
+        let file = context.parameters.get("file") ?? ""
+        let types = ["report.html": "text/html; charset=utf-8",
+                     "indicators.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     "indicators.csv": "text/csv; charset=utf-8"]
+        guard SubmissionName.isPeriod(period), let type = types[file] else {
+            return Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "没有这个文件", en: "no such file"), language)
+        }
+        let intake = self.intake
+        let bytes: [UInt8]? = await Offload.run {
+            guard let run = try? intake.ledger.lastCompletedRun() else { return nil }
+            return try? readWholeFile(run.out + "/" + period + "/" + file, limit: 512 << 20)
+        }
+        guard let bytes else {
+            return Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "最近一次运行没有这个文件", en: "the last run has no such file"), language)
+        }
+        var headers: HTTPFields = [.contentType: type, .cacheControl: "no-store"]
+        if file != "report.html" { headers[.contentDisposition] = "attachment; filename=\"\(period)-\(file)\"" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Dispatch
+import EdupipeCore
+import EdupipeServe
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Receive county uploads over HTTP(S): an immediate verdict, a receipt, status, and a page for clerks.",
+        discussion: """
+        Accounts are made with `edupipe accounts add`. Uploads are stored in the inbox as the nightly run reads \\
+        them (<inbox>/<province>/<county>/<name>), never overwritten. SIGTERM or SIGINT stops the server after the \\
+        uploads in flight. Exit status: 0 stopped; 1 it could not start (inbox, state, port, TLS files); 2 usage error.
+        """
+    )
+
+    @Option(help: "The inbox folder uploads are stored in (the nightly run's --inbox).")
+    var inbox: String
+
+    @Option(help: "State folder: the ledger (accounts, receipts, requests) and the logs.")
+    var state: String = ".edupipe"
+
+    @Option(help: "HOST:PORT to listen on (port 0: any free port, printed at start).")
+    var listen: String = "127.0.0.1:8080"
+
+    @Option(help: "TLS certificate chain (PEM); with --tls-key, serve HTTPS.")
+    var tlsCert: String?
+
+    @Option(help: "TLS private key (PEM).")
+    var tlsKey: String?
+
+    @Option(help: "Seconds a connection may stay silent, mid-upload included, before it is closed.")
+    var timeout: Int = 30
+
+    @OptionGroup var plan: PlanOptions
+    @OptionGroup var scope: ScopeOption
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard parsedListen != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 0.0.0.0:8443") }
+        if timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
+    }
+
+    var parsedListen: (host: String, port: Int)? {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    func run() throws {
+        let setup = plan.loadOrExit(status: 1, scope: scope.scope)
+        guard let (host, port) = parsedListen else { Glibc.exit(2) }
+        var options = Server.Options(inbox: inbox, stateDirectory: state)
+        options.host = host
+        options.port = port
+        options.tlsCertificate = tlsCert
+        options.tlsKey = tlsKey
+        options.idleTimeout = timeout
+        if let now = getenv("EDUPIPE_NOW") { options.environment["EDUPIPE_NOW"] = String(cString: now) }
+        options.logger = RunLogging.logger(stderrLevel: .notice, stateDirectory: state, fileLevel: .info)
+        let scheme = tlsCert == nil ? "http" : "https"
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<String?>(nil)
+        let opts = options
+        Task {
+            do {
+                try await Server.run(setup: setup, options: opts) { bound in
+                    FileHandle.standardOutput.write("edupipe serve: listening on \(scheme)://\(host):\(bound)/\n")
+                }
+            } catch {
+                failure.withLock { $0 = "\(error)" }
+            }
+            done.signal()
+        }
+        done.wait()
+        if let message = failure.withLock({ $0 }) {
+            FileHandle.standardError.write("edupipe: \(message)\n")
+            Glibc.exit(1)
+        }
+    }
+}
