@@ -5,7 +5,7 @@ SWIFT ?= swift
 RELEASE_BIN := .build/release/edupipe
 APT_PACKAGES := libxml2-dev zlib1g-dev libisal-dev libsqlite3-dev pkg-config time
 
-.PHONY: all deps build run run-2023 docs test fuzz fuzz-replay bench clean
+.PHONY: all deps build run run-2023 docs test fuzz fuzz-replay bench bench-serve check-browser clean
 
 all: build
 
@@ -60,6 +60,17 @@ fuzz-replay: deps
 # on a synthetic national inbox (generated once under bench/data).
 bench: build
 	bash bench/run.sh
+
+# Uploads of the whole synthetic national inbox with 64 clients: edupipe
+# serve against nginx's WebDAV PUT (installed with apt-get when missing).
+bench-serve: build
+	bash bench/serve.sh
+
+# The clerks' page in headless Chromium through Selenium (a throwaway
+# virtual environment): sign in, upload, read the verdict, switch language;
+# screenshots into docs/screenshots/.
+check-browser: build
+	bash scripts/check-browser.sh
 
 clean:
 	rm -rf .build .build-test .build-fuzz out out-2023

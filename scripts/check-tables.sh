@@ -24,12 +24,8 @@ command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 fc-list :lang=zh | grep -q . || need+=(fonts-noto-cjk)
-if [ ${#need[@]} -gt 0 ]; then
-    echo "installing ${need[*]} with apt-get"
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
-fi
+. scripts/apt-install.sh
+apt_install "${need[@]}"
 
 if [ ! -x "$CHECK/venv/bin/python" ]; then
     python3 -m venv "$CHECK/venv"
