@@ -17,7 +17,7 @@ command -v gcc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 [ -d $DATA/csv ] || $BIN synth --out $DATA/csv --seed 2022 --forms csv.gz
 OUT=$(mktemp -d)
 cleanup() {
-  [ -f "$OUT/nginx/nginx.pid" ] && nginx -c "$OUT/nginx/nginx.conf" -p "$OUT/nginx" -s stop 2>/dev/null || true
+  for d in "$OUT"/nginx*/; do [ -f "$d/nginx.pid" ] && nginx -c "$d/nginx.conf" -p "$d" -s stop 2>/dev/null || true; done
   [ -n "${SERVE:-}" ] && kill "$SERVE" 2>/dev/null || true
   rm -rf "$OUT"
 }
@@ -35,51 +35,90 @@ peak_rss_kb() { # pids...: the sum of their peak resident memory
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# nginx, as Debian ships it, with WebDAV PUT into a folder.
-PORT=$(free_port)
-mkdir -p "$OUT/nginx/root/files" "$OUT/nginx/tmp" "$OUT/nginx/logs"
-USER_LINE=""; [ "$(id -u)" -eq 0 ] && USER_LINE="user root;"
-cat > "$OUT/nginx/nginx.conf" <<CONF
+# nginx, as Debian ships it, with WebDAV PUT into a folder. Each run gets
+# fresh folders and nothing is deleted until the end: on this VM's ext4
+# (no journal), creating files soon after thousands were deleted costs
+# several times more (the allocator checks each recently freed inode), and
+# the two servers must meet the same disk.
+nginx_run() { # i
+  local dir="$OUT/nginx$1" port
+  port=$(free_port)
+  mkdir -p "$dir/root/files" "$dir/tmp" "$dir/logs"
+  cat > "$dir/nginx.conf" <<CONF
 $USER_LINE
 worker_processes auto;
-pid $OUT/nginx/nginx.pid;
-error_log $OUT/nginx/logs/error.log;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log;
 events { worker_connections 1024; }
 http {
   access_log off;
-  client_body_temp_path $OUT/nginx/tmp;
+  client_body_temp_path $dir/tmp;
   client_max_body_size 1g;
   server {
-    listen 127.0.0.1:$PORT;
-    root $OUT/nginx/root;
+    listen 127.0.0.1:$port;
+    root $dir/root;
     location /files/ { dav_methods PUT; create_full_put_path on; dav_access user:rw group:r all:r; }
   }
 }
 CONF
-nginx -c "$OUT/nginx/nginx.conf" -p "$OUT/nginx"
-sleep 0.5
-NGINX_PIDS=$(pgrep -f "nginx.*$OUT/nginx" | tr '\n' ' ')
-echo
-echo "== nginx dav PUT (receive and store) =="
-"$OUT/putload" "$PORT" /files/ "$CONNECTIONS" class_size < "$OUT/files" | tee "$OUT/nginx.txt"
-echo "peak RSS, master and workers: $(peak_rss_kb $NGINX_PIDS) kB"
-nginx -c "$OUT/nginx/nginx.conf" -p "$OUT/nginx" -s stop
-rm -f "$OUT/nginx/nginx.pid"
+  nginx -c "$dir/nginx.conf" -p "$dir" 2>/dev/null
+  sleep 0.5
+  local master; master=$(cat "$dir/nginx.pid")
+  "$OUT/putload" "$port" /files/ "$CONNECTIONS" class_size < "$OUT/files" > "$OUT/nginx$1.txt"
+  echo "rss_kb=$(peak_rss_kb $master $(pgrep -P "$master"))" >> "$OUT/nginx$1.txt"
+  nginx -c "$dir/nginx.conf" -p "$dir" -s stop 2>/dev/null
+  sleep 0.3
+}
+USER_LINE=""; [ "$(id -u)" -eq 0 ] && USER_LINE="user root;"
 
-# edupipe serve: a national account, an empty inbox and state.
-PORT=$(free_port)
-TOKEN=$($BIN accounts add --unit 000000 --name bench --state "$OUT/state" 2>/dev/null)
-mkdir -p "$OUT/inbox"
-$BIN serve --inbox "$OUT/inbox" --state "$OUT/state" --listen 127.0.0.1:$PORT > "$OUT/serve.out" 2>&1 &
-SERVE=$!
-for _ in $(seq 100); do grep -q listening "$OUT/serve.out" 2>/dev/null && break; sleep 0.1; done
+edupipe_run() { # i: a national account, an empty inbox and state
+  local dir="$OUT/edupipe$1" port token
+  port=$(free_port)
+  mkdir -p "$dir/inbox"
+  token=$($BIN accounts add --unit 000000 --name bench --state "$dir/state" 2>/dev/null)
+  $BIN serve --inbox "$dir/inbox" --state "$dir/state" --listen 127.0.0.1:$port > "$dir/serve.out" 2>&1 &
+  SERVE=$!
+  for _ in $(seq 100); do grep -q listening "$dir/serve.out" 2>/dev/null && break; sleep 0.1; done
+  "$OUT/putload" "$port" /api/v1/files/ "$CONNECTIONS" class_size "$token" < "$OUT/files" > "$OUT/edupipe$1.txt"
+  echo "rss_kb=$(peak_rss_kb $SERVE)" >> "$OUT/edupipe$1.txt"
+  echo "stored=$(find "$dir/inbox" -type f -not -path '*/.edupipe-uploads/*' | wc -l)" >> "$OUT/edupipe$1.txt"
+  kill -TERM $SERVE; wait $SERVE || true; SERVE=
+}
+
+PAIRS=${PAIRS:-3}
+for i in $(seq 1 "$PAIRS"); do
+  nginx_run "$i"
+  edupipe_run "$i"
+done
 echo
-echo "== edupipe serve (validate, sync, receipt, ledger) =="
-"$OUT/putload" "$PORT" /api/v1/files/ "$CONNECTIONS" class_size "$TOKEN" < "$OUT/files" | tee "$OUT/edupipe.txt"
-echo "peak RSS: $(peak_rss_kb $SERVE) kB"
-kill -TERM $SERVE; wait $SERVE || true; SERVE=
-echo "stored: $(find "$OUT/inbox" -type f | wc -l) files"
-nw=$(sed -n 's/.*wall=\([0-9.]*\) s.*/\1/p' "$OUT/nginx.txt")
-ew=$(sed -n 's/.*wall=\([0-9.]*\) s.*/\1/p' "$OUT/edupipe.txt")
+echo "== one pair in full =="
+echo "-- nginx dav PUT (receive and store):"; cat "$OUT/nginx1.txt"
+echo "-- edupipe serve (validate, sync, receipt, ledger):"; cat "$OUT/edupipe1.txt"
+# What validating the inbox costs by itself: the nightly run over the same
+# files (validation, acceptance, tables), both cores.
+/usr/bin/time -f "%e %U %S" -o "$OUT/runtime" $BIN run --inbox $DATA/csv --out "$OUT/runout" --no-ledger --quiet --state "$OUT/runstate" > /dev/null
+read -r rwall ruser rsys < "$OUT/runtime"
 echo
-echo "edupipe serve / nginx wall time: $(python3 -c "print(f'{$ew/$nw:.2f}x')") (goal: at most 2x)"
+python3 - "$OUT" "$PAIRS" "$rwall" "$ruser" "$rsys" <<'PY'
+import re, statistics, sys
+out, pairs = sys.argv[1], int(sys.argv[2])
+def read(name):
+    t = open(f"{out}/{name}.txt").read()
+    g = lambda pat: float(re.search(pat, t).group(1))
+    return dict(wall=g(r"wall=([0-9.]+)"), fps=g(r"files_per_s=([0-9.]+)"), cpu=g(r"\(([0-9.]+)% of one core"),
+                p50=g(r"matching: n=\d+ p50=([0-9.]+)"), p99=g(r"matching: n=\d+ p50=[0-9.]+ ms p99=([0-9.]+)"),
+                all99=g(r"all files: n=\d+ p50=[0-9.]+ ms p99=([0-9.]+)"), rss=g(r"rss_kb=(\d+)") / 1024)
+rows = []
+print("pair  nginx wall  edupipe wall  ratio  nginx p99  edupipe p99 (class_size)  edupipe RSS  client CPU (nginx, edupipe)")
+for i in range(1, pairs + 1):
+    n, e = read(f"nginx{i}"), read(f"edupipe{i}")
+    rows.append((n, e))
+    print(f"{i:>4}  {n['wall']:>8.2f} s  {e['wall']:>10.2f} s  {e['wall']/n['wall']:>4.2f}x  {n['p99']:>6.1f} ms  {e['p99']:>8.1f} ms"
+          f"               {e['rss']:>6.1f} MB  {n['cpu']:.0f}%, {e['cpu']:.0f}% of one core")
+ratio = statistics.median(e["wall"] / n["wall"] for n, e in rows)
+print(f"median: edupipe serve / nginx wall time {ratio:.2f}x (goal: at most 2x); "
+      f"edupipe {statistics.median(e['fps'] for _, e in rows):.0f} files/s, p50 {statistics.median(e['p50'] for _, e in rows):.1f} ms, "
+      f"p99 class_size {statistics.median(e['p99'] for _, e in rows):.1f} ms (goal: under 100 ms), "
+      f"peak RSS {max(e['rss'] for _, e in rows):.1f} MB (goal: under 150 MB)")
+print(f"validation alone (edupipe run over the same files, both cores): {sys.argv[3]} s wall, {float(sys.argv[4]) + float(sys.argv[5]):.2f} CPU-s")
+PY

@@ -38,11 +38,14 @@ final class FileVerdicts: Sendable {
     }
 
     /// The verdict on the inbox file at `path`, validating it when it is new
-    /// or has changed; nil when it is gone.
-    func verdict(_ path: String) -> Verdict? {
+    /// or has changed, or when `digest` asks for its records' digest and it
+    /// was read without (the digest is needed only for files that share a
+    /// revision); nil when it is gone.
+    func verdict(_ path: String, digest: Bool = true) -> Verdict? {
         guard let s = Self.stamp(root + "/" + path) else { return nil }
-        if let v = cache.withLock({ $0[path] }), v.size == s.size, v.modified == s.modified { return v }
-        let report = validator.validate(path: root + "/" + path, displayPath: path, digest: true)
+        if let v = cache.withLock({ $0[path] }), v.size == s.size, v.modified == s.modified,
+           !(digest && v.isValid && v.digest == nil) { return v }
+        let report = validator.validate(path: root + "/" + path, displayPath: path, digest: digest)
         return remember(path, report: report)
     }
 

@@ -124,7 +124,11 @@ final class Intake: Sendable {
     func commit(_ file: IncomingFile, at placement: Placement, dryRun: Bool, caller: Caller, language: Language,
                 receivedAt: Int64, audit: RequestRecord, started: Int64) -> Outcome {
         defer { file.discard() }
-        let report = validator(language).validate(path: file.path, displayPath: placement.fileName, digest: true)
+        // The records' digest only matters when another file has the same
+        // revision (section 2's duplicates and conflicts): rare, so the
+        // upload is read without it, and again with it only then.
+        var report = validator(language).validate(path: file.path, displayPath: placement.fileName,
+                                                  digest: sharesRevision(placement))
         let stripe = stripes[Int(UInt(bitPattern: placement.group.hashValue) % UInt(stripes.count))]
         return stripe.lock.withLock { _ in
             do {
@@ -136,7 +140,15 @@ final class Intake: Sendable {
             if let existing = existingFile(placement) {
                 return answerForExisting(existing, file: file, placement: placement, language: language)
             }
-            let others = index.members(of: placement.group).compactMap { m in verdicts.verdict(m.path).map { (member: m, verdict: $0) } }
+            let members = index.members(of: placement.group).filter { $0.path != placement.path }
+            var revisions: [Int: Int] = [placement.name.revision: 1]
+            for m in members { revisions[m.name.revision, default: 0] += 1 }
+            if revisions[placement.name.revision, default: 0] > 1 && report.isValid && report.contentDigest == nil {
+                report = validator(language).validate(path: file.path, displayPath: placement.fileName, digest: true)
+            }
+            let others = members.compactMap { m in
+                verdicts.verdict(m.path, digest: revisions[m.name.revision, default: 0] > 1).map { (member: m, verdict: $0) }
+            }
             let standing = Standing.decide(path: placement.path, name: placement.name, isValid: report.isValid,
                                            digest: report.contentDigest, others: others)
             var outcome = Outcome(status: dryRun ? 200 : 201, body: "",
@@ -178,6 +190,11 @@ final class Intake: Sendable {
         }
     }
 
+    /// Whether another file of the upload's group has its revision.
+    private func sharesRevision(_ placement: Placement) -> Bool {
+        index.members(of: placement.group).contains { $0.path != placement.path && $0.name.revision == placement.name.revision }
+    }
+
     /// The file already in the inbox under this name, if any.
     private func existingFile(_ placement: Placement) -> String? {
         if access(inbox + "/" + placement.path, F_OK) == 0 { return placement.path }
@@ -208,7 +225,9 @@ final class Intake: Sendable {
     /// a file, unlike rename), then the folder synced.
     private func store(_ file: IncomingFile, at placement: Placement) throws {
         let target = inbox + "/" + placement.path
-        if link(file.path, target) != 0 {
+        let directory = String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)])
+        let made = try IncomingFile.makeFolders(directory, inboxRoot: inbox)
+        if file.link(to: target) != 0 {
             let why = String(cString: strerror(errno))
             if errno == EEXIST {
                 throw Refusal(status: 409, code: "E_NAME_TAKEN", zh: "同名文件刚刚被另一请求上传：请重新提交以查看结果",
@@ -216,8 +235,8 @@ final class Intake: Sendable {
             }
             throw Refusal(status: 500, code: "E_STORE", zh: "文件未能保存：\(why)", en: "the file could not be stored: \(why)")
         }
-        var synced = IncomingFile.syncFolder(file.directory)
-        for folder in file.madeFolders.reversed() {
+        var synced = IncomingFile.syncFolder(directory)
+        for folder in made.reversed() {
             let parent = String(folder[..<(folder.lastIndex(of: "/") ?? folder.endIndex)])
             synced = IncomingFile.syncFolder(parent) && synced
         }

@@ -1,6 +1,6 @@
-import Dispatch
 import EdupipeCore
 import Hummingbird
+import NIOPosix
 import Synchronization
 
 /// The request context of `edupipe serve`: Hummingbird's core storage and
@@ -32,11 +32,19 @@ final class AuditNote: Sendable {
 }
 
 /// Blocking work (validation, fsync, SQLite) off the server's event loops
-/// and Swift's cooperative threads, on a queue of its own.
+/// and Swift's cooperative threads: a fixed pool of threads, more than the
+/// cores, because much of the work waits on the disk (fsync), not the CPU.
 enum Offload {
-    private static let queue = DispatchQueue(label: "edupipe.serve.work", attributes: .concurrent)
+    static let threads = 4 * WorkerPool.coreCount
+    private static let pool: NIOThreadPool = {
+        let p = NIOThreadPool(numberOfThreads: threads)
+        p.start()
+        return p
+    }()
 
     static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { c in queue.async { c.resume(returning: work()) } }
+        // The pool runs until the process ends; `runIfActive` fails only
+        // on a pool shut down, which this one never is.
+        (try? await pool.runIfActive(work)) ?? work()
     }
 }

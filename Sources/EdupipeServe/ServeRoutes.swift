@@ -182,10 +182,9 @@ struct ServeRoutes: Sendable {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > intake.maxBytes {
             return Self.refusal(tooLarge(language), language)
         }
-        let folder = intake.inbox + "/" + String(placement.path[..<(placement.path.lastIndex(of: "/") ?? placement.path.endIndex)])
         let file: IncomingFile
         do {
-            file = try IncomingFile(directory: folder, inboxRoot: intake.inbox)
+            file = try IncomingFile(inboxRoot: intake.inbox)
         } catch {
             return Self.refusal(Refusal(status: 500, code: "E_STORE", zh: "收件箱无法写入：\(error)", en: "the inbox cannot be written: \(error)"), language)
         }

@@ -49,7 +49,7 @@ public enum Server {
         guard stat(options.inbox, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
             throw StartError(description: "the inbox \(options.inbox) is not a folder")
         }
-        let removed = IncomingFile.removeLeftovers(inbox: options.inbox)
+        let removed = try IncomingFile.prepareFolder(inbox: options.inbox)
         if removed > 0 { log.notice("removed \(removed) unfinished upload(s) left by a stopped server") }
         let ledger = try Ledger(directory: options.stateDirectory, durable: true)
         let environment = options.environment

@@ -40,6 +40,9 @@ public struct JSONWriter {
     public mutating func bool(_ key: String? = nil, _ b: Bool) { value(key, b ? "true" : "false") }
 
     public static func quote(_ s: String) -> String {
+        // Most texts need no escape: checked on the bytes, then copied whole
+        // (scalar by scalar cost 4% of the upload service's time).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
