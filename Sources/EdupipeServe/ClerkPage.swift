@@ -118,6 +118,7 @@ let token = sessionStorage.getItem("edupipe.token") || "";
 let me = null;
 const $ = (id) => document.getElementById(id);
 const t = (k) => (T[lang][k] || k);
+const when = (iso) => String(iso || "").replace("T", " ").slice(0, 16);
 const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;","'":"&#39;"}[c]));
 
 function applyLanguage() {
@@ -182,6 +183,9 @@ function uploadFile(file) {
     }
     if (body.error) { state.textContent = body.message; return; }
     renderReceipt(box, body);
+    // The status of the period of the file just sent.
+    const period = body.validation && body.validation.period;
+    if (period && Array.from($("period").options).some((o) => o.value === period)) { $("period").value = period; }
     loadStatus();
   };
   xhr.send(file);
@@ -225,7 +229,7 @@ async function loadStatus() {
     const byDataset = {}; p.counties.forEach((c) => { byDataset[c.dataset] = c; });
     html = "<table id=\"countyStatus\"><thead><tr><th>" + esc(t("dataset")) + "</th><th>" + esc(t("file")) + "</th><th>" + esc(t("arrived")) + "</th><th></th></tr></thead><tbody>" +
       me.datasets.map((d) => { const c = byDataset[d.name];
-        return c ? "<tr><td>" + esc(names[d.name]) + "</td><td>" + esc(c.path.split("/").pop()) + "</td><td>" + esc(c.arrived_at) + "</td><td class=\"" + (c.late ? "late\">" + esc(t("late")) : "\">" + esc(t("onTime"))) + "</td></tr>"
+        return c ? "<tr><td>" + esc(names[d.name]) + "</td><td>" + esc(c.path.split("/").pop()) + "</td><td>" + esc(when(c.arrived_at)) + "</td><td class=\"" + (c.late ? "late\">" + esc(t("late")) : "\">" + esc(t("onTime"))) + "</td></tr>"
                  : "<tr><td>" + esc(names[d.name]) + "</td><td>-</td><td>-</td><td class=\"missing\">" + esc(t("missing")) + "</td></tr>"; }).join("") + "</tbody></table>";
   } else {
     html = "<table id=\"officeStatus\"><thead><tr><th>" + esc(t("province")) + "</th><th>" + esc(t("dataset")) + "</th><th>" + esc(t("expected")) + "</th><th>" + esc(t("reporting")) +
