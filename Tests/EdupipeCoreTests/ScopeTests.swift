@@ -60,6 +60,22 @@ import Testing
         #expect(result.reporting.first?.provinces.first { $0.dataset.rawValue == "after_school" }?.reporting == 3)
     }
 
+    /// `export` of a scoped run, with the scope run.json recorded: the
+    /// workbook and report cover Hubei, with no national sheet rows.
+    @Test func aScopedRunExportsItsOwnTables() throws {
+        let (_, out, registry) = try run(scope: "42")
+        let to = Fixtures.tempDirectory("scoped-export")
+        let setup = Setup(config: Fixtures.config, registry: registry)
+        let written = try Export.run(.init(out: out, periods: ["2022-autumn"], formats: [.html, .csv], to: to), setup: setup)
+        #expect(written.contains { $0.hasSuffix("report.html") })
+        let report = try String(contentsOfFile: to + "/2022-autumn/report.html", encoding: .utf8)
+        #expect(report.contains("湖北省主要指标") && !report.contains("全国主要指标"))
+        let province = try String(contentsOfFile: to + "/2022-autumn/indicators-province.csv", encoding: .utf8)
+        #expect(province.contains("\n420000,") && !province.contains("110000") && !province.contains("440000"))
+        let national = try String(contentsOfFile: to + "/2022-autumn/indicators-national.csv", encoding: .utf8)
+        #expect(!national.contains("000000") && !national.contains("全国"))
+    }
+
     /// A prefecture's night: 武汉 on top, its 13 counties, 仙桃 (under the
     /// province) refused.
     @Test func aPrefectureRunsItsOwnNight() throws {
