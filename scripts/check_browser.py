@@ -100,6 +100,9 @@ try:
     WebDriverWait(d, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#officeStatus tbody tr"))
     rows = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#officeStatus tbody tr")]
     check("the province sees its own reporting table", len(rows) == 3 and all(r.startswith("湖北省") for r in rows), str(rows))
+    WebDriverWait(d, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#countyRows tbody tr"))
+    county_rows = d.find_elements(By.CSS_SELECTOR, "#countyRows tbody tr")
+    check("and a row for each of its 103 counties", len(county_rows) == 103, str(len(county_rows)))
     WebDriverWait(d, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#runs a"))
     links = [a.text for a in d.find_elements(By.CSS_SELECTOR, "#runs a")]
     check("the night's report and workbook are offered", "报告" in links and "工作簿" in links, str(links))

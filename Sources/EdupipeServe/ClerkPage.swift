@@ -24,6 +24,7 @@ button.plain, .button.plain { background:#fff; color:var(--accent); }
 main { max-width:980px; margin:0 auto; padding:1rem; }
 section { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; margin-bottom:1rem; }
 section h2 { font-size:1.05rem; margin:0 0 .6rem; }
+section h3 { font-size:.95rem; margin:1rem 0 .4rem; }
 input[type=password], input[type=text], select { font:inherit; padding:.4rem .5rem; border:1px solid var(--line); border-radius:6px; width:100%; max-width:32rem; }
 label { display:block; margin:.3rem 0; }
 #drop { border:2px dashed var(--line); border-radius:8px; padding:1.6rem 1rem; text-align:center; color:var(--muted); }
@@ -81,6 +82,7 @@ th { background:#f0f3f6; }
   <h2 data-t="status">报送情况</h2>
   <label><span data-t="period">学期</span> <select id="period"></select></label>
   <div class="scroll" id="status"></div>
+  <div class="scroll" id="countyTable"></div>
 </section>
 
 <section id="office" class="hidden">
@@ -104,14 +106,14 @@ const T = {
         records:"条记录", errors:"个错误", line:"行", column:"列", code:"代码", message:"说明", download:"下载错误清单（CSV）", uploading:"上传中…",
         checking:"检查中…", failed:"上传失败", stored:"已保存", notStored:"未保存（试传）", county:"县", dataset:"数据集", file:"现行文件",
         arrived:"收到时间", late:"逾期", onTime:"按时", missing:"未报送", province:"省", expected:"应报", reporting:"已报", noRun:"尚无汇总结果",
-        report:"报告", workbook:"工作簿", template:"模板", more:"还有 {n} 条，请下载完整清单", switchTo:"English", unitNational:"全国" },
+        report:"报告", workbook:"工作簿", template:"模板", counties:"各县报送明细", more:"还有 {n} 条，请下载完整清单", switchTo:"English", unitNational:"全国" },
   en: { title:"Education data submission", signout:"Sign out", signin:"Sign in", signinHelp:"Enter the token your provincial (or prefectural) data office gave your county. It is kept in this browser tab only.",
         token:"Token", signinButton:"Sign in", badToken:"The token is unknown or was revoked", upload:"Upload files", dropHelp:"Drop files here, or", dryRun:"Check only, do not submit (dry run)",
         status:"Reporting status", period:"Period", night:"Latest tables", help:"Format guide and empty templates", guide:"Format guide", accepted:"accepted", rejected:"rejected",
         records:"records", errors:"errors", line:"Line", column:"Column", code:"Code", message:"Message", download:"Download the errors (CSV)", uploading:"Uploading…",
         checking:"Checking…", failed:"Upload failed", stored:"stored", notStored:"not stored (dry run)", county:"County", dataset:"Dataset", file:"File in force",
         arrived:"Arrived", late:"late", onTime:"on time", missing:"missing", province:"Province", expected:"Expected", reporting:"Reporting", noRun:"No run yet",
-        report:"report", workbook:"workbook", template:"template", more:"{n} more: download the full list", switchTo:"中文", unitNational:"National" }
+        report:"report", workbook:"workbook", template:"template", counties:"County by county", more:"{n} more: download the full list", switchTo:"中文", unitNational:"National" }
 };
 let lang = sessionStorage.getItem("edupipe.lang") || ((navigator.language || "zh").toLowerCase().startsWith("en") ? "en" : "zh");
 let token = sessionStorage.getItem("edupipe.token") || "";
@@ -147,6 +149,13 @@ async function signIn(value) {
   renderMe();
   const sel = $("period"); sel.innerHTML = "";
   me.periods.slice().reverse().forEach((p) => { const o = document.createElement("option"); o.value = p; o.textContent = p; sel.appendChild(o); });
+  // Open on the latest period the account's counties have sent files for.
+  const all = await api("/api/v1/status");
+  if (all.ok) {
+    const sent = (await all.json()).periods.filter((p) => p.provinces.some((x) => x.reporting > 0)).map((p) => p.period);
+    if (sent.length && me.periods.includes(sent[sent.length - 1])) { sel.value = sent[sent.length - 1]; }
+  }
+  renderMe();
   loadStatus();
   if (me.level !== "county") { $("office").classList.remove("hidden"); loadRuns(); }
   return true;
@@ -238,6 +247,18 @@ async function loadStatus() {
         "</td><td class=\"missing\">" + esc(x.missing.slice(0, 12).join(" ")) + (x.missing.length > 12 ? " …" : "") + "</td></tr>").join("") + "</tbody></table>";
   }
   $("status").innerHTML = html;
+  if (me.level === "province" || me.level === "prefecture") { renderCounties(p, names); }
+}
+
+let unitList = null;
+async function renderCounties(p, names) {
+  if (!unitList) { const r = await api("/api/v1/units"); if (!r.ok) { return; } unitList = (await r.json()).counties; }
+  const got = {}; p.counties.forEach((c) => { got[c.county + "|" + c.dataset] = c; });
+  const cell = (c) => c ? (c.late ? "<td class=\"late\">" + esc(t("late")) + "</td>" : "<td>" + esc(t("onTime")) + "</td>") : "<td class=\"missing\">" + esc(t("missing")) + "</td>";
+  $("countyTable").innerHTML = "<h3>" + esc(t("counties")) + "</h3><table id=\"countyRows\"><thead><tr><th>" + esc(t("county")) + "</th>" +
+    me.datasets.map((d) => "<th>" + esc(names[d.name]) + "</th>").join("") + "</tr></thead><tbody>" +
+    unitList.map((u) => "<tr><td>" + esc(u.name) + " " + esc(u.code) + "</td>" + me.datasets.map((d) => cell(got[u.code + "|" + d.name])).join("") + "</tr>").join("") +
+    "</tbody></table>";
 }
 
 async function loadRuns() {

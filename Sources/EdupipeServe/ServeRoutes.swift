@@ -25,6 +25,7 @@ struct ServeRoutes: Sendable {
         router.get("/api/v1/files/:name") { request, context in try await storedReceipt(request, context) }
         router.get("/api/v1/files/:name/errors.csv") { request, context in try await errorsCSV(request, context) }
         router.get("/api/v1/status") { request, context in try await status(request, context) }
+        router.get("/api/v1/units") { request, context in try await units(request, context) }
         router.get("/api/v1/runs/latest") { request, context in try await latestRun(request, context) }
         router.get("/api/v1/runs/latest/:period/:file") { request, context in try await runFile(request, context) }
     }
@@ -310,6 +311,30 @@ struct ServeRoutes: Sendable {
         case .success(let s): return Self.json(200, s)
         case .failure(let r): return Self.refusal(r, language)
         }
+    }
+
+    /// The counties the caller covers, with their names and prefectures: what
+    /// the page needs to list an office's counties, reported or not.
+    private func units(_ request: Request, _ context: ServeContext) async throws -> Response {
+        let c: Caller
+        switch await signedIn(request, context) {
+        case .pass(let x): c = x
+        case .stop(let r): return r
+        }
+        let registry = intake.setup.registry
+        var w = JSONWriter()
+        w.beginObject()
+        w.beginArray(key: "counties")
+        for county in registry.counties where c.covers(county, in: registry) {
+            w.beginObject()
+            w.string("code", county)
+            w.string("name", registry.units[county]?.name)
+            w.string("prefecture", registry.prefecture(of: county).flatMap { registry.units[$0]?.name })
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return Self.json(200, w.text + "\n")
     }
 
     /// The night's outputs are for offices (a province, a prefecture or the

@@ -102,6 +102,13 @@ import Glibc
         let nationStatus = try s.request("GET", "/api/v1/status?period=2022-autumn", token: nation).json
         let np = (nationStatus["periods"] as? [[String: Any]])?.first?["provinces"] as? [[String: Any]] ?? []
         #expect(np.count == 31 * 3)
+        // The counties an account covers, for the page's table.
+        let hubeiUnits = try s.request("GET", "/api/v1/units", token: hubei).json["counties"] as? [[String: Any]] ?? []
+        #expect(hubeiUnits.count == 103 && hubeiUnits.allSatisfy { ($0["code"] as? String)?.hasPrefix("42") == true })
+        #expect(hubeiUnits.first { $0["code"] as? String == "420102" }?["prefecture"] as? String == "武汉市")
+        let own = try s.request("GET", "/api/v1/units", token: jiangan).json["counties"] as? [[String: Any]] ?? []
+        #expect(own.compactMap { $0["code"] as? String } == ["420102"])
+        #expect(try s.request("GET", "/api/v1/units").status == 401)
         // The night's tables are for offices.
         #expect(try s.request("GET", "/api/v1/runs/latest", token: dongcheng).status == 403)
         #expect(try s.request("GET", "/api/v1/runs/latest", token: hubei).status == 200)
