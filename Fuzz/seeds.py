@@ -45,7 +45,8 @@ put("FuzzXML", bytes([(2 << 3) | 0]) + doc.replace('students="45"', 'xmlns:a="u"
 put("FuzzXML", bytes([(2 << 3) | 4]) + doc.replace("1-01", "一班").encode("gb18030"))
 put("FuzzValidate", bytes([2 | (1 << 3)]) + b'<?xml version="1.0" encoding="GB2312"?>\n' + doc.encode("gb2312"))
 for n in ["110101_class_size_2022-autumn_r2.csv.gz", "110101_dropout_2022-spring.xml", "a/b/110101_after_school_2022-autumn_r0.csv",
-          "\xb1\xb1\xbe\xa9/110101_dropout_2022-autumn.csv", "110101200501010017.csv", ".part", "x.tmp"]:
+          "\xb1\xb1\xbe\xa9/110101_dropout_2022-autumn.csv", "110101200501010017.csv", ".part", "x.tmp",
+          "..%2F110101_class_size_2022-autumn.csv", "%E4%B8%AD%00.csv", "110101_class_size_2022-autumn%2Ecsv%2F"]:
     put("FuzzName", n.encode("latin-1"))
 put("FuzzConfig", b"\x00" + (root / "pipelines" / "basic-education-2022.yaml").read_bytes())
 put("FuzzConfig", b"\x01" + b"code,name,level,parent_code\n110000,x,province,\n110100,y,prefecture,110000\n110101,z,county,110100\n")

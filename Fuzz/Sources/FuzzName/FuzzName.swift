@@ -1,7 +1,7 @@
 @testable import EdupipeCore
 import FuzzDriver
 
-/// Submission names, raw paths and the resident-ID mask: any bytes as a
+/// Submission names, upload names, raw paths and the resident-ID mask: any bytes as a
 /// path, its display form, the name parsed and diagnosed, and the mask's
 /// promise checked (no unmasked ID survives, nothing else changes length).
 /// The datasets of the 2023 plan (which has the 2022 ones and two more).
@@ -26,6 +26,12 @@ public func fuzzName(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     var again = masked
     precondition(!ResidentIDMask.scrub(bytes: &again), "a masked text still holds an ID")
     _ = Inbox.isSkipped(bytes: bytes)
+    // An upload's name from a URL: whatever it decodes to is one plain name.
+    if let upload = UploadName.decode(Substring(String(decoding: bytes, as: UTF8.self))) {
+        let u = Array(upload.utf8)
+        precondition(!u.isEmpty && u.count <= UploadName.maxBytes && u[0] != UInt8(ascii: "."))
+        precondition(!u.contains { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "%") })
+    }
     return 0
 }
 

@@ -1,13 +1,14 @@
-/// The file name in `PUT /api/v1/files/{name}`, as bytes from the request
-/// line: percent-decoded once, and refused before anything is touched when
+/// The file name in `PUT /api/v1/files/{name}` of `edupipe serve`, as bytes
+/// from the request line (here with the other names, so that the name
+/// fuzzer covers it): percent-decoded once, and refused before anything is touched when
 /// it could name anything but one file in one folder (`..`, `/` or `%2F`,
 /// `\`, NUL and other control bytes, a leading dot, which the inbox scan
 /// hides, more than 255 bytes, or bytes that are not UTF-8).
-enum UploadName {
-    static let maxBytes = 255
+public enum UploadName {
+    public static let maxBytes = 255
 
     /// The name, or nil when it is not a plain file name.
-    static func decode(_ raw: Substring) -> String? {
+    public static func decode(_ raw: Substring) -> String? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(raw.utf8.count)
         var it = raw.utf8.makeIterator()
