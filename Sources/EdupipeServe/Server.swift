@@ -61,7 +61,8 @@ public enum Server {
         router.add(middleware: AuditMiddleware(ledger: ledger, logger: log, clock: clock))
         ServeRoutes(intake: intake, clock: clock).add(to: router)
 
-        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(Int64(options.idleTimeout))))
+        let http = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()],
+                                                                idleTimeout: .seconds(Int64(options.idleTimeout))))
         let server: HTTPServerBuilder
         if let cert = options.tlsCertificate, let key = options.tlsKey {
             do {

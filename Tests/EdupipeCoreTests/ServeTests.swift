@@ -272,6 +272,23 @@ import Glibc
         #expect(s.inboxFiles().isEmpty)
     }
 
+    /// `Expect: 100-continue` (curl's way with `-T`): answered at once, the
+    /// body follows, the upload is stored.
+    @Test func expectContinueIsAnsweredAtOnce() throws {
+        let s = try ServeHarness()
+        let token = try s.account("110101")
+        try s.start()
+        let body = Self.classFile("110101")
+        let c = try ServeHarness.Connection(port: s.port, receiveTimeout: 3)
+        try c.send(s.head("PUT", "/api/v1/files/110101_class_size_2022-autumn.csv", token: token, length: body.count,
+                          headers: ["Expect": "100-continue"]))
+        #expect(try c.reply().status == 100)
+        try c.send(body)
+        #expect(try c.reply().status == 201)
+        c.close()
+        #expect(s.inboxFiles() == ["110000/110101/110101_class_size_2022-autumn.csv"])
+    }
+
     /// A body cut off, and a client that stops sending: the connection is
     /// freed and nothing is left in the inbox.
     @Test func cutAndStalledUploadsLeaveNothing() throws {

@@ -23,9 +23,19 @@ enum Fixtures {
         return SubmissionValidator(registry: registry, config: c)
     }
 
+    /// Every temporary folder of this test process, removed when it exits:
+    /// a run of the tests writes a few gigabytes (bombs, big inboxes), and
+    /// left behind they filled the disk of a machine that ran them often.
+    static let temporaryRoot: String = {
+        let root = NSTemporaryDirectory() + "edupipe-tests-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: Fixtures.temporaryRoot) }
+        return root
+    }()
+
     /// A fresh, empty folder under the system's temporary directory.
     static func tempDirectory(_ label: String = "t") -> String {
-        let path = NSTemporaryDirectory() + "edupipe-\(label)-\(UUID().uuidString)"
+        let path = temporaryRoot + "/edupipe-\(label)-\(UUID().uuidString)"
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
