@@ -15,9 +15,10 @@ final class FileVerdicts: Sendable {
         let isValid: Bool
         let digest: [UInt8]?
         let records: Int
-        /// When the file came: its modification time, until the ledger
-        /// knows better.
-        let modifiedSeconds: Int64
+
+        /// When the file came: its modification time (seconds), until the
+        /// ledger knows better.
+        var modifiedSeconds: Int64 { modified / 1_000_000_000 }
     }
 
     let root: String
@@ -31,10 +32,10 @@ final class FileVerdicts: Sendable {
 
     /// The file's size and modification time (nanoseconds), or nil when it
     /// is gone.
-    static func stamp(_ path: String) -> (size: Int, modified: Int64, seconds: Int64)? {
+    static func stamp(_ path: String) -> (size: Int, modified: Int64)? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        return (Int(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec), Int64(st.st_mtim.tv_sec))
+        return (Int(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
     }
 
     /// The verdict on the inbox file at `path`, validating it when it is new
@@ -54,7 +55,7 @@ final class FileVerdicts: Sendable {
     func remember(_ path: String, report: FileReport) -> Verdict? {
         guard let s = Self.stamp(root + "/" + path) else { return nil }
         let v = Verdict(size: s.size, modified: s.modified, isValid: report.isValid, digest: report.contentDigest,
-                        records: report.records, modifiedSeconds: s.seconds)
+                        records: report.records)
         cache.withLock { $0[path] = v }
         return v
     }

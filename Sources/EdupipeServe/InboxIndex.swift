@@ -54,7 +54,7 @@ final class InboxIndex: Sendable {
         var fresh = State()
         fresh.scannedAt = now
         for entry in try Inbox.entries(root) {
-            let file = Substring(entry.path).split(separator: "/").last.map(String.init) ?? entry.path
+            let file = SubmissionValidator.lastComponent(entry.path)
             guard let name = SubmissionName.parse(file, datasets: datasets) else { continue }
             let m = Member(path: entry.path, name: name)
             // Two files of one name in different folders: the first by path

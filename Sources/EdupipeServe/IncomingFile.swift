@@ -64,19 +64,6 @@ final class IncomingFile: @unchecked Sendable {
         return linkat(AT_FDCWD, path, AT_FDCWD, target, AT_SYMLINK_FOLLOW)
     }
 
-    /// Makes the folders down to `directory` under `inboxRoot`; returns
-    /// those it made, outermost first (to be synced with the file).
-    static func makeFolders(_ directory: String, inboxRoot: String) throws -> [String] {
-        var made: [String] = []
-        var folder = inboxRoot
-        for part in directory.dropFirst(inboxRoot.count).split(separator: "/") {
-            folder += "/" + part
-            if mkdir(folder, 0o755) == 0 { made.append(folder) }
-            else if errno != EEXIST { throw WriteError(description: "cannot make the inbox folder \(folder): \(String(cString: strerror(errno)))") }
-        }
-        return made
-    }
-
     deinit {
         if fd >= 0 { close(fd) }
     }
@@ -117,13 +104,9 @@ final class IncomingFile: @unchecked Sendable {
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
             throw WriteError(description: "cannot make the upload folder \(dir): \(String(cString: strerror(errno)))")
         }
-        guard let d = opendir(dir) else { throw WriteError(description: "cannot read the upload folder \(dir)") }
-        defer { closedir(d) }
+        guard let names = AtomicFile.names(in: dir) else { throw WriteError(description: "cannot read the upload folder \(dir)") }
         var removed = 0
-        while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasSuffix(".part") && unlink(dir + "/" + name) == 0 { removed += 1 }
-        }
+        for name in names where name.hasSuffix(".part") && unlink(dir + "/" + name) == 0 { removed += 1 }
         return removed
     }
 

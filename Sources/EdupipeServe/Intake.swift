@@ -78,8 +78,8 @@ final class Intake: Sendable {
         var group: InboxIndex.Group { InboxIndex.Group(name) }
     }
 
-    /// What a name that cannot be placed gets: the verdict `validate`
-    /// gives on the name alone (422), or a refusal.
+    /// What a name that cannot be placed gets: the name's file-level errors
+    /// as `validate` gives them (422; the body is not read), or a refusal.
     enum Unplaced: Error {
         case refused(Refusal)
         case verdict(FileReport)
@@ -89,7 +89,7 @@ final class Intake: Sendable {
     /// body is read.
     func place(fileName: String, caller: Caller, language: Language) throws(Unplaced) -> Placement {
         guard let name = SubmissionName.parse(fileName, datasets: setup.config.datasets) else {
-            throw .verdict(validator(language).validate(path: "/nonexistent/" + fileName, displayPath: fileName))
+            throw .verdict(validator(language).checkName(displayPath: fileName))
         }
         let registry = setup.registry
         if registry.isCounty(name.county) || caller.unit != Registry.nationalCode {
@@ -104,7 +104,7 @@ final class Intake: Sendable {
               let province = registry.province(of: name.county) else {
             // Unknown county, or outside the server's scope: the file-level
             // error `validate` gives, and nothing is stored.
-            throw .verdict(validator(language).validate(path: "/nonexistent/" + fileName, displayPath: fileName))
+            throw .verdict(validator(language).checkName(displayPath: fileName))
         }
         return Placement(fileName: fileName, name: name, path: province + "/" + name.county + "/" + fileName)
     }
@@ -128,7 +128,7 @@ final class Intake: Sendable {
         // revision (section 2's duplicates and conflicts): rare, so the
         // upload is read without it, and again with it only then.
         var report = validator(language).validate(path: file.path, displayPath: placement.fileName,
-                                                  digest: sharesRevision(placement))
+                                                  digest: others(of: placement).sharing(placement.name.revision))
         let stripe = stripes[Int(UInt(bitPattern: placement.group.hashValue) % UInt(stripes.count))]
         return stripe.lock.withLock { _ in
             do {
@@ -140,14 +140,13 @@ final class Intake: Sendable {
             if let existing = existingFile(placement) {
                 return answerForExisting(existing, file: file, placement: placement, language: language)
             }
-            let members = index.members(of: placement.group).filter { $0.path != placement.path }
-            var revisions: [Int: Int] = [placement.name.revision: 1]
-            for m in members { revisions[m.name.revision, default: 0] += 1 }
-            if revisions[placement.name.revision, default: 0] > 1 && report.isValid && report.contentDigest == nil {
+            // Again under the lock: another upload of the group may have come.
+            let group = others(of: placement)
+            if group.sharing(placement.name.revision) && report.isValid && report.contentDigest == nil {
                 report = validator(language).validate(path: file.path, displayPath: placement.fileName, digest: true)
             }
-            let others = members.compactMap { m in
-                verdicts.verdict(m.path, digest: revisions[m.name.revision, default: 0] > 1).map { (member: m, verdict: $0) }
+            let others = group.members.compactMap { m in
+                verdicts.verdict(m.path, digest: group.sharing(m.name.revision)).map { (member: m, verdict: $0) }
             }
             let standing = Standing.decide(path: placement.path, name: placement.name, isValid: report.isValid,
                                            digest: report.contentDigest, others: others)
@@ -190,9 +189,20 @@ final class Intake: Sendable {
         }
     }
 
-    /// Whether another file of the upload's group has its revision.
-    private func sharesRevision(_ placement: Placement) -> Bool {
-        index.members(of: placement.group).contains { $0.path != placement.path && $0.name.revision == placement.name.revision }
+    /// The other files of the upload's group, and how many files of the
+    /// group, the upload included, have each revision: a file's records'
+    /// digest is needed only when its revision is shared.
+    private func others(of placement: Placement) -> Others {
+        let members = index.members(of: placement.group).filter { $0.path != placement.path }
+        var revisions = [placement.name.revision: 1]
+        for m in members { revisions[m.name.revision, default: 0] += 1 }
+        return Others(members: members, revisions: revisions)
+    }
+
+    private struct Others {
+        let members: [InboxIndex.Member]
+        let revisions: [Int: Int]
+        func sharing(_ revision: Int) -> Bool { revisions[revision, default: 0] > 1 }
     }
 
     /// The file already in the inbox under this name, if any.
@@ -226,7 +236,7 @@ final class Intake: Sendable {
     private func store(_ file: IncomingFile, at placement: Placement) throws {
         let target = inbox + "/" + placement.path
         let directory = String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)])
-        let made = try IncomingFile.makeFolders(directory, inboxRoot: inbox)
+        let made = try makeDirectories(directory, mode: 0o755)
         if file.link(to: target) != 0 {
             let why = String(cString: strerror(errno))
             if errno == EEXIST {

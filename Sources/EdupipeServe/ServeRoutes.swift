@@ -54,11 +54,19 @@ struct ServeRoutes: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// A step that either lets the request on with a value or answers it.
-    enum Gate<T> {
-        case pass(T)
-        case stop(Response)
+    /// A refusal thrown by the steps every route shares (who is calling,
+    /// which file): Hummingbird sends its response, the audit records its
+    /// status.
+    struct Refused: HTTPResponseError {
+        let response: Response
+        var status: HTTPResponse.Status { response.status }
+        func response(from request: Request, context: some RequestContext) -> Response { response }
     }
+
+    /// A file name in the path that is not one plain name (`UploadName`).
+    static let notAName = Refusal(status: 400, code: "E_FILENAME",
+                                  zh: "文件名不合法：只能是一个文件名，不能含 /、\\、%2F、控制字符，不能以 . 开头，不超过 255 字节",
+                                  en: "not a file name: one name without /, \\, %2F or control characters, not starting with a dot, at most 255 bytes")
 
     static func refusal(_ r: Refusal, _ language: Language) -> Response {
         var response = json(r.status, r.json(language))
@@ -66,21 +74,18 @@ struct ServeRoutes: Sendable {
         return response
     }
 
-    /// The caller, or the response that refuses the request.
-    private func caller(_ request: Request, _ context: ServeContext) async -> Result<Caller, Refusal> {
+    /// The caller; throws the refusal (401, 403) as the response.
+    private func signedIn(_ request: Request, _ context: ServeContext) async throws(Refused) -> Caller {
         let token = request.headers.bearer?.token
         let result: Result<Caller, Refusal> = await Offload.run { [intake] in
             do throws(Refusal) { return .success(try intake.authenticate(token: token)) } catch { return .failure(error) }
         }
-        if case .success(let c) = result { context.audit.update { $0.account = c.account } }
-        return result
-    }
-
-    /// The caller, or the refusal as the response.
-    private func signedIn(_ request: Request, _ context: ServeContext) async -> Gate<Caller> {
-        switch await caller(request, context) {
-        case .success(let c): return .pass(c)
-        case .failure(let r): return .stop(Self.refusal(r, Self.language(request)))
+        switch result {
+        case .success(let c):
+            context.audit.update { $0.account = c.account }
+            return c
+        case .failure(let r):
+            throw Refused(response: Self.refusal(r, Self.language(request)))
         }
     }
 
@@ -109,11 +114,7 @@ struct ServeRoutes: Sendable {
     }
 
     private func me(_ request: Request, _ context: ServeContext) async throws -> Response {
-        let c: Caller
-        switch await signedIn(request, context) {
-        case .pass(let x): c = x
-        case .stop(let r): return r
-        }
+        let c = try await signedIn(request, context)
         let config = intake.setup.config
         var w = JSONWriter()
         w.beginObject()
@@ -151,16 +152,9 @@ struct ServeRoutes: Sendable {
         let started = AuditMiddleware.monotonicNanoseconds()
         let dryRun = ["1", "true", "yes"].contains(request.uri.queryParameters.get("dry_run")?.lowercased() ?? "")
         context.audit.update { $0.dryRun = dryRun }
-        let c: Caller
-        switch await signedIn(request, context) {
-        case .pass(let x): c = x
-        case .stop(let r): return r
-        }
+        let c = try await signedIn(request, context)
         guard let fileName = context.parameters.get("name").flatMap({ UploadName.decode(Substring($0)) }) else {
-            return Self.refusal(Refusal(status: 400, code: "E_FILENAME",
-                                        zh: "文件名不合法：只能是一个文件名，不能含 /、\\、%2F、控制字符，不能以 . 开头，不超过 255 字节",
-                                        en: "not a file name: one name without /, \\, %2F or control characters, not starting with a dot, at most 255 bytes"),
-                                language)
+            return Self.refusal(Self.notAName, language)
         }
         context.audit.update { $0.file.path = fileName }
         let placement: Intake.Placement
@@ -227,36 +221,28 @@ struct ServeRoutes: Sendable {
                 en: "the file is larger than the plan's limit of \(intake.maxBytes) bytes")
     }
 
-    /// The placement of an existing file named in the path, for the routes
-    /// that read one; or the response that refuses.
-    private func existing(_ request: Request, _ context: ServeContext) async -> Gate<(Caller, Intake.Placement)> {
+    /// Where the file named in the path is stored, for the routes that read
+    /// one; throws the refusal as the response.
+    private func existing(_ request: Request, _ context: ServeContext) async throws(Refused) -> Intake.Placement {
         let language = Self.language(request)
-        let c: Caller
-        switch await signedIn(request, context) {
-        case .pass(let x): c = x
-        case .stop(let r): return .stop(r)
-        }
+        let c = try await signedIn(request, context)
         guard let fileName = context.parameters.get("name").flatMap({ UploadName.decode(Substring($0)) }) else {
-            return .stop(Self.refusal(Refusal(status: 400, code: "E_FILENAME", zh: "文件名不合法", en: "not a file name"), language))
+            throw Refused(response: Self.refusal(Self.notAName, language))
         }
         do throws(Intake.Unplaced) {
             let p = try intake.place(fileName: fileName, caller: c, language: language)
             context.audit.update { $0.file.path = p.path }
-            return .pass((c, p))
+            return p
         } catch {
-            if case .refused(let r) = error { return .stop(Self.refusal(r, language)) }
-            return .stop(Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "没有这个文件", en: "no such file"), language))
+            if case .refused(let r) = error { throw Refused(response: Self.refusal(r, language)) }
+            throw Refused(response: Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "没有这个文件", en: "no such file"), language))
         }
     }
 
     private func storedReceipt(_ request: Request, _ context: ServeContext) async throws -> Response {
-        let placed: (Caller, Intake.Placement)
-        switch await existing(request, context) {
-        case .pass(let x): placed = x
-        case .stop(let r): return r
-        }
+        let placed = try await existing(request, context)
         let intake = self.intake
-        let receipt = await Offload.run { try? intake.ledger.receipt(path: placed.1.path) }
+        let receipt = await Offload.run { try? intake.ledger.receipt(path: placed.path) }
         guard let receipt else {
             return Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "没有通过本服务上传的这个文件", en: "no file of this name was uploaded here"),
                                 Self.language(request))
@@ -266,17 +252,13 @@ struct ServeRoutes: Sendable {
 
     private func errorsCSV(_ request: Request, _ context: ServeContext) async throws -> Response {
         let language = Self.language(request)
-        let placed: (Caller, Intake.Placement)
-        switch await existing(request, context) {
-        case .pass(let x): placed = x
-        case .stop(let r): return r
-        }
+        let placed = try await existing(request, context)
         let intake = self.intake
         let csv: String? = await Offload.run {
-            let path = intake.inbox + "/" + placed.1.path
+            let path = intake.inbox + "/" + placed.path
             guard access(path, R_OK) == 0 else { return nil }
-            let report = intake.validator(language).validate(path: path, displayPath: placed.1.path)
-            return ContractFiles.errorsHeader + IssueSpool.rows(file: placed.1.path, report.log.all)
+            let report = intake.validator(language).validate(path: path, displayPath: placed.path)
+            return ContractFiles.errorsHeader + IssueSpool.rows(file: placed.path, report.log.all)
         }
         guard let csv else {
             return Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "收件箱中没有这个文件", en: "no such file in the inbox"), language)
@@ -284,18 +266,14 @@ struct ServeRoutes: Sendable {
         // A BOM, so that Excel on a Chinese Windows opens it as UTF-8.
         return Response(status: .ok, headers: [
             .contentType: "text/csv; charset=utf-8",
-            .contentDisposition: "attachment; filename=\"\(placed.1.fileName).errors.csv\"",
+            .contentDisposition: "attachment; filename=\"\(placed.fileName).errors.csv\"",
             .cacheControl: "no-store",
         ], body: .init(byteBuffer: ByteBuffer(bytes: [0xEF, 0xBB, 0xBF] + Array(csv.utf8))))
     }
 
     private func status(_ request: Request, _ context: ServeContext) async throws -> Response {
         let language = Self.language(request)
-        let c: Caller
-        switch await signedIn(request, context) {
-        case .pass(let x): c = x
-        case .stop(let r): return r
-        }
+        let c = try await signedIn(request, context)
         let period: String? = request.uri.queryParameters.get("period").map { String($0) }
         if let period, !SubmissionName.isPeriod(period) {
             return Self.refusal(Refusal(status: 400, code: "E_PERIOD", zh: "period 须为 YYYY-spring 或 YYYY-autumn", en: "period must be YYYY-spring or YYYY-autumn"), language)
@@ -316,11 +294,7 @@ struct ServeRoutes: Sendable {
     /// The counties the caller covers, with their names and prefectures: what
     /// the page needs to list an office's counties, reported or not.
     private func units(_ request: Request, _ context: ServeContext) async throws -> Response {
-        let c: Caller
-        switch await signedIn(request, context) {
-        case .pass(let x): c = x
-        case .stop(let r): return r
-        }
+        let c = try await signedIn(request, context)
         let registry = intake.setup.registry
         var w = JSONWriter()
         w.beginObject()
@@ -339,18 +313,16 @@ struct ServeRoutes: Sendable {
 
     /// The night's outputs are for offices (a province, a prefecture or the
     /// nation), not for a county's account.
-    private func office(_ request: Request, _ context: ServeContext) async -> Gate<Caller> {
-        switch await signedIn(request, context) {
-        case .stop(let r): return .stop(r)
-        case .pass(let c) where c.level == "county":
-            return .stop(Self.refusal(Refusal(status: 403, code: "E_FORBIDDEN", zh: "县级账户不能查看全省（全国）汇总", en: "a county's account cannot read the offices' tables"),
-                                      Self.language(request)))
-        case .pass(let c): return .pass(c)
+    private func office(_ request: Request, _ context: ServeContext) async throws(Refused) {
+        let c = try await signedIn(request, context)
+        if c.level == "county" {
+            throw Refused(response: Self.refusal(Refusal(status: 403, code: "E_FORBIDDEN", zh: "县级账户不能查看全省（全国）汇总",
+                                                         en: "a county's account cannot read the offices' tables"), Self.language(request)))
         }
     }
 
     private func latestRun(_ request: Request, _ context: ServeContext) async throws -> Response {
-        if case .stop(let r) = await office(request, context) { return r }
+        try await office(request, context)
         let intake = self.intake
         let run = await Offload.run { try? intake.ledger.lastCompletedRun() }
         var w = JSONWriter()
@@ -378,7 +350,7 @@ struct ServeRoutes: Sendable {
     }
 
     private func runFile(_ request: Request, _ context: ServeContext) async throws -> Response {
-        if case .stop(let r) = await office(request, context) { return r }
+        try await office(request, context)
         let language = Self.language(request)
         let period = context.parameters.get("period") ?? ""
         let file = context.parameters.get("file") ?? ""

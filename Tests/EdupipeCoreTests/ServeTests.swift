@@ -146,6 +146,11 @@ import Glibc
         #expect(r.json["stored"] as? Bool == false)
         let issues = (r.json["validation"] as? [String: Any])?["issues"] as? [[String: Any]]
         #expect(issues?.first?["code"] as? String == "E_FILENAME")
+        // A county not in the registry: that error alone (the body is not read).
+        let unknown = try s.put("999999_class_size_2022-autumn.csv", body, token: nation)
+        #expect(unknown.status == 422)
+        let unknownIssues = (unknown.json["validation"] as? [String: Any])?["issues"] as? [[String: Any]] ?? []
+        #expect(unknownIssues.compactMap { $0["code"] as? String } == ["E_UNKNOWN_COUNTY"])
         #expect(s.inboxFiles().isEmpty)
     }
 
@@ -474,7 +479,10 @@ import Glibc
         try s.start()
         let r = try s.put("110101_class_size_2022-autumn.csv", Self.classFile("110101"), token: nation)
         #expect(r.status == 422)
-        let issue = ((r.json["validation"] as? [String: Any])?["issues"] as? [[String: Any]])?.first
+        let issues = (r.json["validation"] as? [String: Any])?["issues"] as? [[String: Any]] ?? []
+        // The name's error alone: the body is neither read nor stored.
+        #expect(issues.count == 1)
+        let issue = issues.first
         #expect(issue?["code"] as? String == "E_OUT_OF_SCOPE")
         #expect((issue?["message"] as? String)?.contains("湖北省 420000") == true)
         #expect(try s.put("420102_class_size_2022-autumn.csv", Self.classFile("420102"), token: nation).status == 201)

@@ -105,7 +105,7 @@ public enum AtomicFile {
 
     /// The names in folder `dir` (not `.` and `..`), or nil when it cannot
     /// be read.
-    static func names(in dir: String) -> [String]? {
+    public static func names(in dir: String) -> [String]? {
         guard let d = opendir(dir) else { return nil }
         defer { closedir(d) }
         var names: [String] = []

@@ -114,7 +114,7 @@ extension Ledger {
         }
     }
 
-    /// When each stored upload under `prefix` arrived, by inbox path.
+    /// When each stored upload arrived, by inbox path.
     public func receivedTimes() throws -> [String: Int64] {
         try pool.read { db in
             var times: [String: Int64] = [:]

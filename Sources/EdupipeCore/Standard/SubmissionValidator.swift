@@ -29,26 +29,16 @@ public struct SubmissionValidator: Sendable {
         #if EDUPIPE_FAILPOINTS
         Failpoint.reading(displayPath)
         #endif
-        let fileName = Self.lastComponent(displayPath)
-        var log = IssueLog(listLimit: config.maxListedIssuesPerFile)
         if let problem {
+            var log = IssueLog(listLimit: config.maxListedIssuesPerFile)
             log.addPreamble(Issue(.unreadable, problem))
-            return FileReport(path: displayPath, name: SubmissionName.parse(fileName, datasets: config.datasets), log: log)
+            return FileReport(path: displayPath, name: SubmissionName.parse(Self.lastComponent(displayPath), datasets: config.datasets), log: log)
         }
-        guard let name = SubmissionName.parse(fileName, datasets: config.datasets) else {
-            let kind = SubmissionName.diagnosis(fileName, datasets: config.datasets)
-            log.addPreamble(Issue(.filename, say("file.name_\(kind.rawValue)", [.file: fileName,
-                                                                               .datasets: SubmissionName.wordList(config.datasets.map(\.rawValue))])))
-            var report = FileReport(path: displayPath, name: nil, log: log)
+        var report = checkName(displayPath: displayPath)
+        guard let name = report.name else {
             if identify { report.file = (try? FileSource(raw: path, display: displayPath, digesting: true))?.finishDigest() }
             return report
         }
-        if let known = registry.whyNotACounty(name.county) {
-            log.addPreamble(Issue(.unknownCounty, say("file.unknown_county", [.county: name.county, .why: known])))
-        } else if let scope = registry.scopeExcluding(name.county) {
-            log.addPreamble(Issue(.outOfScope, say("file.out_of_scope", [.county: name.county, .why: scope])))
-        }
-        var report = FileReport(path: displayPath, name: name, log: log)
         switch name.format {
         case .csv: readCSV(path: path, name: name, digest: digest, identify: identify, into: &report)
         case .xml: readXML(path: path, name: name, digest: digest, identify: identify, into: &report)
@@ -56,8 +46,30 @@ public struct SubmissionValidator: Sendable {
         return report
     }
 
+    /// What the name alone says of a file (`displayPath`'s last component):
+    /// the report with the name's file-level errors, if any (a name that
+    /// does not follow the standard, a county that cannot report, one
+    /// outside the scope) and, when it parses, the name. No file is read:
+    /// `edupipe serve` answers with this for a name it cannot store.
+    public func checkName(displayPath: String) -> FileReport {
+        let fileName = Self.lastComponent(displayPath)
+        var log = IssueLog(listLimit: config.maxListedIssuesPerFile)
+        guard let name = SubmissionName.parse(fileName, datasets: config.datasets) else {
+            let kind = SubmissionName.diagnosis(fileName, datasets: config.datasets)
+            log.addPreamble(Issue(.filename, say("file.name_\(kind.rawValue)", [.file: fileName,
+                                                                               .datasets: SubmissionName.wordList(config.datasets.map(\.rawValue))])))
+            return FileReport(path: displayPath, name: nil, log: log)
+        }
+        if let known = registry.whyNotACounty(name.county) {
+            log.addPreamble(Issue(.unknownCounty, say("file.unknown_county", [.county: name.county, .why: known])))
+        } else if let scope = registry.scopeExcluding(name.county) {
+            log.addPreamble(Issue(.outOfScope, say("file.out_of_scope", [.county: name.county, .why: scope])))
+        }
+        return FileReport(path: displayPath, name: name, log: log)
+    }
+
     /// What follows the last `/` (trailing ones dropped), found on the bytes.
-    static func lastComponent(_ path: String) -> String {
+    public static func lastComponent(_ path: String) -> String {
         let u = path.utf8
         var end = u.endIndex
         while end > u.startIndex, u[u.index(before: end)] == UInt8(ascii: "/") { end = u.index(before: end) }
