@@ -7,7 +7,7 @@
 // internal types.
 import PackageDescription
 
-let harnesses = ["FuzzCSV", "FuzzXML", "FuzzName", "FuzzConfig", "FuzzValidate"]
+let harnesses = ["FuzzCSV", "FuzzXML", "FuzzName", "FuzzConfig", "FuzzValidate", "FuzzGzip"]
 
 let package = Package(
     name: "EdupipeFuzz",

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-fuzz}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(FuzzCSV FuzzXML FuzzName FuzzConfig FuzzValidate)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(FuzzCSV FuzzXML FuzzName FuzzConfig FuzzValidate FuzzGzip)
 scratch=.build-fuzz
 seconds=${FUZZ_SECONDS:-60}
 # Swift's backtracer and AddressSanitizer both catch a crash; the
@@ -29,6 +29,7 @@ dict_of() {
         FuzzName) echo Fuzz/dict/name.dict ;;
         FuzzConfig) echo Fuzz/dict/config.dict ;;
         FuzzValidate) echo Fuzz/dict/validate.dict ;;
+        FuzzGzip) echo Fuzz/dict/gzip.dict ;;
     esac
 }
 

@@ -3,13 +3,18 @@ import CISAL
 /// Inflates a gzip stream (RFC 1952) from another source, member after
 /// member, counting what it produces against a size limit as it goes.
 ///
-/// The inflater is ISA-L's igzip (`isal_inflate`), which parses each
-/// member's header and checks its CRC-32 and length in about half the
-/// instructions zlib takes. It stops at the end of a member, so the loop
-/// starts it again whenever more input follows (`gzip -c a b > ab.gz` is one
-/// valid file). Anything after a member that is not another member is
-/// corruption; so is a stream that ends inside a member.
-public final class GzipSource: ByteSource {
+/// Each member's header is read by `GzipHeader` (every combination of
+/// RFC 1952's flags, the header CRC checked); the deflate data and the
+/// trailer go to ISA-L's igzip (`isal_inflate` with `ISAL_GZIP_NO_HDR_VER`),
+/// which inflates in about half the instructions zlib takes and checks the
+/// member's CRC-32 and length. Another member may follow (`gzip -c a b >
+/// ab.gz` is one valid file); anything after a member that is not another
+/// member (zero padding included) is corruption, and so is a stream that
+/// ends inside a member. `GzipDifferentialTests` and the `FuzzGzip` harness
+/// hold this reader to zlib's on the same bytes.
+public final class GzipSource: ByteSource, ContentCounting {
+    private enum Phase { case header, body, boundary }
+
     private let input: ByteSource
     /// igzip's state (about 100 KB, with its output window): allocated once
     /// per file, never moved.
@@ -19,16 +24,18 @@ public final class GzipSource: ByteSource {
     private var produced = 0
     private var inputEnded = false
     private var finished = false
-    /// True between members: the next input must start a new member.
-    private var atMemberBoundary = false
+    private var phase = Phase.header
+    private var header = GzipHeader()
+    /// Whole members read so far.
+    private var members = 0
 
     public init(input: ByteSource, limit: Int, chunkSize: Int = 1 << 14) throws(InputError) {
         self.input = input
         // One byte past the limit is counted: keep that sum in range.
         self.limit = max(0, min(limit, Int.max - (1 << 20)))
         state = .allocate(capacity: 1)
-        inBuffer = .allocate(byteCount: chunkSize, alignment: 16)
-        Self.start(state)
+        inBuffer = .allocate(byteCount: max(16, chunkSize), alignment: 16)
+        isal_inflate_init(state)
     }
 
     deinit {
@@ -36,15 +43,9 @@ public final class GzipSource: ByteSource {
         inBuffer.deallocate()
     }
 
-    /// A fresh member: the gzip header is parsed, the CRC-32 and length of
-    /// the trailer checked.
-    private static func start(_ state: UnsafeMutablePointer<inflate_state>) {
-        isal_inflate_init(state)
-        state.pointee.crc_flag = UInt32(ISAL_GZIP)
-    }
-
     /// Decompressed bytes produced so far.
     public var decompressedBytes: Int { produced }
+    public var contentBytes: Int { produced }
 
     private static let truncated = "the gzip stream is truncated: it ends in the middle of compressed data (was the upload complete?)"
 
@@ -56,7 +57,7 @@ public final class GzipSource: ByteSource {
         let room = min(buffer.count, limit - produced + 1, Int(UInt32.max))
         state.pointee.next_out = out.assumingMemoryBound(to: UInt8.self)
         state.pointee.avail_out = UInt32(room)
-        while state.pointee.avail_out > 0 {
+        loop: while state.pointee.avail_out > 0 {
             if state.pointee.avail_in == 0 && !inputEnded {
                 let n = try input.read(into: inBuffer)
                 if n == 0 {
@@ -66,43 +67,89 @@ public final class GzipSource: ByteSource {
                     state.pointee.avail_in = UInt32(n)
                 }
             }
-            if atMemberBoundary {
+            switch phase {
+            case .boundary:
                 if state.pointee.avail_in == 0 {
-                    if inputEnded { finished = true; break }
-                    continue
+                    if inputEnded { finished = true; break loop }
+                    continue loop
                 }
-                atMemberBoundary = false
-            }
-            let inBefore = state.pointee.avail_in
-            let outBefore = state.pointee.avail_out
-            let rc = isal_inflate(state)
-            guard rc >= 0 else {
-                throw .gzip("the gzip stream is corrupt (\(Self.reason(rc))) after \(produced + room - Int(state.pointee.avail_out)) decompressed bytes; compress the file again")
-            }
-            if state.pointee.block_state == ISAL_BLOCK_FINISH {
-                // A whole member, trailer checked; another may follow. A
-                // fresh start clears the buffers too: keep where they are.
-                let (nextIn, availIn) = (state.pointee.next_in, state.pointee.avail_in)
-                let (nextOut, availOut) = (state.pointee.next_out, state.pointee.avail_out)
-                Self.start(state)
-                (state.pointee.next_in, state.pointee.avail_in) = (nextIn, availIn)
-                (state.pointee.next_out, state.pointee.avail_out) = (nextOut, availOut)
-                atMemberBoundary = true
-                continue
-            }
-            let progressed = state.pointee.avail_in != inBefore || state.pointee.avail_out != outBefore
-            if !progressed && state.pointee.avail_in == 0 && inputEnded {
-                throw .gzip(Self.truncated)
-            }
-            if !progressed && state.pointee.avail_in > 0 {
-                // Input it will not take and no output: nothing will change.
-                throw .gzip("the gzip stream is corrupt (no progress) after \(produced + room - Int(state.pointee.avail_out)) decompressed bytes; compress the file again")
+                header = GzipHeader()
+                phase = .header
+            case .header:
+                guard state.pointee.avail_in > 0, let next = state.pointee.next_in else {
+                    if inputEnded { throw .gzip(Self.truncated) }
+                    continue loop
+                }
+                let available = UnsafeRawBufferPointer(start: next, count: Int(state.pointee.avail_in))
+                let used: Int
+                do {
+                    used = try header.feed(available)
+                } catch {
+                    throw .gzip(headerFailure(error))
+                }
+                state.pointee.next_in = next + used
+                state.pointee.avail_in -= UInt32(used)
+                if header.isDone { startBody() }
+            case .body:
+                try inflate(room: room)
             }
         }
         let n = room - Int(state.pointee.avail_out)
         produced += n
         if produced > limit { throw .tooLarge(limit: limit) }
         return n
+    }
+
+    /// igzip takes over after a header: deflate data and trailer only. A
+    /// fresh start clears the buffers too: keep where they are.
+    private func startBody() {
+        let (nextIn, availIn) = (state.pointee.next_in, state.pointee.avail_in)
+        let (nextOut, availOut) = (state.pointee.next_out, state.pointee.avail_out)
+        isal_inflate_init(state)
+        state.pointee.crc_flag = UInt32(ISAL_GZIP_NO_HDR_VER)
+        (state.pointee.next_in, state.pointee.avail_in) = (nextIn, availIn)
+        (state.pointee.next_out, state.pointee.avail_out) = (nextOut, availOut)
+        phase = .body
+    }
+
+    /// One call of igzip on what is in hand.
+    private func inflate(room: Int) throws(InputError) {
+        let inBefore = state.pointee.avail_in
+        let outBefore = state.pointee.avail_out
+        let rc = isal_inflate(state)
+        guard rc >= 0 else {
+            throw .gzip("the gzip stream is corrupt (\(Self.reason(rc))) after \(produced + room - Int(state.pointee.avail_out)) decompressed bytes; compress the file again")
+        }
+        if state.pointee.block_state == ISAL_BLOCK_FINISH {
+            // A whole member, trailer checked; another may follow.
+            members += 1
+            phase = .boundary
+            return
+        }
+        let progressed = state.pointee.avail_in != inBefore || state.pointee.avail_out != outBefore
+        if !progressed && state.pointee.avail_in == 0 && inputEnded {
+            throw .gzip(Self.truncated)
+        }
+        if !progressed && state.pointee.avail_in > 0 && state.pointee.avail_out > 0 {
+            // Input it will not take and room it does not fill: nothing will change.
+            throw .gzip("the gzip stream is corrupt (no progress) after \(produced + room - Int(state.pointee.avail_out)) decompressed bytes; compress the file again")
+        }
+    }
+
+    /// A header that is not one, in the words zlib uses for the same fault;
+    /// after a whole member, bytes that start no member.
+    private func headerFailure(_ failure: GzipHeader.Failure) -> String {
+        if members > 0 && failure == .notGzip {
+            return "the file goes on after its last gzip member with bytes that are not another member (zero padding or other data): compress the file again"
+        }
+        let why: String
+        switch failure {
+        case .notGzip: why = "incorrect header check"
+        case .method(let m): why = "unknown compression method \(m)"
+        case .reservedFlags: why = "unknown header flags set"
+        case .headerCRC: why = "header crc mismatch"
+        }
+        return "the gzip stream is corrupt (\(why)); compress the file again"
     }
 
     /// igzip's error, in the words zlib uses for the same fault.
