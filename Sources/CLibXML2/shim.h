@@ -24,3 +24,9 @@ static inline void edupipe_xml_silence_generic_errors(void) {
     xmlSetGenericErrorFunc(NULL, edupipe_xml_ignore);
     xmlThrDefSetGenericErrorFunc(NULL, edupipe_xml_ignore);
 }
+
+/* libxml2's xmlFree is a global function pointer, which Swift 6 sees as
+ * shared mutable state: called through here. */
+static inline void edupipe_xml_free(void *p) {
+    xmlFree(p);
+}

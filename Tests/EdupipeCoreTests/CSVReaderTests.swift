@@ -69,8 +69,11 @@ import Testing
         }
     }
 
-    @Test func spacesAroundAQuotedValueAreTolerated() throws {
-        #expect(try read("\"a\"  ,b\n", chunk: 3) == [Row(line: 1, fields: ["a", "b"])])
+    /// Section 6: only a comma or a line end may follow a closing quote.
+    @Test func aSpaceAfterAClosingQuoteIsSyntax() throws {
+        #expect(throws: CSVReadError.textAfterQuote(line: 1, field: 0)) { try read("\"a\"  ,b\n", chunk: 3) }
+        #expect(throws: CSVReadError.textAfterQuote(line: 2, field: 1)) { try read("a,b\n1,\"x\"\t\n", chunk: 1) }
+        #expect(try read("\"a\",\"b\"\r\n", chunk: 1) == [Row(line: 1, fields: ["a", "b"])])
     }
 
     @Test func onlyBlankLinesMeansNoRecord() throws {

@@ -1,19 +1,26 @@
 @testable import EdupipeCore
 import FuzzDriver
 
-/// The XML reader through the dataset rules. The first byte picks the
-/// dataset, the declared encoding (none, UTF-8, GBK, GB2312, GB18030) put in
-/// front of the document, and the chunk size; the rest is the document.
+/// The XML reader through the dataset rules, and against its slow twin.
+/// The first byte picks the dataset, the declared encoding (none, UTF-8,
+/// GBK, GB2312, GB18030) put in front of the document, and the chunk size;
+/// the rest is the document. A UTF-8 document is also read by libxml2's
+/// tree API (`ReferenceXML`): both must find it well formed or not, and
+/// agree on every record's every value.
 final class Collector: XMLSubmissionDelegate {
-    var records = 0
+    var root = ""
+    var rootAttributes: [String: String] = [:]
+    var records: [(values: [[UInt8]], twice: UInt64, markup: UInt64)] = []
     let fields: Int
     init(fields: Int) { self.fields = fields }
-    func xmlRoot(name: String, attributes: [(name: String, value: String)], line: Int) { precondition(line >= 0) }
-    func xmlRecord(_ values: FieldValues, line: Int) {
-        records += 1
-        for i in 0..<fields { for b in values[i] { records &+= Int(b) & 0 } }
+    func xmlRoot(name: String, attributes: [(name: String, value: String)], line: Int) {
+        precondition(line >= 0)
+        root = name
+        for a in attributes where rootAttributes[a.name] == nil { rootAttributes[a.name] = a.value }
     }
-    func xmlFieldTwice(_ field: String, line: Int) {}
+    func xmlRecord(_ values: FieldValues, line: Int, twice: UInt64, markup: UInt64) {
+        records.append(((0..<fields).map { Array(values[$0]) }, twice, markup))
+    }
     func xmlUnknown(_ what: String, line: Int) {}
 }
 
@@ -44,7 +51,39 @@ public func fuzzXML(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     } catch {
         return 0
     }
+    compare(bytes, names: names, fast: collector, stopped: reader.stop != nil)
     return 0
+}
+
+/// The differential: only plain UTF-8 documents (no gzip, no other
+/// declared encoding, no byte-order mark), whose values fit the reader's
+/// per-field bound.
+func compare(_ bytes: [UInt8], names: [String], fast: Collector, stopped: Bool) {
+    guard bytes.count > 2, !(bytes[0] == 0x1F && bytes[1] == 0x8B), !(bytes[0] == 0xEF),
+          XMLDeclaredEncoding.declaredName(bytes).map({ TextSource.Encoding.declared($0) == .utf8 }) ?? true,
+          !bytes.contains(0) else { return }
+    let reference = ReferenceXML.read(bytes, fields: Set(names))
+    guard let reference else {
+        if !stopped { fatalError("libxml2's tree finds the document not well formed; the reader took it") }
+        return
+    }
+    if stopped { fatalError("the reader stopped on a document libxml2's tree reads") }
+    precondition(fast.root == reference.root, "root")
+    precondition(fast.records.count == reference.records.count, "record count")
+    for (f, r) in zip(fast.records, reference.records) {
+        for (i, name) in names.enumerated() where i < 64 {
+            let bit = UInt64(1) << UInt64(i)
+            switch r.fields[name] {
+            case .some(.none): precondition(f.twice & bit != 0, "\(name) twice")
+            case .some(.some(let value)):
+                precondition(f.twice & bit == 0, "\(name) not twice")
+                precondition((f.markup & bit != 0) == r.markup.contains(name), "\(name) markup")
+                if r.markup.contains(name) || value.count > 4096 { continue }
+                precondition(f.values[i] == ReferenceCSV.trimmed(value), "\(name) value")
+            case .none: precondition(f.values[i].isEmpty, "\(name) absent")
+            }
+        }
+    }
 }
 
 /// The program's entry (SwiftPM points main here): libFuzzer with this harness.

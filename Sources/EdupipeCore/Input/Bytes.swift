@@ -4,9 +4,11 @@ import Glibc
 
 /// Small byte-level helpers shared by the readers and the value parsers.
 enum Bytes {
-    /// Drops surrounding white space: ASCII space, tab, CR, LF, and the
-    /// no-break (U+00A0) and ideographic (U+3000) spaces that spreadsheets
-    /// typed on Chinese systems often carry.
+    /// Drops surrounding white space: every character with the Unicode
+    /// White_Space property (standard, section 6): tab, LF, VT, FF, CR,
+    /// space, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029,
+    /// U+202F, U+205F and U+3000 (the ideographic space of Chinese input
+    /// methods). U+200B and U+FEFF are not white space.
     @inline(__always)
     static func trim(_ v: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         guard let base = v.baseAddress, v.count > 0 else { return v }
@@ -16,26 +18,57 @@ enum Bytes {
         return trimSlow(base, v.count)
     }
 
+    /// Whether `v` holds nothing but white space (or nothing at all).
+    static func isBlank(_ v: UnsafeRawBufferPointer) -> Bool { trim(v).count == 0 }
+
     @inline(never)
     private static func trimSlow(_ base: UnsafeRawPointer, _ count: Int) -> UnsafeRawBufferPointer {
         let v = UnsafeRawBufferPointer(start: base, count: count)
         var lo = 0
         var hi = v.count
         while lo < hi {
-            let c = v[lo]
-            if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A { lo += 1; continue }
-            if c == 0xC2, lo + 1 < hi, v[lo + 1] == 0xA0 { lo += 2; continue }
-            if c == 0xE3, lo + 2 < hi, v[lo + 1] == 0x80, v[lo + 2] == 0x80 { lo += 3; continue }
-            break
+            let n = whiteSpaceLength(v, from: lo, to: hi)
+            if n == 0 { break }
+            lo += n
         }
         while hi > lo {
-            let c = v[hi - 1]
-            if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A { hi -= 1; continue }
-            if c == 0xA0, hi - 2 >= lo, v[hi - 2] == 0xC2 { hi -= 2; continue }
-            if c == 0x80, hi - 3 >= lo, v[hi - 2] == 0x80, v[hi - 3] == 0xE3 { hi -= 3; continue }
-            break
+            let n = whiteSpaceLength(v, endingAt: hi, from: lo)
+            if n == 0 { break }
+            hi -= n
         }
         return UnsafeRawBufferPointer(start: base + lo, count: hi - lo)
+    }
+
+    /// The UTF-8 length of the white space character starting at `i`, or 0.
+    static func whiteSpaceLength(_ v: UnsafeRawBufferPointer, from i: Int, to end: Int) -> Int {
+        let c = v[i]
+        if c == 0x20 || (c >= 0x09 && c <= 0x0D) { return 1 }
+        if c == 0xC2, i + 1 < end { return v[i + 1] == 0x85 || v[i + 1] == 0xA0 ? 2 : 0 }
+        guard i + 2 < end else { return 0 }
+        return isWhiteSpace3(c, v[i + 1], v[i + 2]) ? 3 : 0
+    }
+
+    /// The UTF-8 length of the white space character ending just before
+    /// `end` (and starting at or after `start`), or 0.
+    static func whiteSpaceLength(_ v: UnsafeRawBufferPointer, endingAt end: Int, from start: Int) -> Int {
+        let c = v[end - 1]
+        if c == 0x20 || (c >= 0x09 && c <= 0x0D) { return 1 }
+        if (c == 0x85 || c == 0xA0), end - 2 >= start, v[end - 2] == 0xC2 { return 2 }
+        guard end - 3 >= start else { return 0 }
+        return isWhiteSpace3(v[end - 3], v[end - 2], c) ? 3 : 0
+    }
+
+    /// The three-byte white space characters: U+1680, U+2000-U+200A,
+    /// U+2028, U+2029, U+202F, U+205F, U+3000.
+    @inline(__always)
+    private static func isWhiteSpace3(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
+        switch (a, b) {
+        case (0xE1, 0x9A): return c == 0x80
+        case (0xE2, 0x80): return (c >= 0x80 && c <= 0x8A) || c == 0xA8 || c == 0xA9 || c == 0xAF
+        case (0xE2, 0x81): return c == 0x9F
+        case (0xE3, 0x80): return c == 0x80
+        default: return false
+        }
     }
 
     /// Unicode code points in valid UTF-8: every byte that is not a continuation.

@@ -202,9 +202,8 @@ public final class CSVReader {
                 }
                 spans.append(contentStart, p, hasEscapes ? 3 : 1)
                 p += 1
-                // White space between a closing quote and the delimiter is
-                // tolerated: surrounding white space never counts.
-                while p < end && (b[p] == 0x20 || b[p] == 0x09) { p += 1 }
+                // Only a comma or a line end may follow a closing quote
+                // (RFC 4180; section 6): a space there is a syntax error.
                 if p == end { return eof ? .complete(p, lines: lines) : .needMore }
                 switch b[p] {
                 case UInt8(ascii: ","):
@@ -307,16 +306,15 @@ public final class CSVReader {
         return ~(((y & low) &+ low) | y | low)
     }
 
-    /// A line with nothing on it, or only spaces and tabs, is not a record.
+    /// A line with nothing on it, or only white space (section 6: every
+    /// Unicode White_Space character, U+3000 and U+00A0 included), is not
+    /// a record.
     private static func isBlankRecord(_ state: State) -> Bool {
         let fields = state.fields
         // A quoted field, even an empty one (""), is a value.
         guard fields.count == 1, fields.base[0].flags == 0 else { return false }
-        for i in Int(fields.base[0].start)..<Int(fields.base[0].end) {
-            let c = state.buffer.load(fromByteOffset: i, as: UInt8.self)
-            if c != 0x20 && c != 0x09 && c != 0x0D { return false }
-        }
-        return true
+        let span = fields.base[0]
+        return Bytes.isBlank(UnsafeRawBufferPointer(start: state.buffer + Int(span.start), count: Int(span.end - span.start)))
     }
 
     /// Turns `""` into `"` in place; safe because the record is complete and

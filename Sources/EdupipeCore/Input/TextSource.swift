@@ -35,14 +35,18 @@ public final class TextSource: ByteSource {
 
         /// The encoding an XML declaration names; nil for an encoding the
         /// standard does not accept (the document is then `E_ENCODING`).
+        /// The labels are the WHATWG Encoding Standard's for UTF-8, GBK and
+        /// GB18030, in any letter case (section 6); as that standard says,
+        /// every GBK label is read with the GB18030 decoder, so a GBK-only
+        /// character in a file declared GB2312 is read.
         public static func declared(_ name: String) -> Encoding? {
-            switch name.uppercased() {
-            // ASCII is UTF-8's first half: read as UTF-8, which checks it.
-            case "UTF-8", "UTF8", "US-ASCII", "ASCII": .utf8
-            case "GB18030": .gb18030
-            case "GBK", "CP936": .gbk
-            case "GB2312", "EUC-CN": .gb2312
-            default: nil
+            // WHATWG strips ASCII white space around a label.
+            let label = String(name.unicodeScalars.filter { !" \t\n\r\u{0C}".unicodeScalars.contains($0) }).lowercased()
+            switch label {
+            case "utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8": return .utf8
+            case "gb18030", "gbk", "gb2312", "gb_2312", "gb_2312-80", "chinese", "csgb2312", "csiso58gb231280",
+                 "iso-ir-58", "x-gbk": return .gb18030
+            default: return nil
             }
         }
     }

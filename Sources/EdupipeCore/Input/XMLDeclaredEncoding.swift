@@ -25,10 +25,15 @@ enum XMLDeclaredEncoding {
         }
         let name = declaredName(head)
         guard let encoding = name.map(TextSource.Encoding.declared) ?? .utf8 else {
-            throw .encoding(line: 1, "the XML declaration names the encoding \(name ?? ""), which the standard does not accept: save the file as UTF-8 (or GB18030, GBK, GB2312) and declare that encoding")
+            throw .encoding(line: 1, "the XML declaration names the encoding \(ShownText.prepare(name ?? "")), which the standard does not accept: save the file as UTF-8 (or GB18030, GBK, GB2312) and declare that encoding")
         }
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let hasBOM = head.count >= 3 && Array(head[0..<3]) == bom
+        // A UTF-8 byte-order mark says UTF-8: before another declared
+        // encoding the file contradicts itself (section 6).
+        if hasBOM && encoding != .utf8 {
+            throw .encoding(line: 1, "the file starts with a UTF-8 byte-order mark but its XML declaration names \(ShownText.prepare(name ?? "")): save it again as UTF-8 and declare UTF-8, or without the mark")
+        }
         let text = try TextSource(input: PrefixedSource(prefix: head, rest: content), encoding: encoding, declared: true)
         return hasBOM && encoding == .utf8 ? text : PrefixedSource(prefix: bom, rest: text)
     }

@@ -9,11 +9,12 @@ protocol XMLSubmissionDelegate: AnyObject {
     /// document order: a name may come twice with different prefixes), and
     /// its line.
     func xmlRoot(name: String, attributes: [(name: String, value: String)], line: Int)
-    /// One complete `<record>`: values indexed by the schema's fields.
-    func xmlRecord(_ values: FieldValues, line: Int)
-    /// A field given twice in one record, in any mix of attributes and
-    /// elements, prefixed or not (compared by local name).
-    func xmlFieldTwice(_ field: String, line: Int)
+    /// One complete `<record>`: values indexed by the schema's fields, and
+    /// (one bit per field) the fields given twice, in any mix of attributes
+    /// and elements, prefixed or not (compared by local name), and those
+    /// whose element holds an element. Both are judged at the field's place
+    /// in the record's checks (section 6).
+    func xmlRecord(_ values: FieldValues, line: Int, twice: UInt64, markup: UInt64)
     /// An element or attribute the standard does not know.
     func xmlUnknown(_ what: String, line: Int)
 }
@@ -63,6 +64,10 @@ final class XMLSubmissionReader {
         var arenaCount = 0
         /// Set when libxml2 reported an error that stopped it.
         var libraryFailed = false
+        /// Fields of the open record given twice, and fields whose element
+        /// holds an element: one bit per field.
+        var twice: UInt64 = 0
+        var markup: UInt64 = 0
     }
 
     private let arena: UnsafeMutablePointer<UInt8>
@@ -238,7 +243,7 @@ final class XMLSubmissionReader {
             var attrs: [(name: String, value: String)] = []
             for i in 0..<Int(nbAttributes) {
                 guard let (name, value) = Self.attribute(attributes, i) else { continue }
-                attrs.append((String(cString: name), String(decoding: value, as: UTF8.self)))
+                attrs.append((String(cString: name), String(decoding: Self.attributeText(value), as: UTF8.self)))
             }
             delegate.xmlRoot(name: String(cString: localname), attributes: attrs, line: startTagLine())
         case 2:
@@ -250,6 +255,8 @@ final class XMLSubmissionReader {
             state.pointee.recordLine = line
             state.pointee.arenaCount = 0
             state.pointee.lastField = -1
+            state.pointee.twice = 0
+            state.pointee.markup = 0
             fieldLength.update(repeating: -1, count: fieldNames.count)
             for i in 0..<Int(nbAttributes) {
                 guard let (name, value) = Self.attribute(attributes, i) else { continue }
@@ -259,12 +266,12 @@ final class XMLSubmissionReader {
                 }
                 if fieldLength[index] >= 0 {
                     // p0:students and p1:students are one field given twice.
-                    delegate.xmlFieldTwice(String(cString: name), line: line)
+                    state.pointee.twice |= Self.bit(index)
                     continue
                 }
                 fieldStart[index] = state.pointee.arenaCount
                 fieldLength[index] = 0
-                append(value, to: index)
+                appendAttribute(value, to: index)
             }
         case 3 where state.pointee.openField == -1 && state.pointee.recordLine > 0:
             guard let index = fieldIndex(localname) else {
@@ -272,7 +279,7 @@ final class XMLSubmissionReader {
                 return
             }
             if fieldLength[index] >= 0 {
-                delegate.xmlFieldTwice(String(cString: localname), line: state.pointee.recordLine)
+                state.pointee.twice |= Self.bit(index)
                 // Keep the first value; the record is rejected anyway.
                 state.pointee.openField = -2
                 return
@@ -280,6 +287,13 @@ final class XMLSubmissionReader {
             fieldStart[index] = state.pointee.arenaCount
             fieldLength[index] = 0
             state.pointee.openField = index
+        case 4 where state.pointee.openField >= 0:
+            // Markup inside a field's value (`<students>4<b/>5</students>`):
+            // the value is not text, E_TYPE at the field's place.
+            state.pointee.markup |= Self.bit(state.pointee.openField)
+        case 4 where state.pointee.openField == -2:
+            // Inside a repeated field, already an error.
+            break
         default:
             if state.pointee.recordLine > 0 {
                 delegate.xmlUnknown("element <\(String(cString: localname))> inside a field", line: state.pointee.recordLine)
@@ -298,7 +312,7 @@ final class XMLSubmissionReader {
                     ? UnsafeRawBufferPointer(start: arena + fieldStart[i], count: fieldLength[i])
                     : UnsafeRawBufferPointer(start: nil, count: 0)
             }
-            delegate.xmlRecord(values, line: line)
+            delegate.xmlRecord(values, line: line, twice: state.pointee.twice, markup: state.pointee.markup)
             state.pointee.recordLine = 0
         }
         state.pointee.depth -= 1
@@ -317,6 +331,39 @@ final class XMLSubmissionReader {
             return nil
         }
         return (name, UnsafeBufferPointer(start: start, count: end - start))
+    }
+
+    /// The bit of field `index` (a plan has at most 64 fields).
+    @inline(__always)
+    private static func bit(_ index: Int) -> UInt64 { index < 64 ? UInt64(1) << UInt64(index) : 0 }
+
+    /// An attribute's value as XML 1.0 (section 3.3.3) reads it. libxml2's
+    /// SAX2 without entity substitution hands over every `&` of the value
+    /// (from `&amp;` or `&#38;`) as the five characters `&#38;`, and has
+    /// replaced every other reference already; so a `&` in what it gives
+    /// always starts `&#38;`, which stands for `&` (section 6: `a&amp;b`
+    /// is the three characters `a&b`).
+    static func attributeText(_ value: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(value.count)
+        var i = 0
+        while i < value.count {
+            out.append(value[i])
+            if value[i] == UInt8(ascii: "&"), i + 4 < value.count, value[i + 1] == UInt8(ascii: "#"),
+               value[i + 2] == UInt8(ascii: "3"), value[i + 3] == UInt8(ascii: "8"), value[i + 4] == UInt8(ascii: ";") {
+                i += 5
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// Appends an attribute's value to its field, references read.
+    private func appendAttribute(_ value: UnsafeBufferPointer<UInt8>, to field: Int) {
+        guard value.contains(UInt8(ascii: "&")) else { return append(value, to: field) }
+        let text = Self.attributeText(value)
+        text.withUnsafeBufferPointer { append($0, to: field) }
     }
 
     /// Appends text to the open field. A field's text arrives in one or

@@ -17,13 +17,16 @@ struct CSVSubmission {
     func read(file: FileSource, encoding: TextSource.Encoding, limit: Int, into rules: inout RecordRules) -> Outcome {
         let schema = rules.plan
         let reader: CSVReader
+        let content: ByteSource
         do {
-            let text = try TextSource(input: ContentSource.open(file, limit: limit), encoding: encoding)
+            content = try ContentSource.open(file, limit: limit)
+            let text = try TextSource(input: content, encoding: encoding)
             reader = CSVReader(source: text, maxRecordBytes: maxRecordBytes)
         } catch {
             rules.checker.log.setFatal(error, rules.checker.messages, rules.checker.language)
             return .stopped
         }
+        defer { rules.contentBytes = (content as? ContentCounting)?.contentBytes ?? 0 }
         var headerRead = false
         var columns: [String] = []
         do {
@@ -35,6 +38,9 @@ struct CSVSubmission {
             // Column position to schema field, -1 for an unknown column.
             var mapping: [Int] = []
             var seen = Array(repeating: false, count: schema.fields.count)
+            // Unknown column names seen so far: a repeated name is E_HEADER
+            // whether or not the column is known (section 6).
+            var unknownNames = Set<[UInt8]>()
             var headerOK = true
             for i in 0..<reader.fieldCount {
                 let raw = Bytes.trim(reader.field(i))
@@ -44,6 +50,12 @@ struct CSVSubmission {
                 columns.append(columnName)
                 guard let index = schema.index(of: raw) else {
                     mapping.append(-1)
+                    if !unknownNames.insert(Array(raw)).inserted {
+                        headerOK = false
+                        rules.checker.log.add(Issue(.header, line: reader.recordLine, column: columnName,
+                            say(rules, "file.repeated_column", [.column: columnName])))
+                        continue
+                    }
                     rules.checker.log.add(Issue(.unknownColumn, line: reader.recordLine, column: columnName,
                         say(rules, "file.unknown_column", [.column: columnName, .dataset: rules.dataset.rawValue])))
                     continue
@@ -62,7 +74,13 @@ struct CSVSubmission {
                     say(rules, "file.missing_column", [.column: field.name, .dataset: rules.dataset.rawValue,
                                                       .columns: schema.requiredNames.joined(separator: ",")])))
             }
-            guard headerOK else { return .badHeader }
+            guard headerOK else {
+                // The records are not checked, but an encoding or syntax
+                // error anywhere in the file comes before the header's
+                // (section 6): read on to the end to find one.
+                while try reader.next() {}
+                return .badHeader
+            }
 
             let values = FieldValues(count: schema.fields.count)
             defer { values.deallocate() }
@@ -109,13 +127,10 @@ struct CSVSubmission {
         rules.checker.messages.say(key, rules.checker.language, values)
     }
 
+    /// A header cell as a message names it: masked, then at most 40
+    /// characters, no control character.
     static func shownName(_ raw: UnsafeRawBufferPointer) -> String {
-        // At most 40 bytes and no control byte: at most 40 characters too.
-        if raw.count <= 40 && !raw.contains(where: { $0 < 0x20 }) { return Bytes.string(raw) }
-        let name = Bytes.string(raw)
-        guard name.unicodeScalars.count > 40 || name.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return name }
-        let quoted = RecordChecker.show(raw)
-        return String(quoted.dropFirst().dropLast())
+        ShownText.prepare(Bytes.string(raw))
     }
 
     private func column(_ field: Int, _ columns: [String], _ headerRead: Bool) -> String? {

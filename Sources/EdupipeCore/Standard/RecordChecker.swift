@@ -75,6 +75,16 @@ struct RecordChecker {
         log.add(Issue(code, line: line, column: spec.name, text))
     }
 
+    /// A field given twice in an XML record, or whose element holds an
+    /// element: `E_TYPE`, in the plan's words.
+    @inline(never)
+    mutating func malformed(field: Int, twice: Bool) {
+        recordValid = false
+        let name = plan.fields[field].name
+        log.add(Issue(.type, line: line, column: name,
+                      messages.say(twice ? "file.field_twice" : "file.field_markup", language, [.column: name])))
+    }
+
     /// A field's value as a message shows it: integers as numbers, resident
     /// IDs masked, anything else as written.
     static func shown(field: FieldSpec, _ v: UnsafeRawBufferPointer, _ state: RecordState, index: Int) -> String {
@@ -86,10 +96,9 @@ struct RecordChecker {
     }
 
     /// A value quoted for a message: at most 40 characters, never a control byte.
+    /// Masked before it is cut (`ShownText`): no cut leaves most of an ID.
     static func show(_ v: UnsafeRawBufferPointer) -> String {
-        var s = String(decoding: v, as: UTF8.self)
-        if s.count > 40 { s = String(s.prefix(40)) + "…" }
-        return "\"" + s.unicodeScalars.map { $0.value < 0x20 ? "?" : String($0) }.joined() + "\""
+        ShownText.quoted(String(decoding: v, as: UTF8.self))
     }
 
     @inline(__always)

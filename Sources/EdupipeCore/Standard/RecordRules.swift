@@ -43,6 +43,8 @@ struct RecordRules {
     private var linked: [UInt64] = []
     private var digest: ContentDigest
     private(set) var records = 0
+    /// Bytes of content read, after decompression (set by the reader).
+    var contentBytes = 0
 
     init(plan: DatasetPlan, checker: RecordChecker, digest: Bool) {
         self.plan = plan
@@ -96,8 +98,13 @@ struct RecordRules {
         }
     }
 
-    mutating func check(_ v: FieldValues, line: Int) {
+    /// Checks one record. `twice` and `markup` (XML only, one bit per
+    /// field) are the fields given more than once and those whose element
+    /// holds an element: each is `E_TYPE` at its own place among the
+    /// record's fields, not before the fields that come ahead of it.
+    mutating func check(_ v: FieldValues, line: Int, twice: UInt64 = 0, markup: UInt64 = 0) {
         records += 1
+        let malformed = twice | markup
         checker.begin(line: line)
         state.valid = 0
         state.given = 0
@@ -107,6 +114,10 @@ struct RecordRules {
             let raw = v[f]
             let bit = UInt64(1) &<< UInt64(f)
             if raw.count > 0 { state.given |= bit }
+            if _slowPath(malformed != 0) && malformed & bit != 0 {
+                checker.malformed(field: f, twice: twice & bit != 0)
+                continue
+            }
             // The common form of each type, inline; anything else (and
             // every message) in the checker.
             var n = 0

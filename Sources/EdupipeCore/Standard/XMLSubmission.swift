@@ -11,8 +11,11 @@ final class XMLSubmission: XMLSubmissionDelegate {
 
     func read(file: FileSource, limit: Int) {
         let reader = XMLSubmissionReader(fieldNames: rules.plan.fields.map(\.name), delegate: self)
+        var content: ByteSource?
+        defer { rules.contentBytes = (content as? ContentCounting)?.contentBytes ?? 0 }
         do {
-            try reader.read(ContentSource.open(file, limit: limit))
+            content = try ContentSource.open(file, limit: limit)
+            if let content { try reader.read(content) }
         } catch {
             rules.checker.log.setFatal(error, rules.checker.messages, rules.checker.language)
             return
@@ -60,12 +63,8 @@ final class XMLSubmission: XMLSubmissionDelegate {
         }
     }
 
-    func xmlRecord(_ values: FieldValues, line: Int) {
-        rules.check(values, line: line)
-    }
-
-    func xmlFieldTwice(_ field: String, line: Int) {
-        rules.checker.log.add(Issue(.type, line: line, column: field, say("file.field_twice", [.column: field])))
+    func xmlRecord(_ values: FieldValues, line: Int, twice: UInt64, markup: UInt64) {
+        rules.check(values, line: line, twice: twice, markup: markup)
     }
 
     func xmlUnknown(_ what: String, line: Int) {

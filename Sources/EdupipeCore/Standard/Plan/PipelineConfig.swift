@@ -23,9 +23,12 @@ public struct PipelineConfig: Sendable {
     public var source: String
     /// The language of messages and summaries.
     public var language: Language = .en
+    /// The checks across periods, peers and collections (section 8).
+    public let quality: QualityPlan
 
     init(plan: String, limits: (Int, Int, Int), datasets: [DatasetPlan], catalog: IndicatorCatalog,
-         messages: TypeMessages, deadlines: [String: String], source: String) {
+         messages: TypeMessages, deadlines: [String: String], source: String, quality: QualityPlan = QualityPlan()) {
+        self.quality = quality
         self.plan = plan
         (maxDecompressedBytes, maxRecordBytes, maxListedIssuesPerFile) = limits
         datasetPlans = datasets
@@ -100,7 +103,7 @@ public struct TypeMessages: Sendable {
                            "file.record_too_long", "file.unknown_county", "file.out_of_scope", "file.gzip", "file.too_large", "file.encoding",
                            "file.unreadable", "file.xml_dtd", "file.xml_syntax", "file.xml_encoding", "file.xml_root",
                            "file.xml_attribute_twice", "file.xml_attribute_missing", "file.xml_attribute_differs",
-                           "file.field_twice", "file.unknown_element"]
+                           "file.field_twice", "file.field_markup", "file.unknown_element"]
         + SubmissionName.Diagnosis.allCases.map { "file.name_\($0.rawValue)" }
 
     /// The keys of the plan's `messages:` section.
