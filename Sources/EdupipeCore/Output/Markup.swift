@@ -33,13 +33,58 @@ extension TextBuffer {
 /// edits or re-saves them (CSV injection): text that begins with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return gets a leading apostrophe.
 public enum FormulaGuard {
+    /// `s`, or `'` and `s` when a spreadsheet would run it as a formula.
     public static func neutralised(_ s: String) -> String {
-        guard let first = s.utf8.first else { return s }
-        switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
-            return "'" + s
-        default:
-            return s
+        var s = s
+        let guarded = s.withUTF8 { runsAsFormula(UnsafeRawBufferPointer($0)) }
+        return guarded ? "'" + s : s
+    }
+
+    /// Whether a spreadsheet would read the text as a formula: it begins
+    /// with `=`, `+`, `-`, `@`, tab or CR and is not a number (`-3` and
+    /// `+1.5` are numbers and stay as they are).
+    ///
+    /// Text that begins with apostrophes before such a character gets one
+    /// more too, so that `restored` gives back exactly what was written
+    /// (`'=x` is written `''=x`).
+    public static func runsAsFormula(_ u: UnsafeRawBufferPointer) -> Bool {
+        guard var first = u.first else { return false }
+        var start = 0
+        while first == UInt8(ascii: "'") {
+            start += 1
+            guard start < u.count else { return false }
+            first = u[start]
         }
+        if start > 0 { return runsAsFormula(UnsafeRawBufferPointer(rebasing: u[start...])) }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D:
+            return true
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            return !isNumber(u)
+        default:
+            return false
+        }
+    }
+
+    /// A cell as it was before `neutralised` (what `edupipe export` reads
+    /// back from the contract files).
+    public static func restored(_ s: String) -> String {
+        guard s.utf8.first == UInt8(ascii: "'") else { return s }
+        var rest = String(s.dropFirst())
+        let guarded = rest.withUTF8 { runsAsFormula(UnsafeRawBufferPointer($0)) }
+        return guarded ? rest : s
+    }
+
+    /// A sign, digits, and at most one decimal point with a digit somewhere.
+    private static func isNumber(_ u: UnsafeRawBufferPointer) -> Bool {
+        var digits = 0
+        var points = 0
+        for (i, b) in u.enumerated() {
+            if i == 0 && (b == UInt8(ascii: "+") || b == UInt8(ascii: "-")) { continue }
+            if b &- 0x30 < 10 { digits += 1; continue }
+            if b == UInt8(ascii: ".") { points += 1; continue }
+            return false
+        }
+        return digits > 0 && points <= 1
     }
 }

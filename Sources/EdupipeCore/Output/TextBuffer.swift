@@ -126,14 +126,20 @@ public struct TextBuffer: ~Copyable {
     }
 
     /// An RFC 4180 field: quoted when it holds a comma, quote or line break.
+    /// A field a spreadsheet would run as a formula (it begins with `=`,
+    /// `+`, `-`, `@`, tab or CR and is not a number) gets a `'` in front,
+    /// as OWASP advises against CSV injection (section 6): every CSV
+    /// edupipe writes, the contract files too, goes through here.
     public mutating func csvField(_ s: String?) {
         guard var s else { return }
         s.withUTF8 { u in
-            if !u.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            let guarded = FormulaGuard.runsAsFormula(UnsafeRawBufferPointer(u))
+            if !guarded && !u.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
                 append(u)
                 return
             }
             append(0x22)
+            if guarded { append(UInt8(ascii: "'")) }
             for b in u {
                 if b == 0x22 { append(0x22) }
                 append(b)

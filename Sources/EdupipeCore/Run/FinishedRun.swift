@@ -130,7 +130,8 @@ public enum FinishedRun {
     private static func submissions(_ path: String, period: String, datasets: [Dataset]) throws -> [PeriodTables.FileLine] {
         var files: [PeriodTables.FileLine] = []
         try records(path, header: ContractFiles.submissionsHeader) { r, line in
-            func text(_ i: Int) -> String { Bytes.string(r.field(i)) }
+            // Read back as it was before the formula guard (`FormulaGuard`).
+            func text(_ i: Int) -> String { FormulaGuard.restored(Bytes.string(r.field(i))) }
             let filePeriod = text(3)
             guard filePeriod == period || filePeriod.isEmpty else { return }
             guard let status = SubmissionStatus(rawValue: text(5)) else {
@@ -146,6 +147,22 @@ public enum FinishedRun {
         return files
     }
 
+    /// A period's `quality.csv` read back (empty when the run wrote none).
+    public static func quality(out: String, period: String) throws -> [QualityFlag] {
+        let path = out + "/" + period + "/quality.csv"
+        guard access(path, R_OK) == 0 else { return [] }
+        var flags: [QualityFlag] = []
+        try records(path, header: ContractFiles.qualityHeader) { r, line in
+            func text(_ i: Int) -> String { FormulaGuard.restored(Bytes.string(r.field(i))) }
+            guard let check = QualityFlag.Check(rawValue: text(3)) else {
+                throw ReadError(description: "\(path), line \(line): unknown check \(text(3))")
+            }
+            flags.append(QualityFlag(code: text(1), name: text(2), check: check, subject: text(4), value: text(5),
+                                     reference: text(6), high: text(7) == "high", message: DisplayName(zh: "", en: "")))
+        }
+        return flags
+    }
+
     /// The first error row of each file that has one (`errors.csv` lists a
     /// file's issues in the order they were found).
     private static func firstErrors(_ path: String, into files: inout [PeriodTables.FileLine]) throws {
@@ -153,14 +170,14 @@ public enum FinishedRun {
         for (i, f) in files.enumerated() where f.firstError != nil { waiting[f.path] = i }
         guard !waiting.isEmpty else { return }
         try records(path, header: ContractFiles.errorsHeader) { r, _ in
-            let file = Bytes.string(r.field(0))
+            let file = FormulaGuard.restored(Bytes.string(r.field(0)))
             guard let i = waiting[file] else { return }
             let code = Bytes.string(r.field(3))
             guard !code.hasPrefix("W_") else { return }
-            let column = Bytes.string(r.field(2))
+            let column = FormulaGuard.restored(Bytes.string(r.field(2)))
             files[i].line = Int(Bytes.string(r.field(1)))
             files[i].column = column.isEmpty ? nil : column
-            files[i].firstMessage = Bytes.string(r.field(4))
+            files[i].firstMessage = FormulaGuard.restored(Bytes.string(r.field(4)))
             waiting[file] = nil
         }
     }

@@ -50,13 +50,19 @@ struct SyntheticRecords {
     private func isValid(_ row: [String], county: String) -> Bool {
         var rules = RecordRules(plan: plan, checker: RecordChecker(log: IssueLog(listLimit: 1), fileCounty: county, plan: plan, config: config),
                                 digest: false)
-        let bytes = row.map { Array($0.utf8) }
+        // The record's values back to back in one buffer, each a view into
+        // it only while the buffer is borrowed: no pointer outlives it.
+        var joined: [UInt8] = []
+        var spans: [Range<Int>] = []
+        for value in row {
+            let start = joined.count
+            joined += value.utf8
+            spans.append(start..<joined.count)
+        }
         let values = FieldValues(count: row.count)
         defer { values.deallocate() }
-        return withExtendedLifetime(bytes) {
-            for (i, b) in bytes.enumerated() {
-                b.withUnsafeBytes { values[i] = $0 }
-            }
+        return joined.withUnsafeBytes { all in
+            for (i, span) in spans.enumerated() { values[i] = UnsafeRawBufferPointer(rebasing: all[span]) }
             rules.check(values, line: 2)
             return rules.checker.recordValid
         }
