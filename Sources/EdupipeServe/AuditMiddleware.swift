@@ -33,7 +33,7 @@ struct AuditMiddleware: RouterMiddleware {
     }
 
     private func write(request: Request, note: AuditNote.Details, status: Int, milliseconds: Int) {
-        let target = ResidentIDMask.scrub(request.uri.description)
+        let target = Self.target(request)
         var metadata: Logger.Metadata = [
             "method": "\(request.method.rawValue)", "target": "\(target)", "status": "\(status)", "ms": "\(milliseconds)",
         ]
@@ -57,6 +57,36 @@ struct AuditMiddleware: RouterMiddleware {
         } catch {
             logger.error("the ledger did not take the request's row: \(error)")
         }
+    }
+
+    /// The request's target as logs and the ledger keep it: the path only
+    /// (a query may hold anything, a token sent by mistake among it),
+    /// percent-decoded, then masked, so an ID sent as `%31%31…` is masked
+    /// too; control characters shown as `?`.
+    static func target(_ request: Request) -> String {
+        let raw = Array(request.uri.path.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(raw.count)
+        var i = 0
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        while i < raw.count {
+            if raw[i] == UInt8(ascii: "%"), i + 2 < raw.count, let h = hex(raw[i + 1]), let l = hex(raw[i + 2]) {
+                bytes.append(h << 4 | l)
+                i += 3
+            } else {
+                bytes.append(raw[i])
+                i += 1
+            }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return ShownText.prepare(text, limit: 1024)
     }
 
     static func monotonicNanoseconds() -> Int64 {

@@ -42,7 +42,7 @@ final class IncomingFile: @unchecked Sendable {
 
     init(inboxRoot: String) throws {
         let dir = inboxRoot + "/" + Self.folder
-        let unnamed = open(dir, Self.tmpfileFlag | O_WRONLY | O_CLOEXEC, 0o644)
+        let unnamed = open(dir, Self.tmpfileFlag | O_WRONLY | O_CLOEXEC, 0o666)
         if unnamed >= 0 {
             fd = unnamed
             named = nil
@@ -51,7 +51,7 @@ final class IncomingFile: @unchecked Sendable {
         }
         var generator = SystemRandomNumberGenerator()
         let name = dir + "/\(getpid())-\(Self.counter.next())-\(UInt32.random(in: 0...UInt32.max, using: &generator)).part"
-        fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw WriteError(description: "cannot write in the inbox's upload folder: \(String(cString: strerror(errno)))") }
         named = name
         path = name
@@ -101,7 +101,7 @@ final class IncomingFile: @unchecked Sendable {
     /// leave nothing). Returns how many.
     static func prepareFolder(inbox: String) throws -> Int {
         let dir = inbox + "/" + folder
-        if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+        if mkdir(dir, 0o777) != 0 && errno != EEXIST {
             throw WriteError(description: "cannot make the upload folder \(dir): \(String(cString: strerror(errno)))")
         }
         guard let names = AtomicFile.names(in: dir) else { throw WriteError(description: "cannot read the upload folder \(dir)") }

@@ -17,6 +17,8 @@ final class Intake: Sendable {
     /// file's decompressed size, which no raw file can exceed and count.
     let maxBytes: Int
     private let validators: [Language: SubmissionValidator]
+    /// The same with a dry run's lower limit on decompressed bytes.
+    private let dryRunValidators: [Language: SubmissionValidator]
     private let stripes: [Stripe]
 
     /// One lock per stripe of (county, dataset, period): the check that a
@@ -26,7 +28,7 @@ final class Intake: Sendable {
         let lock = Mutex(())
     }
 
-    init(setup: Setup, inbox: String, ledger: Ledger, rescanSeconds: Int64 = 60) {
+    init(setup: Setup, inbox: String, ledger: Ledger, rescanSeconds: Int64 = 60, dryRunLimit: Int = 64 << 20) {
         self.setup = setup
         self.inbox = inbox
         self.ledger = ledger
@@ -38,6 +40,14 @@ final class Intake: Sendable {
             configs[l] = SubmissionValidator(registry: setup.registry, config: c)
         }
         validators = configs
+        var dry: [Language: SubmissionValidator] = [:]
+        for l in [Language.zh, .en] {
+            var c = setup.config
+            c.language = l
+            c.maxDecompressedBytes = min(c.maxDecompressedBytes, max(1, dryRunLimit))
+            dry[l] = SubmissionValidator(registry: setup.registry, config: c)
+        }
+        dryRunValidators = dry
         verdicts = FileVerdicts(root: inbox, validator: configs[setup.config.language] ?? SubmissionValidator(registry: setup.registry, config: setup.config))
         maxBytes = setup.config.maxDecompressedBytes
         stripes = (0..<64).map { _ in Stripe() }
@@ -115,6 +125,8 @@ final class Intake: Sendable {
     struct Outcome: Sendable {
         var status: Int
         var body: String
+        /// Decompressed bytes validation read (what the meter charges).
+        var work = 0
         var facts = UploadFacts()
     }
 
@@ -127,8 +139,10 @@ final class Intake: Sendable {
         // The records' digest only matters when another file has the same
         // revision (section 2's duplicates and conflicts): rare, so the
         // upload is read without it, and again with it only then.
-        var report = validator(language).validate(path: file.path, displayPath: placement.fileName,
-                                                  digest: others(of: placement).sharing(placement.name.revision))
+        let checker = dryRun ? (dryRunValidators[language] ?? validator(language)) : validator(language)
+        var report = checker.validate(path: file.path, displayPath: placement.fileName,
+                                      digest: others(of: placement).sharing(placement.name.revision))
+        var work = report.contentBytes
         let stripe = stripes[Int(UInt(bitPattern: placement.group.hashValue) % UInt(stripes.count))]
         return stripe.lock.withLock { _ in
             do {
@@ -143,14 +157,15 @@ final class Intake: Sendable {
             // Again under the lock: another upload of the group may have come.
             let group = others(of: placement)
             if group.sharing(placement.name.revision) && report.isValid && report.contentDigest == nil {
-                report = validator(language).validate(path: file.path, displayPath: placement.fileName, digest: true)
+                report = checker.validate(path: file.path, displayPath: placement.fileName, digest: true)
+                work += report.contentBytes
             }
             let others = group.members.compactMap { m in
                 verdicts.verdict(m.path, digest: group.sharing(m.name.revision)).map { (member: m, verdict: $0) }
             }
             let standing = Standing.decide(path: placement.path, name: placement.name, isValid: report.isValid,
                                            digest: report.contentDigest, others: others)
-            var outcome = Outcome(status: dryRun ? 200 : 201, body: "",
+            var outcome = Outcome(status: dryRun ? 200 : 201, body: "", work: work,
                                   facts: UploadFacts(path: placement.path, sha256: file.sha256, bytes: file.bytes,
                                                      verdict: report.isValid ? "accepted" : "rejected", acceptance: standing.kind.rawValue,
                                                      records: report.records, errors: report.log.errorCount,
@@ -236,7 +251,7 @@ final class Intake: Sendable {
     private func store(_ file: IncomingFile, at placement: Placement) throws {
         let target = inbox + "/" + placement.path
         let directory = String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)])
-        let made = try makeDirectories(directory, mode: 0o755)
+        let made = try makeDirectories(directory, mode: 0o777)
         if file.link(to: target) != 0 {
             let why = String(cString: strerror(errno))
             if errno == EEXIST {

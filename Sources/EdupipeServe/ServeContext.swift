@@ -1,5 +1,6 @@
 import EdupipeCore
 import Hummingbird
+import NIOCore
 import NIOPosix
 import Synchronization
 
@@ -9,9 +10,12 @@ import Synchronization
 struct ServeContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let audit = AuditNote()
+    /// The connection, for the `100 Continue` an upload releases.
+    let channel: any Channel
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
     }
 }
 

@@ -12,9 +12,14 @@ import Glibc
 struct ServeRoutes: Sendable {
     let intake: Intake
     let clock: @Sendable () -> Int64
+    let meter: Meter
+    /// Seconds of grace before an upload must keep up `minimumRate`.
+    let idleTimeout: Int
+    let minimumRate: Int
 
     func add(to router: Router<ServeContext>) {
-        router.get("/") { _, _ in Self.page(ClerkPage.html) }
+        let clerkPage = Self.page(ClerkPage.html)
+        router.get("/") { _, _ in clerkPage }
         router.get("/guide/:lang") { _, context in
             let lang = Language(rawValue: context.parameters.get("lang") ?? "") ?? .zh
             return Self.page(FormatGuide.document(intake.setup.config, language: lang).html)
@@ -44,13 +49,12 @@ struct ServeRoutes: Sendable {
                  body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
+    /// A page: its own inline script and style allowed by their hashes,
+    /// nothing else (`SecurityHeaders` adds the rest to every reply).
     static func page(_ html: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        let policy = "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:"
-        if let name = HTTPField.Name("Content-Security-Policy") { headers[name] = policy }
-        if let name = HTTPField.Name("X-Content-Type-Options") { headers[name] = "nosniff" }
-        if let name = HTTPField.Name("Referrer-Policy") { headers[name] = "no-referrer" }
+        headers[.contentSecurityPolicy] = PagePolicy.contentSecurityPolicy(html)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
@@ -157,6 +161,17 @@ struct ServeRoutes: Sendable {
             return Self.refusal(Self.notAName, language)
         }
         context.audit.update { $0.file.path = fileName }
+        // Work is metered per account: too many at once, or an allowance
+        // of decompressed bytes spent, waits (429 with Retry-After).
+        if let wait = meter.enter(c.account.id) {
+            var response = Self.refusal(Refusal(status: 429, code: "E_TOO_MANY",
+                                                zh: "本账户的请求过多或检查的数据量已达上限：请 \(wait) 秒后再试",
+                                                en: "too many requests or too much data checked for this account: try again in \(wait) seconds"), language)
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
+        var work = 0
+        defer { meter.leave(c.account.id, bytes: work) }
         let placement: Intake.Placement
         do throws(Intake.Unplaced) {
             placement = try intake.place(fileName: fileName, caller: c, language: language)
@@ -174,9 +189,14 @@ struct ServeRoutes: Sendable {
                 return Self.json(422, receipt.json)
             }
         }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > intake.maxBytes {
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        if let length = declared, length > intake.maxBytes {
             return Self.refusal(tooLarge(language), language)
         }
+        if declared == 0 { return Self.refusal(Self.emptyBody, language) }
+        // Only now, the token and the declared length passed: the client
+        // may send its body.
+        if request.headers[.expect]?.lowercased() == "100-continue" { await ContinueHandler.release(context.channel) }
         let file: IncomingFile
         do {
             file = try IncomingFile(inboxRoot: intake.inbox)
@@ -186,27 +206,65 @@ struct ServeRoutes: Sendable {
         // The body, chunk by chunk, to the temporary file. A body cut off,
         // a client that stops sending (the server's idle timeout closes
         // the connection) or one past the limit leaves nothing behind.
+        let bodyStarted = AuditMiddleware.monotonicNanoseconds()
+        var lastChunk = bodyStarted
+        // Chunks gather in memory up to a megabyte and are written off the
+        // event loops and Swift's cooperative threads (`Offload`), the last
+        // of them with the fsync: a small file costs one hop.
+        var pending = ByteBuffer()
+        var received = 0
         do {
             for try await chunk in request.body {
-                try chunk.withUnsafeReadableBytes { try file.write($0) }
-                if file.bytes > intake.maxBytes {
+                received += chunk.readableBytes
+                var chunk = chunk
+                pending.writeBuffer(&chunk)
+                if pending.readableBytes >= 1 << 20 {
+                    let batch = pending
+                    pending = ByteBuffer()
+                    try await Offload.run { Result { try batch.withUnsafeReadableBytes { try file.write($0) } } }.get()
+                }
+                if received > intake.maxBytes {
                     file.discard()
                     return Self.refusal(tooLarge(language), language)
                 }
+                // A trickle ends: after the grace of one idle timeout the
+                // body must keep up the minimum rate on average.
+                lastChunk = AuditMiddleware.monotonicNanoseconds()
+                let seconds = Double(lastChunk - bodyStarted) / 1e9
+                if seconds > Double(idleTimeout) && Double(received) < seconds * Double(minimumRate) {
+                    file.discard()
+                    context.audit.update { $0.file.bytes = received; $0.file.verdict = "incomplete" }
+                    throw Refused(response: Self.refusal(Self.tooSlow(minimumRate), language))
+                }
             }
-            try file.finish()
+            let batch = pending
+            try await Offload.run { Result { try batch.withUnsafeReadableBytes { try file.write($0) }; try file.finish() } }.get()
+        } catch let refused as Refused {
+            throw refused
         } catch {
             file.discard()
-            context.audit.update { $0.file.bytes = file.bytes; $0.file.verdict = "incomplete" }
-            throw error
+            context.audit.update { $0.file.bytes = received; $0.file.verdict = "incomplete" }
+            // The client's fault, as the audit should say: a body cut short
+            // or malformed (400), one that stopped coming until the idle
+            // timeout closed it (408), or a client gone (499).
+            let silent = Double(AuditMiddleware.monotonicNanoseconds() - lastChunk) / 1e9
+            let status = silent >= Double(idleTimeout) ? 408 : (Self.isMalformedBody(error) ? 400 : 499)
+            throw Refused(response: Self.refusal(Refusal(status: status, code: status == 408 ? "E_TIMEOUT" : "E_BODY",
+                                                         zh: "上传未完成：连接中断或请求体不完整", en: "the upload did not finish: the body was cut short or malformed"),
+                                                 language))
+        }
+        if file.bytes == 0 {
+            file.discard()
+            return Self.refusal(Self.emptyBody, language)
         }
         let audit = RequestRecord(at: receivedAt, accountID: c.account.id, unit: c.unit, method: "PUT",
-                                  target: ResidentIDMask.scrub(request.uri.description), status: 0,
+                                  target: AuditMiddleware.target(request), status: 0,
                                   milliseconds: 0)
         let intake = self.intake
         let outcome = await Offload.run {
             intake.commit(file, at: placement, dryRun: dryRun, caller: c, language: language, receivedAt: receivedAt, audit: audit, started: started)
         }
+        work = outcome.work
         context.audit.update {
             $0.file = outcome.facts
             $0.file.bytes = file.bytes
@@ -214,6 +272,24 @@ struct ServeRoutes: Sendable {
             $0.recorded = outcome.status == 201
         }
         return Self.json(outcome.status, outcome.body)
+    }
+
+    /// An empty body: nothing to check and nothing stored, so a clerk's
+    /// real upload of the name is not refused later (409).
+    static let emptyBody = Refusal(status: 400, code: "E_EMPTY_BODY", zh: "上传的文件是空的（0 字节）：没有保存，请选择正确的文件再上传",
+                                   en: "the upload is empty (0 bytes): nothing was stored; choose the file again")
+
+    static func tooSlow(_ rate: Int) -> Refusal {
+        Refusal(status: 408, code: "E_TIMEOUT", zh: "上传太慢（低于每秒 \(rate) 字节）：已中止，请检查网络后重试",
+                en: "the upload was too slow (under \(rate) bytes a second) and was stopped: check the connection and send it again")
+    }
+
+    /// Whether a body error is the client's malformed framing (a bad chunk
+    /// size, a body shorter than its Content-Length) rather than a gone
+    /// connection.
+    static func isMalformedBody(_ error: any Error) -> Bool {
+        let text = String(describing: error).lowercased()
+        return text.contains("parse") || text.contains("invalid") || text.contains("chunk") || text.contains("incomplete")
     }
 
     private func tooLarge(_ language: Language) -> Refusal {
@@ -313,21 +389,50 @@ struct ServeRoutes: Sendable {
 
     /// The night's outputs are for offices (a province, a prefecture or the
     /// nation), not for a county's account.
-    private func office(_ request: Request, _ context: ServeContext) async throws(Refused) {
+    private func office(_ request: Request, _ context: ServeContext) async throws(Refused) -> Caller {
         let c = try await signedIn(request, context)
         if c.level == "county" {
             throw Refused(response: Self.refusal(Refusal(status: 403, code: "E_FORBIDDEN", zh: "县级账户不能查看全省（全国）汇总",
                                                          en: "a county's account cannot read the offices' tables"), Self.language(request)))
         }
+        return c
+    }
+
+    /// Which of a night's rows an office may read: its own unit and the
+    /// units under it, and within the server's scope; only the national
+    /// office reads the nation's row.
+    func sees(_ caller: Caller, _ code: String) -> Bool {
+        let registry = intake.setup.registry
+        func under(_ unit: String, _ code: String) -> Bool {
+            if unit == Registry.nationalCode { return true }
+            if code == unit { return true }
+            guard let u = registry.units[code] else { return false }
+            switch u.level {
+            case .county: return registry.covers(unit, county: code)
+            case .prefecture: return u.parent == unit
+            default: return false
+            }
+        }
+        if code == Registry.nationalCode { return caller.unit == Registry.nationalCode && registry.scope == nil }
+        return under(caller.unit, code) && (registry.scope.map { under($0, code) } ?? true)
+    }
+
+    /// Whether the whole of a run (its report and workbook) is the caller's
+    /// to read: the run's scope (the nation when it had none) lies within
+    /// what the caller sees.
+    func seesWholeRun(_ caller: Caller, out: String) -> Bool {
+        let scope = FinishedRun.planPaths(out: out).scope ?? Registry.nationalCode
+        return sees(caller, scope)
     }
 
     private func latestRun(_ request: Request, _ context: ServeContext) async throws -> Response {
-        try await office(request, context)
+        let caller = try await office(request, context)
         let intake = self.intake
         let run = await Offload.run { try? intake.ledger.lastCompletedRun() }
         var w = JSONWriter()
         w.beginObject()
         if let run {
+            let whole = seesWholeRun(caller, out: run.out)
             w.int("run", Int(run.id))
             w.string("started_at", LedgerTime.iso(run.startedAt))
             w.string("ended_at", run.endedAt.map(LedgerTime.iso))
@@ -335,8 +440,11 @@ struct ServeRoutes: Sendable {
             for p in FinishedRun.periods(in: run.out) {
                 w.beginObject()
                 w.string("period", p)
-                for (key, file) in [("report", "report.html"), ("workbook", "indicators.xlsx"), ("indicators", "indicators.csv")]
-                where access(run.out + "/" + p + "/" + file, R_OK) == 0 {
+                // The rows are filtered to the caller's units; the report
+                // and workbook are whole, so only for a run of its scope.
+                let files = whole ? [("report", "report.html"), ("workbook", "indicators.xlsx"), ("indicators", "indicators.csv"), ("quality", "quality.csv")]
+                                  : [("indicators", "indicators.csv"), ("quality", "quality.csv")]
+                for (key, file) in files where access(run.out + "/" + p + "/" + file, R_OK) == 0 {
                     w.string(key, "/api/v1/runs/latest/\(p)/\(file)")
                 }
                 w.endObject()
@@ -350,26 +458,69 @@ struct ServeRoutes: Sendable {
     }
 
     private func runFile(_ request: Request, _ context: ServeContext) async throws -> Response {
-        try await office(request, context)
+        let caller = try await office(request, context)
         let language = Self.language(request)
         let period = context.parameters.get("period") ?? ""
         let file = context.parameters.get("file") ?? ""
         let types = ["report.html": "text/html; charset=utf-8",
                      "indicators.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     "indicators.csv": "text/csv; charset=utf-8"]
+                     "indicators.csv": "text/csv; charset=utf-8",
+                     "quality.csv": "text/csv; charset=utf-8"]
         guard SubmissionName.isPeriod(period), let type = types[file] else {
             return Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "没有这个文件", en: "no such file"), language)
         }
         let intake = self.intake
-        let bytes: [UInt8]? = await Offload.run {
-            guard let run = try? intake.ledger.lastCompletedRun() else { return nil }
-            return try? readWholeFile(run.out + "/" + period + "/" + file, limit: 512 << 20)
+        let routes = self
+        enum Found: Sendable { case bytes([UInt8]), missing, forbidden }
+        let found: Found = await Offload.run {
+            guard let run = try? intake.ledger.lastCompletedRun() else { return .missing }
+            let path = run.out + "/" + period + "/" + file
+            if file.hasSuffix(".csv") {
+                // Rows of the caller's units only (the code is the third
+                // column of indicators.csv, the second of quality.csv).
+                guard let bytes = try? readWholeFile(path, limit: 512 << 20) else { return .missing }
+                let column = file == "quality.csv" ? 1 : 2
+                return .bytes(CSVRows.keeping(bytes, codeColumn: column) { routes.sees(caller, $0) })
+            }
+            guard routes.seesWholeRun(caller, out: run.out) else { return .forbidden }
+            return (try? readWholeFile(path, limit: 512 << 20)).map { .bytes($0) } ?? .missing
         }
-        guard let bytes else {
+        switch found {
+        case .missing:
             return Self.refusal(Refusal(status: 404, code: "E_NOT_FOUND", zh: "最近一次运行没有这个文件", en: "the last run has no such file"), language)
+        case .forbidden:
+            return Self.refusal(Refusal(status: 403, code: "E_FORBIDDEN",
+                                        zh: "最近一次运行的报告和工作簿覆盖全国（或其他单位）：请查看本单位的 indicators.csv，或用 --scope 运行本单位的夜间任务",
+                                        en: "the last run's report and workbook cover more than your unit: read its indicators.csv (your rows), or run your unit's own night with --scope"),
+                                language)
+        case .bytes(let bytes):
+            var headers: HTTPFields = [.contentType: type, .cacheControl: "no-store"]
+            if file != "report.html" { headers[.contentDisposition] = "attachment; filename=\"\(period)-\(file)\"" }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
-        var headers: HTTPFields = [.contentType: type, .cacheControl: "no-store"]
-        if file != "report.html" { headers[.contentDisposition] = "attachment; filename=\"\(period)-\(file)\"" }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// Lines of a contract CSV kept by the unit code in one column: the header
+/// always, a row when `keep` says so. Codes are digits and come before any
+/// quoted column, so the row is split at its first commas only.
+enum CSVRows {
+    static func keeping(_ bytes: [UInt8], codeColumn: Int, _ keep: (String) -> Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        var first = true
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            if line.isEmpty { continue }
+            if first {
+                first = false
+                out += line
+                out.append(0x0A)
+                continue
+            }
+            let fields = line.split(separator: UInt8(ascii: ","), maxSplits: codeColumn + 1, omittingEmptySubsequences: false)
+            guard fields.count > codeColumn, keep(String(decoding: fields[codeColumn], as: UTF8.self)) else { continue }
+            out += line
+            out.append(0x0A)
+        }
+        return out
     }
 }

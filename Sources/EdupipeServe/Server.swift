@@ -28,6 +28,14 @@ public enum Server {
         /// Seconds after which the inbox is listed again, to see files put
         /// there by other means.
         public var rescanSeconds: Int64 = 60
+        /// Work metered per account (`Meter`).
+        public var meter = Meter.Limits()
+        /// Bytes per second an upload must keep up after `idleTimeout`
+        /// seconds, so that a trickle ends (408).
+        public var minimumRate = 1024
+        /// What the server writes in the inbox gets `0o666 & ~umask` (files)
+        /// and `0o777 & ~umask` (folders); its state files are 0600.
+        public var umask = 0o027
         public var environment: [String: String] = [:]
         public var logger = RunLogging.silent
 
@@ -49,17 +57,25 @@ public enum Server {
         guard stat(options.inbox, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
             throw StartError(description: "the inbox \(options.inbox) is not a folder")
         }
+        // Children's data: uploads readable by the owner and its group only
+        // (the night's run), state files by the owner alone.
+        umask(mode_t(options.umask))
         let removed = try IncomingFile.prepareFolder(inbox: options.inbox)
         if removed > 0 { log.notice("removed \(removed) unfinished upload(s) left by a stopped server") }
         let ledger = try Ledger(directory: options.stateDirectory, durable: true)
+        StateFiles.restrict(options.stateDirectory)
         let environment = options.environment
         let clock: @Sendable () -> Int64 = { LedgerTime.now(environment: environment) }
-        let intake = Intake(setup: setup, inbox: options.inbox, ledger: ledger, rescanSeconds: options.rescanSeconds)
+        let intake = Intake(setup: setup, inbox: options.inbox, ledger: ledger, rescanSeconds: options.rescanSeconds,
+                            dryRunLimit: options.meter.dryRunLimit)
         try intake.index.rescan(now: clock())
 
         let router = Router(context: ServeContext.self)
         router.add(middleware: AuditMiddleware(ledger: ledger, logger: log, clock: clock))
-        ServeRoutes(intake: intake, clock: clock).add(to: router)
+        router.add(middleware: SecurityHeaders(tls: options.tlsCertificate != nil))
+        let meter = Meter(limits: options.meter, clock: { Double(AuditMiddleware.monotonicNanoseconds()) / 1e9 })
+        ServeRoutes(intake: intake, clock: clock, meter: meter, idleTimeout: options.idleTimeout,
+                    minimumRate: options.minimumRate).add(to: router)
 
         let http = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()],
                                                                 idleTimeout: .seconds(Int64(options.idleTimeout))))

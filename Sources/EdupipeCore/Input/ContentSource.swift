@@ -19,6 +19,12 @@ public enum ContentSource {
     }
 }
 
+/// A source that knows how many bytes of content it has given: what
+/// reading a file cost after decompression (`edupipe serve` meters it).
+public protocol ContentCounting: AnyObject {
+    var contentBytes: Int { get }
+}
+
 /// A few bytes already read, then the rest of a source.
 final class PrefixedSource: ByteSource {
     private var prefix: [UInt8]
@@ -40,10 +46,11 @@ final class PrefixedSource: ByteSource {
 }
 
 /// Passes bytes through, failing with `tooLarge` past `limit` bytes.
-final class LimitedSource: ByteSource {
+final class LimitedSource: ByteSource, ContentCounting {
     private let input: ByteSource
     private let limit: Int
     private var total = 0
+    var contentBytes: Int { total }
 
     init(input: ByteSource, limit: Int) {
         self.input = input

@@ -15,6 +15,8 @@ public struct FileReport: Sendable {
     public var file: FileIdentity?
     /// What the file contributes to the indicators when it is in force.
     public var totals: DatasetTotals?
+    /// Bytes of content read, after decompression: the work the file cost.
+    public var contentBytes = 0
 
     public init(path: String, name: SubmissionName?, log: IssueLog) {
         self.path = path

@@ -133,6 +133,7 @@ public struct SubmissionValidator: Sendable {
 
     private func finish(_ rules: inout RecordRules, headerFound: Bool, into report: inout FileReport) {
         report.records = rules.records
+        report.contentBytes += rules.contentBytes
         if !report.log.hasFatal && headerFound && rules.records == 0 && !rules.plan.mayBeEmpty {
             let plan = rules.plan
             report.log.addTrailer(Issue(.empty, config.language == .zh

@@ -35,6 +35,24 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds a connection may stay silent, mid-upload included, before it is closed.")
     var timeout: Int = 30
 
+    @Option(help: "Requests of one account that may run at once (more get 429).")
+    var maxConcurrent: Int = 64
+
+    @Option(help: "Decompressed megabytes an account may have checked in a burst, and refilled per minute (more get 429 with Retry-After).")
+    var meterBurstMb: Int = 4096
+
+    @Option(help: "Decompressed megabytes per minute added back to each account's allowance.")
+    var meterMbPerMinute: Int = 60
+
+    @Option(help: "Decompressed megabytes a dry run reads before it stops (E_TOO_LARGE).")
+    var dryRunLimitMb: Int = 64
+
+    @Option(help: "Slowest upload accepted, in bytes per second after the first --timeout seconds (a trickle is cut with 408).")
+    var minRate: Int = 1024
+
+    @Option(help: "File mode mask for what the server writes in the inbox (octal): 027 gives files 0640 and folders 0750.")
+    var umask: String = "027"
+
     @OptionGroup var plan: PlanOptions
     @OptionGroup var scope: ScopeOption
 
@@ -42,6 +60,12 @@ struct Serve: ParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         guard parsedListen != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 0.0.0.0:8443") }
         if timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
+        if maxConcurrent < 1 || meterBurstMb < 1 || meterMbPerMinute < 1 || dryRunLimitMb < 1 || minRate < 0 {
+            throw ValidationError("--max-concurrent, --meter-burst-mb, --meter-mb-per-minute and --dry-run-limit-mb must be at least 1")
+        }
+        guard let mask = Int(umask, radix: 8), (0...0o777).contains(mask), mask & 0o700 == 0 else {
+            throw ValidationError("--umask must be octal, such as 027, and leave the owner's bits (0o700) clear")
+        }
     }
 
     var parsedListen: (host: String, port: Int)? {
@@ -60,6 +84,10 @@ struct Serve: ParsableCommand {
         options.tlsCertificate = tlsCert
         options.tlsKey = tlsKey
         options.idleTimeout = timeout
+        options.meter = .init(concurrent: maxConcurrent, burstBytes: meterBurstMb << 20,
+                              bytesPerSecond: max(1, (meterMbPerMinute << 20) / 60), dryRunLimit: dryRunLimitMb << 20)
+        options.minimumRate = minRate
+        options.umask = Int(umask, radix: 8) ?? 0o027
         if let now = getenv("EDUPIPE_NOW") { options.environment["EDUPIPE_NOW"] = String(cString: now) }
         options.logger = RunLogging.logger(stderrLevel: .notice, stateDirectory: state, fileLevel: .info)
         let scheme = tlsCert == nil ? "http" : "https"
