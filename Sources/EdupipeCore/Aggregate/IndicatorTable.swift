@@ -7,14 +7,19 @@ public struct IndicatorTable: Sendable {
     public static let nationalCode = "000000"
     public static let nationalName = "全国"
 
-    public init(period: String, counties: [String: CountyFiles], duplicates: [Int: CrossCountyDuplicates],
-                registry: Registry, config: PipelineConfig) {
+    /// `previous` holds the files in force of the periods before this one,
+    /// the nearest first (section 8.1), as far back as a sustained
+    /// indicator looks; a period missing from the inbox is an empty map.
+    public init(period: String, counties: [String: CountyFiles], previous: [[String: CountyFiles]] = [],
+                duplicates: [Int: CrossCountyDuplicates], registry: Registry, config: PipelineConfig) {
         self.period = period
         let catalog = config.catalog
         let bases = config.slotBases
-        var zeroChecks: [(entry: Int, dataset: Int, slots: [Int])] = []
+        var zeroChecks: [ZeroCheck] = []
         for (i, e) in catalog.entries.enumerated() {
-            if case .countiesWithZero(let slots) = e.kind { zeroChecks.append((i, e.dataset.index, slots)) }
+            if case .countiesWithZero(let slots) = e.kind {
+                zeroChecks.append(ZeroCheck(entry: i, dataset: e.dataset.index, slots: slots, periods: e.periods))
+            }
         }
         let empty = UnitTotals(config: config)
         let none = CountyFiles(datasets: config.datasetPlans.count)
@@ -24,12 +29,17 @@ public struct IndicatorTable: Sendable {
         var national = empty
         for code in registry.counties {
             let files = counties[code] ?? none
+            let history = previous.map { $0[code] }
             var own = empty
-            own.add(county: files, zeroChecks: zeroChecks, bases: bases)
+            own.add(county: files, history: history, zeroChecks: zeroChecks, bases: bases)
             county[code] = own
-            national.add(county: files, zeroChecks: zeroChecks, bases: bases)
-            if let p = registry.province(of: code) { province[p, default: empty].add(county: files, zeroChecks: zeroChecks, bases: bases) }
-            if let p = registry.prefecture(of: code) { prefecture[p, default: empty].add(county: files, zeroChecks: zeroChecks, bases: bases) }
+            national.add(county: files, history: history, zeroChecks: zeroChecks, bases: bases)
+            if let p = registry.province(of: code) {
+                province[p, default: empty].add(county: files, history: history, zeroChecks: zeroChecks, bases: bases)
+            }
+            if let p = registry.prefecture(of: code) {
+                prefecture[p, default: empty].add(county: files, history: history, zeroChecks: zeroChecks, bases: bases)
+            }
         }
         for (d, dups) in duplicates {
             national.crossCountyDuplicates[d] = dups.national

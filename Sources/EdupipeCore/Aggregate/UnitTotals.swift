@@ -21,8 +21,9 @@ public struct UnitTotals: Sendable, Equatable {
 
     public func hasData(_ d: Dataset) -> Bool { reporting[d.index] > 0 }
 
-    /// Adds one county's files in force.
-    mutating func add(county: CountyFiles, zeroChecks: [(entry: Int, dataset: Int, slots: [Int])], bases: [Int]) {
+    /// Adds one county's files in force; `history` are its files in force
+    /// of the periods before, the nearest first (nil: none that period).
+    mutating func add(county: CountyFiles, history: [CountyFiles?] = [], zeroChecks: [ZeroCheck], bases: [Int]) {
         counties += 1
         for (d, totals) in county.files.enumerated() {
             guard let totals else { continue }
@@ -31,10 +32,32 @@ public struct UnitTotals: Sendable, Equatable {
             for (i, v) in totals.values.enumerated() { sums[base + i] += v }
         }
         for check in zeroChecks {
-            guard let totals = county.files[check.dataset] else { continue }
-            let base = bases[check.dataset]
-            if check.slots.allSatisfy({ totals.values[$0 - base] == 0 }) { zeroCounties[check.entry, default: 0] += 1 }
+            guard check.isZero(county.files[check.dataset], base: bases[check.dataset]) else { continue }
+            // Sustained: zero in each earlier period too, each in its own
+            // file in force; a period without one breaks the run.
+            var sustained = true
+            for back in 0..<(check.periods - 1) {
+                let earlier = back < history.count ? history[back]?.files[check.dataset] : nil
+                if !check.isZero(earlier, base: bases[check.dataset]) { sustained = false; break }
+            }
+            if sustained { zeroCounties[check.entry, default: 0] += 1 }
         }
+    }
+}
+
+/// A `counties_with_zero` indicator as the totals count it.
+public struct ZeroCheck: Sendable {
+    let entry: Int
+    let dataset: Int
+    /// Global slots of the measure that must be zero.
+    let slots: [Int]
+    /// Periods, this one and those before it, that must each show zero.
+    let periods: Int
+
+    /// Whether a file in force exists and its measure is zero.
+    func isZero(_ totals: DatasetTotals?, base: Int) -> Bool {
+        guard let totals else { return false }
+        return slots.allSatisfy { totals.values[$0 - base] == 0 }
     }
 }
 

@@ -4,6 +4,7 @@ public enum ContractFiles {
     public static let submissionsHeader = "file,county,dataset,period,revision,status,records,errors,warnings,first_error\n"
     public static let errorsHeader = "file,line,column,code,message\n"
     public static let indicatorsHeader = "period,level,code,name,indicator,numerator,denominator,value,target,status\n"
+    public static let qualityHeader = "period,code,name,check,subject,value,reference,flag\n"
 
     /// Creates the period folders and removes what a killed run left in
     /// them: before any writer starts, as a writer's own temporary file
@@ -20,13 +21,15 @@ public enum ContractFiles {
     /// threads; the caller `finish`es them.
     static func start(out: String, submissions: [SubmissionRecord], spools: [IssueSpool],
                       tables: [IndicatorTable], views: [PeriodTables], duplicates: [String: CrossCountyDuplicates],
-                      jobs: Int) -> OutputTasks {
+                      quality: [String: [QualityFlag]] = [:], jobs: Int) -> OutputTasks {
         // Each file is independent of the others, the largest first.
         var tasks: [OutputTasks.Task] = []
         for (table, view) in zip(tables, views) {
             let dir = out + "/" + table.period
             tasks.append { try stream(to: dir + "/indicators.json") { try indicatorsJSON(view, into: &$0, $1) } }
             tasks.append { try stream(to: dir + "/indicators.csv") { try indicatorsCSV(table, into: &$0, $1) } }
+            let flags = quality[table.period] ?? []
+            tasks.append { try stream(to: dir + "/quality.csv") { try qualityCSV(period: table.period, flags, into: &$0, $1) } }
             if let d = duplicates[table.period] {
                 tasks.append { try stream(to: dir + "/duplicates.csv") { try duplicatesCSV(period: table.period, d, into: &$0, $1) } }
             }
@@ -168,6 +171,24 @@ public enum ContractFiles {
             }
         }
         b.append(first ? "]\n" as StaticString : "\n]\n" as StaticString)
+    }
+
+    /// `quality.csv` (section 8.4): one row per flag, the header alone when
+    /// there is none.
+    public static func qualityCSV(period: String, _ flags: [QualityFlag], into b: inout TextBuffer, _ flush: Flush) throws {
+        b.append(qualityHeader)
+        for f in flags {
+            b.csvField(period); b.append(0x2C)
+            b.csvField(f.code); b.append(0x2C)
+            b.csvField(f.name); b.append(0x2C)
+            b.append(f.check.rawValue); b.append(0x2C)
+            b.csvField(f.subject); b.append(0x2C)
+            b.csvField(f.value); b.append(0x2C)
+            b.csvField(f.reference); b.append(0x2C)
+            b.append(f.flag)
+            b.append(0x0A)
+            try rowDone(&b, flush)
+        }
     }
 
     public static func duplicatesCSV(period: String, _ d: CrossCountyDuplicates, into b: inout TextBuffer, _ flush: Flush) throws {

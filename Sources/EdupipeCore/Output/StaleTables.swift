@@ -8,7 +8,7 @@ import Glibc
 /// Only the files edupipe writes in a `<period>/` folder are removed, and
 /// the folder itself when nothing else is left in it.
 enum StaleTables {
-    static let names = ["indicators.csv", "indicators.json", "duplicates.csv", PeopleFiles.workbookName,
+    static let names = ["indicators.csv", "indicators.json", "duplicates.csv", "quality.csv", PeopleFiles.workbookName,
                         PeopleFiles.reportName] + WideCSV.names.map(\.1)
 
     static func remove(out: String, keeping periods: Set<String>) {

@@ -48,6 +48,9 @@ public struct NightlyRun: Sendable {
         public let tables: [IndicatorTable]
         public let duplicates: [String: CrossCountyDuplicates]
         public let counties: [String: [String: CountyFiles]]
+        /// The quality flags of each period's table (section 8), in
+        /// `quality.csv`'s order.
+        public let quality: [String: [QualityFlag]]
         public let keySource: String
         /// The ledger's id of this run, and what changed since the last one.
         public var runID: Int64?
@@ -215,28 +218,40 @@ public struct NightlyRun: Sendable {
         // linked field (the dropout list): the only one plans have today.
         var duplicates: [String: CrossCountyDuplicates] = [:]
         var countiesByPeriod: [String: [String: CountyFiles]] = [:]
-        for period in periods.sorted() {
-            var counties: [String: CountyFiles] = [:]
-            var lists: [Int: [(county: String, students: [StudentKey])]] = [:]
-            let datasetCount = setup.config.datasetPlans.count
-            // In place: see `SubmissionRecord`.
-            submissions.withUnsafeBufferPointer { records in
-                for i in records.indices where records[i].status == .accepted {
-                    guard let name = records[i].name, name.period == period, let totals = records[i].totals else { continue }
-                    counties[name.county, default: CountyFiles(datasets: datasetCount)].set(totals)
-                    if setup.config.datasetPlans[totals.dataset.index].link != nil {
-                        lists[totals.dataset.index, default: []].append((name.county, records[i].studentKeys))
-                    }
+        var listsByPeriod: [String: [Int: [(county: String, students: [StudentKey])]]] = [:]
+        let datasetCount = setup.config.datasetPlans.count
+        // The files in force of every period found, so that a period's
+        // predecessor is at hand (section 8.1) even with --period.
+        submissions.withUnsafeBufferPointer { records in
+            for i in records.indices where records[i].status == .accepted {
+                guard let name = records[i].name, let totals = records[i].totals else { continue }
+                countiesByPeriod[name.period, default: [:]][name.county, default: CountyFiles(datasets: datasetCount)].set(totals)
+                if setup.config.datasetPlans[totals.dataset.index].link != nil {
+                    listsByPeriod[name.period, default: [:]][totals.dataset.index, default: []].append((name.county, records[i].studentKeys))
                 }
             }
+        }
+        // How far back a sustained indicator looks.
+        let lookBack = setup.config.catalog.entries.reduce(1) { most, e in
+            if case .countiesWithZero = e.kind { return max(most, e.periods) }
+            return most
+        } - 1
+        var quality: [String: [QualityFlag]] = [:]
+        for period in periods.sorted() {
+            let counties = countiesByPeriod[period] ?? [:]
+            let lists = listsByPeriod[period] ?? [:]
             var dups: [Int: CrossCountyDuplicates] = [:]
             for plan in setup.config.datasetPlans where plan.link != nil {
                 dups[plan.dataset.index] = CrossCountyDuplicates(lists: lists[plan.dataset.index] ?? [], registry: setup.registry)
             }
             if let first = dups.keys.min() { duplicates[period] = dups[first] }
-            countiesByPeriod[period] = counties
-            tables.append(IndicatorTable(period: period, counties: counties, duplicates: dups,
-                                         registry: setup.registry, config: setup.config))
+            let previous = PeriodOrder.before(period, count: max(1, lookBack)).map { countiesByPeriod[$0] ?? [:] }
+            let table = IndicatorTable(period: period, counties: counties, previous: previous, duplicates: dups,
+                                       registry: setup.registry, config: setup.config)
+            tables.append(table)
+            let before = PeriodOrder.previous(period).flatMap { countiesByPeriod[$0] }
+            quality[period] = QualityChecks.flags(table: table, counties: counties, previous: before,
+                                                  registry: setup.registry, config: setup.config)
         }
 
         let views = tables.map { PeriodTables(table: $0, submissions: submissions, config: setup.config) }
@@ -245,11 +260,11 @@ public struct NightlyRun: Sendable {
         // and report, the longest to write, on one more. The run fails if
         // any cannot be written.
         try ContractFiles.prepare(out: options.out, periods: tables.map(\.period))
-        let people = PeopleFiles.start(out: options.out, tables: views, registry: setup.registry, config: setup.config)
+        let people = PeopleFiles.start(out: options.out, tables: views, quality: quality, registry: setup.registry, config: setup.config)
         let contract = ContractFiles.start(out: options.out, submissions: submissions, spools: spools,
-                                           tables: tables, views: views, duplicates: duplicates, jobs: jobs)
+                                           tables: tables, views: views, duplicates: duplicates, quality: quality, jobs: jobs)
         return (Result(submissions: submissions, tables: tables, duplicates: duplicates,
-                       counties: countiesByPeriod, keySource: secret.source), contract, people, found)
+                       counties: countiesByPeriod, quality: quality, keySource: secret.source), contract, people, found)
     }
 
     private func prepareOutput() throws {

@@ -2,8 +2,11 @@
 /// counties that have not reported, and the indicators not met at national
 /// and province level.
 public enum RunSummary {
+    /// `verbose` adds the counties that have not reported, province by
+    /// province (else `edupipe status` and the report list them): the
+    /// summary fits one screen.
     public static func text(_ result: NightlyRun.Result, registry: Registry, datasets: [Dataset], out: String, namesPerProvince: Int = 3,
-                            language: Language = .en) -> String {
+                            language: Language = .en, verbose: Bool = false) -> String {
         let zh = language == .zh
         var s = ""
         // Counts and indices, not grouped copies: a national run has 8,562 records.
@@ -35,7 +38,7 @@ public enum RunSummary {
                     s += zh ? "，\(reporting.total(dataset).late) 个逾期（截止 \(deadline)）" : "; \(reporting.total(dataset).late) late (deadline \(deadline))"
                 }
                 s += "\n"
-                guard !missing.isEmpty else { continue }
+                guard verbose, !missing.isEmpty else { continue }
                 let byProvince = Dictionary(grouping: missing) { registry.province(of: $0) ?? "" }
                 var lines: [String] = []
                 for province in byProvince.keys.sorted() {
@@ -46,6 +49,13 @@ public enum RunSummary {
                 }
                 s += (zh ? "    未报送：" : "    not reported: ") + lines.joined(separator: zh ? "；" : "; ") + "\n"
             }
+            // Quality flags (section 8): whom to call, by check.
+            let flags = result.quality[table.period] ?? []
+            let byCheck = QualityFlag.Check.allCases.map { check in (check, flags.count { $0.check == check }) }
+            s += zh ? "  数据质量核查：\(byCheck.map { "\($0.0.rawValue) \($0.1)" }.joined(separator: "，"))"
+                    + (flags.isEmpty ? "\n" : "（见 \(out)/\(table.period)/quality.csv）\n")
+                : "  quality flags: \(byCheck.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", "))"
+                    + (flags.isEmpty ? "\n" : " (see \(out)/\(table.period)/quality.csv)\n")
             let national = table.rows.filter { $0.status == .notMet && ($0.level == .national || $0.code == registry.scope) }
             let provincial = table.rows.filter { $0.status == .notMet && $0.level == .province }
             if national.isEmpty && provincial.isEmpty {
@@ -74,7 +84,7 @@ public enum RunSummary {
             }
         }
         s += (zh ? "\n输出：" : "\noutputs: ") + "\(out)/submissions.csv, \(out)/errors.csv"
-        for t in result.tables { s += ", \(out)/\(t.period)/indicators.csv" }
+        for t in result.tables { s += ", \(out)/\(t.period)/indicators.csv, \(out)/\(t.period)/quality.csv" }
         s += (zh ? "\n报告与工作簿：" : "\nfor people: ") + result.tables.map {
             "\(out)/\($0.period)/\(PeopleFiles.reportName), \(out)/\($0.period)/\(PeopleFiles.workbookName)"
         }.joined(separator: ", ")

@@ -92,7 +92,7 @@ struct Run: ParsableCommand {
         }
         if !quiet {
             FileHandle.standardOutput.write(RunSummary.text(result, registry: setup.registry, datasets: setup.config.datasets, out: out,
-                                                          language: setup.config.language))
+                                                          language: setup.config.language, verbose: verbose))
         }
         if strict && result.submissions.contains(where: { $0.status == .rejected }) { Glibc.exit(3) }
     }

@@ -9,7 +9,10 @@ public struct IndicatorSpec: Sendable {
         case ratio(numerator: [Int], denominator: [Int])
         /// A sum of measure slots, with no denominator.
         case count([Int])
-        /// Reporting counties whose measure is zero, over reporting counties.
+        /// Reporting counties whose measure is zero, over reporting counties;
+        /// with `periods` above 1 (a property of the spec), zero in each of
+        /// that many periods up to this one, each in its file in force
+        /// (sustained zero, section 8.5).
         case countiesWithZero([Int])
         /// Children (linked values) listed by two or more counties of the unit.
         case linkedDuplicates
@@ -29,6 +32,11 @@ public struct IndicatorSpec: Sendable {
     public let chart: Bool
     /// The numerator and denominator as the plan wrote them, for people.
     public let definition: (numerator: String, denominator: String?)
+    /// Periods a `counties_with_zero` indicator looks at: this one and the
+    /// ones before it (1: this period alone). Kept beside `kind`, not in
+    /// it: a second payload in the enum's case changes its layout so that
+    /// LeakSanitizer no longer sees the slots array it holds.
+    public var periods = 1
 
     public var isCount: Bool {
         switch kind {

@@ -72,7 +72,8 @@ enum PlanLoader {
                 throw PlanError(source: source, line: nil, column: nil, "not valid YAML: \(error)")
             }
             top = try r.mapping(root, "the top level")
-            try r.onlyKeys(top, ["plan", "extends", "limits", "periods", "messages", "datasets", "targets"], in: "the top level")
+            try r.onlyKeys(top, ["plan", "extends", "limits", "periods", "messages", "datasets", "indicators", "targets", "quality"],
+                           in: "the top level")
             if let e = top["extends"] {
                 let name = try r.string(e, "extends")
                 let folder = source.contains("/") ? String(source[..<source.lastIndex(of: "/")!]) + "/" : ""
@@ -93,6 +94,8 @@ enum PlanLoader {
         var messageNodes: [String: (Node, Reader)] = [:]
         var datasetNodes: [(name: String, node: Node, r: Reader)] = []
         var targetNodes: [(key: Node, value: Node, r: Reader)] = []
+        var indicatorNodes: [(node: Node, r: Reader)] = []
+        var qualityNodes: [(node: Node, r: Reader)] = []
         for doc in chain {
             let r = doc.r
             let top = doc.top
@@ -150,6 +153,11 @@ enum PlanLoader {
             if let node = top["targets"] {
                 for (k, v) in try r.mapping(node, "targets") { targetNodes.append((k, v, r)) }
             }
+            if let node = top["indicators"] {
+                // Indicators added to a dataset an earlier plan declared.
+                for item in try r.list(node, "indicators") { indicatorNodes.append((item, r)) }
+            }
+            if let node = top["quality"] { qualityNodes.append((node, r)) }
         }
         guard let plan else { throw PlanError(source: last.r.source, line: nil, column: nil, "plan: missing; the plan needs a name") }
         guard !datasetNodes.isEmpty else { throw PlanError(source: last.r.source, line: nil, column: nil, "datasets: missing; a plan declares at least one dataset") }
@@ -186,6 +194,25 @@ enum PlanLoader {
                 specs.append(spec)
             }
         }
+        var bases: [Int] = []
+        var nextBase = 0
+        for d in datasets {
+            bases.append(nextBase)
+            nextBase += d.slotCount
+        }
+        for (node, r) in indicatorNodes {
+            let m = try r.mapping(node, "indicators")
+            let name = try r.string(try r.required(m, "dataset", node, "indicators"), "indicators.dataset")
+            guard let plan = datasets.first(where: { $0.dataset.rawValue == name }) else {
+                throw r.error(m["dataset"]!, "indicators.dataset", "the plan has no dataset \(name); its datasets are \(datasets.map(\.dataset.rawValue).joined(separator: ", "))")
+            }
+            let spec = try DatasetCompiler(r: r, node: node, index: plan.dataset.index, slotBase: bases[plan.dataset.index])
+                .indicator(node, at: "indicators.\(name)", plan: plan, extraKeys: ["dataset"])
+            if specs.contains(where: { $0.name == spec.name }) {
+                throw r.error(node, "indicators.\(name)", "the indicator \(spec.name) is declared twice")
+            }
+            specs.append(spec)
+        }
         for (k, v, r) in targetNodes {
             let name = try r.string(k, "targets")
             guard let i = specs.firstIndex(where: { $0.name == name }) else {
@@ -193,10 +220,13 @@ enum PlanLoader {
             }
             let s = specs[i]
             specs[i] = IndicatorSpec(name: s.name, dataset: s.dataset, kind: s.kind, names: s.names, display: s.display,
-                                     target: try r.targetRule(v, "targets.\(name)"), chart: s.chart, definition: s.definition)
+                                     target: try r.targetRule(v, "targets.\(name)"), chart: s.chart, definition: s.definition, periods: s.periods)
         }
+        var quality = QualityPlan()
+        let compiler = QualityCompiler(datasets: datasets, indicators: Set(specs.map(\.name)))
+        for (node, r) in qualityNodes { try compiler.apply(node, r: r, to: &quality) }
         return PipelineConfig(plan: plan, limits: limits, datasets: datasets, catalog: IndicatorCatalog(specs),
-                              messages: messages, deadlines: deadlines, source: last.r.source)
+                              messages: messages, deadlines: deadlines, source: last.r.source, quality: quality)
     }
 }
 
@@ -474,13 +504,13 @@ private struct DatasetCompiler {
         return MeasureSpec(name: name, filter: filter, sum: sum, by: by, variants: variants, slot: slotBase + slot)
     }
 
-    private func indicator(_ node: Node, at: String, plan: DatasetPlan) throws(PlanError) -> IndicatorSpec {
+    func indicator(_ node: Node, at: String, plan: DatasetPlan, extraKeys: [String] = []) throws(PlanError) -> IndicatorSpec {
         let m = try r.mapping(node, at)
         let local = try r.string(try r.required(m, "name", node, at), "\(at).name")
         let name = "\(plan.dataset.rawValue).\(local)"
         let place = "\(at).\(local)"
         try r.onlyKeys(m, ["name", "zh", "en", "target", "chart", "format", "reporting_rate", "numerator", "denominator",
-                           "count", "counties_with_zero", "linked_duplicates"], in: place)
+                           "count", "counties_with_zero", "periods", "linked_duplicates"] + extraKeys, in: place)
         let names = DisplayName(zh: try r.string(try r.required(m, "zh", node, place), "\(place).zh"),
                                 en: try r.string(try r.required(m, "en", node, place), "\(place).en"))
         func slots(_ n: Node, _ key: String) throws(PlanError) -> (slots: [Int], text: String) {
@@ -495,12 +525,16 @@ private struct DatasetCompiler {
             return (Array(range), text)
         }
         let kind: IndicatorSpec.Kind
+        var sustained = 1
         let definition: (String, String?)
         let kinds = ["reporting_rate", "numerator", "count", "counties_with_zero", "linked_duplicates"].filter { m[$0] != nil }
         guard kinds.count == 1 else {
             throw r.error(node, place, "an indicator is one of: reporting_rate: true, numerator: + denominator:, count:, counties_with_zero:, linked_duplicates: true")
         }
         if m["denominator"] != nil && kinds[0] != "numerator" { throw r.error(m["denominator"]!, place, "only a numerator has a denominator") }
+        if let p = m["periods"], kinds[0] != "counties_with_zero" {
+            throw r.error(p, "\(place).periods", "only counties_with_zero looks across periods")
+        }
         switch kinds[0] {
         case "reporting_rate":
             guard try r.bool(m["reporting_rate"]!, "\(place).reporting_rate") else { throw r.error(m["reporting_rate"]!, place, "write reporting_rate: true") }
@@ -517,8 +551,14 @@ private struct DatasetCompiler {
             definition = (n.text, nil)
         case "counties_with_zero":
             let n = try slots(m["counties_with_zero"]!, "counties_with_zero")
+            // Over how many periods (this one and those before it, section
+            // 8.1) the county's file in force must show zero: 常态清零.
+            let periods = try m["periods"].map { p throws(PlanError) in try r.positiveInt(p, "\(place).periods", atMost: 40) } ?? 1
             kind = .countiesWithZero(n.slots)
-            definition = ("counties with \(n.text) = 0", "counties with a file in force")
+            sustained = periods
+            definition = periods == 1
+                ? ("counties with \(n.text) = 0", "counties with a file in force")
+                : ("counties with \(n.text) = 0 in this period and the \(periods - 1) before it", "counties with a file in force")
         default:
             guard plan.link != nil else { throw r.error(m["linked_duplicates"]!, place, "the dataset has no linked field (link: student_id)") }
             kind = .linkedDuplicates
@@ -537,7 +577,7 @@ private struct DatasetCompiler {
         let target = try m["target"].map { n throws(PlanError) in try r.targetRule(n, "\(place).target") } ?? TargetRule()
         let chart = try m["chart"].map { n throws(PlanError) in try r.bool(n, "\(place).chart") } ?? false
         return IndicatorSpec(name: name, dataset: plan.dataset, kind: kind, names: names, display: display,
-                             target: target, chart: chart, definition: definition)
+                             target: target, chart: chart, definition: definition, periods: sustained)
     }
 }
 
