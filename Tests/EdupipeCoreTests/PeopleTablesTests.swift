@@ -84,13 +84,13 @@ import Testing
         // ZipReader checks each entry's local header, CRC-32 and sizes.
         let entries = try ZipReader.entries(out + "/2022-autumn/indicators.xlsx")
         let expected = ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                        "xl/styles.xml", "xl/sharedStrings.xml"] + (1...6).map { "xl/worksheets/sheet\($0).xml" }
+                        "xl/styles.xml", "xl/sharedStrings.xml"] + (1...8).map { "xl/worksheets/sheet\($0).xml" }
         #expect(entries.map(\.name) == expected)
         let parts = Dictionary(uniqueKeysWithValues: entries)
         for (name, data) in parts { #expect(wellFormed(data), "\(name) is not well-formed XML") }
         let workbook = text(parts["xl/workbook.xml"])
         let sheets = workbook.matches(of: /<sheet name="([^"]+)"/).map { String($0.1) }
-        #expect(sheets == ["全国", "省级", "地市级", "县级", "未报送", "报送文件"])
+        #expect(sheets == ["全国", "省级", "地市级", "县级", "未报送", "报送文件", "趋势", "数据质量"])
         // Frozen header and unit columns, and an autofilter, on the level sheets.
         let province = text(parts["xl/worksheets/sheet2.xml"])
         #expect(province.contains("<pane xSplit=\"2\" ySplit=\"1\" topLeftCell=\"C2\" activePane=\"bottomRight\" state=\"frozen\"/>"))

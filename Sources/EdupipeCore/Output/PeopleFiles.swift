@@ -6,18 +6,20 @@ public enum PeopleFiles {
 
     /// Starts writing the files on a thread of their own; the caller
     /// `finish`es them.
-    static func start(out: String, tables: [PeriodTables], registry: Registry, config: PipelineConfig) -> OutputTasks {
-        OutputTasks(tasks(out: out, tables: tables, registry: registry, config: config), threads: 1)
+    static func start(out: String, tables: [PeriodTables], quality: [String: [QualityFlag]] = [:], registry: Registry,
+                      config: PipelineConfig) -> OutputTasks {
+        OutputTasks(tasks(out: out, tables: tables, across: AcrossPeriods(views: tables, quality: quality), registry: registry,
+                          config: config), threads: 1)
     }
 
     /// One task per file, in the order they are written.
-    private static func tasks(out: String, tables: [PeriodTables], registry: Registry,
+    private static func tasks(out: String, tables: [PeriodTables], across: AcrossPeriods, registry: Registry,
                              config: PipelineConfig) -> [OutputTasks.Task] {
         tables.flatMap { t -> [OutputTasks.Task] in
             let dir = out + "/" + t.period
             return [
-                { try Workbook.write(t, registry: registry, config: config, to: dir + "/" + workbookName) },
-                { try ReportPage.write(t, registry: registry, config: config, to: dir + "/" + reportName) },
+                { try Workbook.write(t, across: across, registry: registry, config: config, to: dir + "/" + workbookName) },
+                { try ReportPage.write(t, across: across, registry: registry, config: config, to: dir + "/" + reportName) },
             ]
         }
     }

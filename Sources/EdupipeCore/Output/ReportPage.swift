@@ -10,14 +10,17 @@ public enum ReportPage {
     /// Indicator columns per province table: what fits across A4.
     static let columnsPerTable = 9
 
-    public static func write(_ t: PeriodTables, registry: Registry, config: PipelineConfig, to path: String) throws {
+    public static func write(_ t: PeriodTables, across: AcrossPeriods? = nil, registry: Registry, config: PipelineConfig,
+                             to path: String) throws {
+        let across = across ?? AcrossPeriods(views: [t], quality: [:])
         try ContractFiles.stream(to: path) { b, flush in
-            try page(t, registry: registry, config: config, &b, flush)
+            try page(t, across: across, registry: registry, config: config, &b, flush)
         }
     }
 
-    static func page(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
+    static func page(_ t: PeriodTables, across: AcrossPeriods, registry: Registry, config: PipelineConfig,
                      _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        let previous = across.previous(of: t.period)
         b.append("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n" as StaticString)
         b.append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" as StaticString)
         b.markup("基础教育专项监测 \(t.period) · Basic-education monitoring")
@@ -25,10 +28,12 @@ public enum ReportPage {
         b.append(ReportStyle.css)
         b.append("</style>\n</head>\n<body>\n" as StaticString)
         header(t, registry: registry, &b)
-        national(t, config: config, &b)
-        provinces(t, config: config, &b)
+        national(t, previous: previous, config: config, &b)
+        provinces(t, previous: previous, config: config, &b)
         try flush(&b)
         charts(t, config: config, &b)
+        trends(t, across: across, config: config, &b)
+        try ReportQuality.section(across.quality[t.period] ?? [], registry: registry, config: config, &b, flush)
         try notReported(t, registry: registry, config: config, &b, flush)
         try rejected(t, registry: registry, &b, flush)
         b.append("<footer>edupipe \(EdupipeVersion.current) · ")
@@ -61,15 +66,18 @@ public enum ReportPage {
         b.append("</p>\n" as StaticString)
     }
 
-    /// The nation's value of every indicator, with its target and status.
-    private static func national(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
+    /// The nation's value of every indicator, with its target and status,
+    /// and beside it the previous period's value and the change.
+    private static func national(_ t: PeriodTables, previous: PeriodTables?, config: PipelineConfig, _ b: inout TextBuffer) {
         if t.isScoped {
             b.append("<section id=\"national\">\n<h2>" as StaticString); b.markup(t.national.name)
             b.append("主要指标 <span class=\"en\">Headline figures of " as StaticString); b.markup(t.national.code); b.append("</span></h2>\n" as StaticString)
         } else {
             b.append("<section id=\"national\">\n<h2>全国主要指标 <span class=\"en\">National headline figures</span></h2>\n" as StaticString)
         }
-        b.append("<table class=\"headline\">\n<thead><tr><th>指标 Indicator</th><th class=\"num\">数值 Value</th><th class=\"num\">目标 Target</th><th>状态 Status</th><th class=\"num\">分子 / 分母 Numerator / denominator</th></tr></thead>\n<tbody>\n" as StaticString)
+        b.append("<table class=\"headline\">\n<thead><tr><th>指标 Indicator</th><th class=\"num\">数值 Value</th><th class=\"num\">目标 Target</th><th>状态 Status</th><th class=\"num\">分子 / 分母 Numerator / denominator</th>" as StaticString)
+        b.append("<th class=\"num\">上期 " as StaticString); b.markup(previous?.period ?? "Previous")
+        b.append("</th><th class=\"num\">变化 Change</th></tr></thead>\n<tbody>\n" as StaticString)
         var dataset: Dataset?
         for i in config.displayedEntries {
             let entry = config.catalog.entries[i]
@@ -77,7 +85,7 @@ public enum ReportPage {
             if entry.dataset != dataset {
                 dataset = entry.dataset
                 let name = config.name(of: entry.dataset)
-                b.append("<tr class=\"group\"><th colspan=\"5\">" as StaticString)
+                b.append("<tr class=\"group\"><th colspan=\"7\">" as StaticString)
                 b.markup(name.both)
                 b.append("</th></tr>\n" as StaticString)
             }
@@ -93,23 +101,45 @@ public enum ReportPage {
             b.markup(StatusText.indicator(cell.status))
             b.append("</td><td class=\"num\">" as StaticString)
             b.markup(IndicatorFormat.grouped(cell.numerator) + (cell.denominator.map { " / " + IndicatorFormat.grouped($0) } ?? ""))
+            b.append("</td>" as StaticString)
+            let before = previous?.national.code == t.national.code ? previous?.national.cells[i] : nil
+            b.append("<td class=\"num prev\">" as StaticString)
+            b.markup(before.flatMap(format.text) ?? "—")
+            b.append("</td><td class=\"num change\">" as StaticString)
+            if let before, let direction = AcrossPeriods.direction(cell, before) {
+                b.append("<span class=\"trend t\(direction > 0 ? "up" : direction < 0 ? "down" : "flat")\">")
+                b.markup(AcrossPeriods.arrow(direction)); b.append("</span> " as StaticString)
+                b.markup(AcrossPeriods.change(cell, before, format: format))
+            } else {
+                b.append("—" as StaticString)
+            }
             b.append("</td></tr>\n" as StaticString)
         }
         b.append("</tbody>\n</table>\n</section>\n" as StaticString)
     }
 
-    /// A value cell coloured by status, ✗ when the target is missed.
-    private static func statusCell(_ cell: PeriodTables.Cell?, format: IndicatorFormat, _ b: inout TextBuffer) {
+    /// A value cell coloured by status, ✗ when the target is missed, and an
+    /// arrow for the change since `before` (the previous period's value in
+    /// its title).
+    private static func statusCell(_ cell: PeriodTables.Cell?, format: IndicatorFormat, before: PeriodTables.Cell? = nil,
+                                   _ b: inout TextBuffer) {
         guard let cell else { return b.append("<td class=\"num\"></td>" as StaticString) }
         b.append("<td class=\"num s-\(cell.status.rawValue)\">")
         b.markup(format.text(cell) ?? "—")
         if cell.status == .notMet { b.append("<span class=\"mark\"> ✗</span>" as StaticString) }
+        if let before, let direction = AcrossPeriods.direction(cell, before) {
+            b.append(" <span class=\"trend t\(direction > 0 ? "up" : direction < 0 ? "down" : "flat")\" title=\"")
+            b.markup("上期 previous " + (format.text(before) ?? "—"))
+            b.append("\">" as StaticString); b.markup(AcrossPeriods.arrow(direction)); b.append("</span>" as StaticString)
+        }
         b.append("</td>" as StaticString)
     }
 
     /// Provinces down, indicators across, a table per dataset (split so
     /// each fits across a portrait A4 page).
-    private static func provinces(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
+    private static func provinces(_ t: PeriodTables, previous: PeriodTables?, config: PipelineConfig, _ b: inout TextBuffer) {
+        var earlier: [String: PeriodTables.UnitRow] = [:]
+        if let previous { for u in [previous.national] + previous.provinces + previous.prefectures { earlier[u.code] = u } }
         b.append("<section id=\"provinces\">\n<h2>分省指标 <span class=\"en\">Indicators by province</span></h2>\n" as StaticString)
         for dataset in config.datasets {
             let columns = config.displayedEntries.filter { config.catalog.entries[$0].dataset == dataset }
@@ -135,7 +165,9 @@ public enum ReportPage {
                 for unit in t.isScoped ? [t.national] + t.prefectures.filter({ $0.code != t.national.code }) : [t.national] + t.provinces {
                     b.append(unit.level == .national ? "<tr class=\"nation\" data-code=\"" as StaticString : "<tr data-code=\"" as StaticString)
                     b.markup(unit.code); b.append("\"><th>" as StaticString); b.markup(unit.name); b.append("</th>" as StaticString)
-                    for i in part { statusCell(unit.cells[i], format: IndicatorFormat(config.catalog.entries[i]), &b) }
+                    for i in part {
+                        statusCell(unit.cells[i], format: IndicatorFormat(config.catalog.entries[i]), before: earlier[unit.code]?.cells[i], &b)
+                    }
                     b.append("</tr>\n" as StaticString)
                 }
                 b.append("</tbody>\n</table>\n" as StaticString)
@@ -173,6 +205,30 @@ public enum ReportPage {
                 b.append("</p>" as StaticString)
             }
             b.append("\n</figure>\n" as StaticString)
+        }
+        b.append("</section>\n" as StaticString)
+    }
+
+    /// The charted indicators over every period of the run up to this one,
+    /// for the nation (or the scope's unit): a small line chart each.
+    private static func trends(_ t: PeriodTables, across: AcrossPeriods, config: PipelineConfig, _ b: inout TextBuffer) {
+        let periods = across.through(t.period)
+        b.append("<section id=\"trends\">\n<h2>各学期趋势 <span class=\"en\">Over the periods of this run</span></h2>\n" as StaticString)
+        guard periods.count > 1 else {
+            b.append("<p class=\"none\">本次运行只有一个学期 Only one period in this run.</p>\n</section>\n" as StaticString)
+            return
+        }
+        for i in config.catalog.charted {
+            let entry = config.catalog.entries[i]
+            let name = config.name(of: entry.name)
+            let points = periods.map { p -> TrendChart.Point in
+                let cell = p.national.code == t.national.code ? p.national.cells[i] : nil
+                return TrendChart.Point(label: p.period, value: cell?.value, text: cell.flatMap(IndicatorFormat(entry).text))
+            }
+            b.append("<figure class=\"trend\" data-indicator=\"" as StaticString); b.markup(entry.name); b.append("\">\n<figcaption>" as StaticString)
+            b.markup(name.zh); b.append(" <span class=\"en\">" as StaticString); b.markup(name.en); b.append("</span></figcaption>\n" as StaticString)
+            TrendChart(points: points, title: t.national.name + " " + name.both).write(&b)
+            b.append("</figure>\n" as StaticString)
         }
         b.append("</section>\n" as StaticString)
     }

@@ -56,6 +56,17 @@ enum ReportStyle {
         .files td.file { word-break: break-all; width: 28%; }
         .none { color: var(--met); }
         .nodata-note { color: var(--none); font-size: 12px; margin: 2px 0 0; }
+        .trend { font-size: 0.85em; white-space: nowrap; }
+        .trend.tup { color: #2e7d32; }
+        .trend.tdown { color: #b3261e; }
+        .trend.tflat { color: #777; }
+        td.prev, td.change { color: #444; white-space: nowrap; }
+        figure.trend { display: inline-block; margin: 6px 16px 14px 0; vertical-align: top; }
+        svg.trend { max-width: 480px; }
+        svg .line { fill: none; stroke: #3b6ea8; stroke-width: 2; }
+        svg .dot { fill: #3b6ea8; }
+        .quality-summary { font-size: 12px; margin-bottom: 10px; }
+        .note { color: #555; font-size: 12px; }
         footer { margin-top: 28px; color: #777; font-size: 11px; border-top: 1px solid #ddd; padding-top: 6px; }
         @page { size: A4; margin: 12mm 10mm; }
         @media print {
@@ -66,7 +77,7 @@ enum ReportStyle {
           .matrix th:first-child { width: 22mm; }
           thead th { font-size: 8pt; }
           dl.missing { font-size: 9pt; }
-          #provinces, #charts, #not-reported { break-before: page; }
+          #provinces, #charts, #quality, #not-reported { break-before: page; }
         }
 
         """

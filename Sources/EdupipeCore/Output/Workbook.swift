@@ -17,19 +17,27 @@ public enum Workbook {
     ]
     public static let notReportedSheet = "未报送"
     public static let filesSheet = "报送文件"
+    public static let trendSheet = "趋势"
+    public static let qualitySheet = "数据质量"
 
-    public static var sheetNames: [String] { levelSheets.map(\.1) + [notReportedSheet, filesSheet] }
+    public static var sheetNames: [String] { levelSheets.map(\.1) + [notReportedSheet, filesSheet, trendSheet, qualitySheet] }
 
-    public static func write(_ tables: PeriodTables, registry: Registry, config: PipelineConfig, to path: String) throws {
+    public static func write(_ tables: PeriodTables, across: AcrossPeriods? = nil, registry: Registry, config: PipelineConfig,
+                             to path: String) throws {
+        let across = across ?? AcrossPeriods(views: [tables], quality: [:])
+        let periods = across.through(tables.period)
+        let flags = across.quality[tables.period] ?? []
         let temporary = AtomicFile.temporaryPath(for: path)
         unlink(temporary)
         // The counties that have not reported, listed once; each sheet's
         // size, worked out once: the sheet's filter and the workbook's
         // hidden filter name must name the same range.
         let missing = config.datasets.map { ($0, tables.notReported($0)) }
-        let extents = sheetNames.indices.map {
+        var extents = sheetNames.indices.dropLast(2).map {
             extent(tables, sheet: $0, config: config, missing: missing.reduce(0) { $0 + $1.1.count })
         }
+        extents.append((trendColumns.count + periods.count, 1 + (1 + tables.provinces.count) * config.displayedEntries.count))
+        extents.append((qualityColumns.count, 1 + flags.count))
         do {
             let archive = try WorkbookArchive(path: temporary)
             try archive.add("[Content_Types].xml") { b, _ in contentTypes(&b) }
@@ -53,6 +61,12 @@ public enum Workbook {
             try archive.add("xl/worksheets/sheet\(levelSheets.count + 2).xml") { b, flush in
                 try files(tables, extent: extents[levelSheets.count + 1], registry: registry, config: config,
                           shared: shared, &b, flush)
+            }
+            try archive.add("xl/worksheets/sheet\(levelSheets.count + 3).xml") { b, flush in
+                try trend(tables, periods: periods, extent: extents[levelSheets.count + 2], config: config, shared: shared, &b, flush)
+            }
+            try archive.add("xl/worksheets/sheet\(levelSheets.count + 4).xml") { b, flush in
+                try quality(flags, extent: extents[levelSheets.count + 3], registry: registry, shared: shared, &b, flush)
             }
             try archive.finish()
         } catch {
@@ -210,6 +224,61 @@ public enum Workbook {
             sheet.number(&b, f.line)
             sheet.text(&b, f.column ?? "")
             sheet.text(&b, f.firstMessage ?? "")
+            sheet.endRow(&b)
+            try ContractFiles.rowDone(&b, flush)
+        }
+        sheet.end(&b)
+    }
+
+    private static let trendColumns = ["级别\nLevel", "代码\nCode", "名称\nName", "指标\nIndicator", "代号\nKey"]
+    private static let qualityColumns = ["省份\nProvince", "县代码\nCounty code", "县名称\nCounty", "核查\nCheck", "对象\nSubject",
+                                         "数值\nValue", "参照\nReference", "方向\nFlag"]
+
+    /// 趋势: each indicator over the run's periods up to this one, for the
+    /// nation (or the scope's unit) and each province, a period per column.
+    private static func trend(_ t: PeriodTables, periods: [PeriodTables], extent: (columns: Int, rows: Int), config: PipelineConfig,
+                              shared: SharedStrings, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        var sheet = SheetWriter(columns: extent.columns, rows: extent.rows, frozenColumns: 3, selected: false, shared: shared)
+        sheet.begin(&b, widths: [8, 9, 14, 28, 34] + periods.map { _ in 13 })
+        sheet.headerRow(&b, trendColumns + periods.map(\.period))
+        // Each period's units by code, looked up once.
+        let byCode: [[String: PeriodTables.UnitRow]] = periods.map { p in
+            Dictionary(([p.national] + p.provinces).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        for unit in [t.national] + t.provinces {
+            for i in config.displayedEntries {
+                let entry = config.catalog.entries[i]
+                let format = IndicatorFormat(entry)
+                sheet.beginRow(&b)
+                sheet.text(&b, unit.level == .national ? "全国" : "省级")
+                sheet.text(&b, unit.code)
+                sheet.text(&b, unit.name)
+                sheet.text(&b, config.name(of: entry.name).zh)
+                sheet.text(&b, entry.name)
+                for units in byCode { sheet.value(&b, units[unit.code]?.cells[i], format: format) }
+                sheet.endRow(&b)
+                try ContractFiles.rowDone(&b, flush)
+            }
+        }
+        sheet.end(&b)
+    }
+
+    /// 数据质量: quality.csv for people, with the province and county names.
+    private static func quality(_ flags: [QualityFlag], extent: (columns: Int, rows: Int), registry: Registry,
+                                shared: SharedStrings, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
+        var sheet = SheetWriter(columns: extent.columns, rows: extent.rows, frozenColumns: 0, selected: false, shared: shared)
+        sheet.begin(&b, widths: [14, 11, 14, 24, 40, 12, 12, 10])
+        sheet.headerRow(&b, qualityColumns)
+        for f in flags {
+            sheet.beginRow(&b)
+            sheet.text(&b, registry.provinceName(of: f.code))
+            sheet.text(&b, f.code)
+            sheet.text(&b, f.name)
+            sheet.text(&b, ReportQuality.checkName(f.check))
+            sheet.text(&b, f.subject)
+            sheet.text(&b, f.value)
+            sheet.text(&b, f.reference)
+            sheet.text(&b, f.high ? "偏高 high" : "偏低 low", style: .textNotMet)
             sheet.endRow(&b)
             try ContractFiles.rowDone(&b, flush)
         }

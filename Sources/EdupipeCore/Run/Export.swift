@@ -34,8 +34,17 @@ public enum Export {
             throw FinishedRun.ReadError(description: "\(options.out) holds no finished run (no <period>/indicators.csv); run `edupipe run --out \(options.out)` first")
         }
         var written: [String] = []
+        // Every period of the run, for the trends and the previous period's
+        // figures, as the run itself had them; and each period's flags.
+        var views: [String: PeriodTables] = [:]
+        var quality: [String: [QualityFlag]] = [:]
+        for period in Set(FinishedRun.periods(in: options.out) + periods) {
+            views[period] = try FinishedRun.read(out: options.out, period: period, config: setup.config)
+            quality[period] = try FinishedRun.quality(out: options.out, period: period)
+        }
+        let across = AcrossPeriods(views: Array(views.values), quality: quality)
         for period in periods {
-            let tables = try FinishedRun.read(out: options.out, period: period, config: setup.config)
+            guard let tables = views[period] else { continue }
             try checkRegistry(tables, setup.registry, period: period, out: options.out)
             let dir = (options.to ?? options.out) + "/" + period
             do {
@@ -46,10 +55,10 @@ public enum Export {
             for format in options.formats {
                 switch format {
                 case .xlsx:
-                    try Workbook.write(tables, registry: setup.registry, config: setup.config, to: dir + "/" + PeopleFiles.workbookName)
+                    try Workbook.write(tables, across: across, registry: setup.registry, config: setup.config, to: dir + "/" + PeopleFiles.workbookName)
                     written.append(dir + "/" + PeopleFiles.workbookName)
                 case .html:
-                    try ReportPage.write(tables, registry: setup.registry, config: setup.config, to: dir + "/" + PeopleFiles.reportName)
+                    try ReportPage.write(tables, across: across, registry: setup.registry, config: setup.config, to: dir + "/" + PeopleFiles.reportName)
                     written.append(dir + "/" + PeopleFiles.reportName)
                 case .csv:
                     for (level, name) in WideCSV.names {
