@@ -34,6 +34,8 @@ label { display:block; margin:.3rem 0; }
 .file .name { font-weight:600; word-break:break-all; }
 progress { width:100%; height:.6rem; }
 .verdict { font-weight:600; }
+.quality { border-left:3px solid #c98a00; padding-left:8px; margin:6px 0; }
+.quality ul { margin:4px 0; padding-left:18px; }
 .verdict.accepted { color:var(--ok); }
 .verdict.rejected { color:var(--bad); }
 .standing { color:var(--muted); }
@@ -103,14 +105,18 @@ const T = {
   zh: { title:"教育数据报送", signout:"退出", signin:"登录", signinHelp:"请输入省级（或市级）数据管理员发给本县的令牌。令牌只保存在本浏览器标签页中，关闭后需重新输入。",
         token:"令牌", signinButton:"登录", badToken:"令牌无效或已被吊销", upload:"上传文件", dropHelp:"把文件拖到这里，或", dryRun:"只检查，不提交（试传）",
         status:"报送情况", period:"学期", night:"最近一次汇总", help:"格式说明与空白模板", guide:"数据格式说明", accepted:"通过", rejected:"拒收",
-        records:"条记录", errors:"个错误", line:"行", column:"列", code:"代码", message:"说明", download:"下载错误清单（CSV）", uploading:"上传中…",
+        records:"条记录", errors:"个错误", quality:"数据质量核查（文件已接收，但请核实）：",
+        noFlags:"本期没有需要核实的数据", check:"核查", subject:"对象", value:"数值", reference:"参照", flag:"方向",
+        over_time:"与上期相比", outlier:"与本省各县相比", related:"与相关报送相比", high:"偏高", low:"偏低", line:"行", column:"列", code:"代码", message:"说明", download:"下载错误清单（CSV）", uploading:"上传中…",
         checking:"检查中…", failed:"上传失败", stored:"已保存", notStored:"未保存（试传）", county:"县", dataset:"数据集", file:"现行文件",
         arrived:"收到时间", late:"逾期", onTime:"按时", missing:"未报送", province:"省", expected:"应报", reporting:"已报", noRun:"尚无汇总结果",
         report:"报告", workbook:"工作簿", template:"模板", counties:"各县报送明细", more:"还有 {n} 条，请下载完整清单", switchTo:"English", unitNational:"全国" },
   en: { title:"Education data submission", signout:"Sign out", signin:"Sign in", signinHelp:"Enter the token your provincial (or prefectural) data office gave your county. It is kept in this browser tab only.",
         token:"Token", signinButton:"Sign in", badToken:"The token is unknown or was revoked", upload:"Upload files", dropHelp:"Drop files here, or", dryRun:"Check only, do not submit (dry run)",
         status:"Reporting status", period:"Period", night:"Latest tables", help:"Format guide and empty templates", guide:"Format guide", accepted:"accepted", rejected:"rejected",
-        records:"records", errors:"errors", line:"Line", column:"Column", code:"Code", message:"Message", download:"Download the errors (CSV)", uploading:"Uploading…",
+        records:"records", errors:"errors", quality:"Quality checks (the file is accepted, but please check):",
+        noFlags:"Nothing to check this period", check:"Check", subject:"Subject", value:"Value", reference:"Reference", flag:"Flag",
+        over_time:"over time", outlier:"among the province's counties", related:"against the other collection", high:"high", low:"low", line:"Line", column:"Column", code:"Code", message:"Message", download:"Download the errors (CSV)", uploading:"Uploading…",
         checking:"Checking…", failed:"Upload failed", stored:"stored", notStored:"not stored (dry run)", county:"County", dataset:"Dataset", file:"File in force",
         arrived:"Arrived", late:"late", onTime:"on time", missing:"missing", province:"Province", expected:"Expected", reporting:"Reporting", noRun:"No run yet",
         report:"report", workbook:"workbook", template:"template", counties:"County by county", more:"{n} more: download the full list", switchTo:"中文", unitNational:"National" }
@@ -207,6 +213,10 @@ function renderReceipt(box, r) {
     v.errors + " " + esc(t("errors")) + " · " + esc(r.stored ? t("stored") : t("notStored"));
   let html = "";
   if (r.acceptance) { html += "<p class=\"standing\">" + esc(r.acceptance.message) + "</p>"; }
+  if (r.quality && r.quality.length) {
+    html += "<div class=\"quality\"><p><b>" + esc(t("quality")) + "</b></p><ul>" +
+      r.quality.map((q) => "<li data-check=\"" + esc(q.check) + "\">" + esc(q.message) + "</li>").join("") + "</ul></div>";
+  }
   if (v.issues.length) {
     const shown = v.issues.slice(0, 50);
     html += "<div class=\"scroll\"><table class=\"issues\"><thead><tr><th>" + esc(t("line")) + "</th><th>" + esc(t("column")) + "</th><th>" + esc(t("code")) +
@@ -267,8 +277,35 @@ async function loadRuns() {
   if (!run.periods || !run.periods.length) { $("runs").textContent = t("noRun"); return; }
   $("runs").innerHTML = run.periods.map((p) => "<p>" + esc(p.period) + "：" +
     (p.report ? "<a href=\"#\" data-path=\"" + esc(p.report) + "\" data-name=\"" + esc(p.period) + "-report.html\">" + esc(t("report")) + "</a> " : "") +
-    (p.workbook ? "<a href=\"#\" data-path=\"" + esc(p.workbook) + "\" data-name=\"" + esc(p.period) + "-indicators.xlsx\">" + esc(t("workbook")) + "</a>" : "") + "</p>").join("");
+    (p.workbook ? "<a href=\"#\" data-path=\"" + esc(p.workbook) + "\" data-name=\"" + esc(p.period) + "-indicators.xlsx\">" + esc(t("workbook")) + "</a>" : "") + "</p>" +
+    "<div class=\"flags\" data-period=\"" + esc(p.period) + "\"></div>").join("");
   $("runs").querySelectorAll("a").forEach((a) => a.addEventListener("click", (e) => { e.preventDefault(); download(a.dataset.path, a.dataset.name); }));
+  for (const p of run.periods) { if (p.quality) { renderFlags(p); } }
+}
+
+// One line of a contract CSV (RFC 4180: quotes, doubled quotes).
+function csvCells(line) {
+  const cells = []; let cell = "", quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) { if (c === "\"") { if (line[i + 1] === "\"") { cell += "\""; i++; } else { quoted = false; } } else { cell += c; } }
+    else if (c === "\"") { quoted = true; } else if (c === ",") { cells.push(cell); cell = ""; } else { cell += c; }
+  }
+  cells.push(cell);
+  return cells;
+}
+
+// The night's quality flags of the office's counties (quality.csv, its rows only).
+async function renderFlags(p) {
+  const r = await api(p.quality); if (!r.ok) { return; }
+  const rows = (await r.text()).split("\n").slice(1).filter((l) => l).map(csvCells);
+  const box = $("runs").querySelector("div.flags[data-period=\"" + p.period + "\"]");
+  if (!box) { return; }
+  if (!rows.length) { box.textContent = t("noFlags"); return; }
+  box.innerHTML = "<table class=\"flags\"><thead><tr><th>" + esc(t("county")) + "</th><th>" + esc(t("check")) + "</th><th>" + esc(t("subject")) +
+    "</th><th>" + esc(t("value")) + "</th><th>" + esc(t("reference")) + "</th><th>" + esc(t("flag")) + "</th></tr></thead><tbody>" +
+    rows.map((c) => "<tr><td>" + esc(c[2]) + " " + esc(c[1]) + "</td><td>" + esc(t(c[3]) || c[3]) + "</td><td>" + esc(c[4]) + "</td><td>" + esc(c[5]) +
+      "</td><td>" + esc(c[6]) + "</td><td>" + esc(t(c[7]) || c[7]) + "</td></tr>").join("") + "</tbody></table>";
 }
 
 $("signinForm").addEventListener("submit", (e) => { e.preventDefault(); $("signinError").textContent = ""; signIn($("token").value); });

@@ -15,6 +15,8 @@ final class FileVerdicts: Sendable {
         let isValid: Bool
         let digest: [UInt8]?
         let records: Int
+        /// What the file counts (valid files): for the quality checks.
+        let totals: DatasetTotals?
 
         /// When the file came: its modification time (seconds), until the
         /// ledger knows better.
@@ -55,7 +57,7 @@ final class FileVerdicts: Sendable {
     func remember(_ path: String, report: FileReport) -> Verdict? {
         guard let s = Self.stamp(root + "/" + path) else { return nil }
         let v = Verdict(size: s.size, modified: s.modified, isValid: report.isValid, digest: report.contentDigest,
-                        records: report.records)
+                        records: report.records, totals: report.totals)
         cache.withLock { $0[path] = v }
         return v
     }

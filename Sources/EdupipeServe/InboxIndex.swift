@@ -17,6 +17,12 @@ final class InboxIndex: Sendable {
             dataset = name.dataset.rawValue
             period = name.period
         }
+
+        init(county: String, dataset: String, period: String) {
+            self.county = county
+            self.dataset = dataset
+            self.period = period
+        }
     }
 
     /// A submission file: its inbox path and its parsed name.

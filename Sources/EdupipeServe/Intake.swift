@@ -170,9 +170,18 @@ final class Intake: Sendable {
                                                      verdict: report.isValid ? "accepted" : "rejected", acceptance: standing.kind.rawValue,
                                                      records: report.records, errors: report.log.errorCount,
                                                      firstError: report.log.firstError?.rawValue))
+            // The quality checks that concern the file once it is in force
+            // (section 8): against the county's previous file and its
+            // other collections, as the inbox stands. Never a rejection.
+            var flags: [QualityFlag] = []
+            if report.isValid, standing.kind == .inForce, let totals = report.totals {
+                flags = QualityChecks.forFile(placement.name, totals: totals, registry: setup.registry, config: setup.config) { d, p in
+                    self.inForceTotals(county: placement.name.county, dataset: d, period: p)
+                }
+            }
             let receipt = Receipt(fileName: placement.fileName, path: placement.path, sha256: file.sha256, bytes: file.bytes,
                                   receivedAt: receivedAt, stored: !dryRun, dryRun: dryRun, report: report, standing: standing,
-                                  language: language)
+                                  language: language, quality: flags)
             outcome.body = receipt.json
             if dryRun { return outcome }
             do {
@@ -218,6 +227,21 @@ final class Intake: Sendable {
         let members: [InboxIndex.Member]
         let revisions: [Int: Int]
         func sharing(_ revision: Int) -> Bool { revisions[revision, default: 0] > 1 }
+    }
+
+    /// What the county's file in force for (dataset, period) counts, as the
+    /// inbox stands (`InForce`), from the verdicts' cache.
+    func inForceTotals(county: String, dataset: Dataset, period: String) -> DatasetTotals? {
+        let members = index.members(of: InboxIndex.Group(county: county, dataset: dataset.rawValue, period: period))
+        let shared = Dictionary(grouping: members, by: \.name.revision).filter { $0.value.count > 1 }
+        var candidates: [InForce.Candidate] = []
+        var totals: [String: DatasetTotals] = [:]
+        for m in members {
+            guard let v = verdicts.verdict(m.path, digest: shared[m.name.revision] != nil), v.isValid else { continue }
+            candidates.append(InForce.Candidate(path: m.path, revision: m.name.revision, digest: v.digest))
+            totals[m.path] = v.totals
+        }
+        return InForce.pick(candidates).flatMap { totals[$0] }
     }
 
     /// The file already in the inbox under this name, if any.

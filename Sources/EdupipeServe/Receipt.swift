@@ -15,6 +15,8 @@ struct Receipt: Sendable {
     let report: FileReport
     let standing: Standing?
     let language: Language
+    /// Quality flags that concern the file (section 8), in force or not yet.
+    var quality: [QualityFlag] = []
 
     var json: String {
         var verdict = JSONWriter()
@@ -45,6 +47,7 @@ struct Receipt: Sendable {
         } else {
             w.value("acceptance", "null")
         }
+        ValidationReport.quality(quality, language: language, into: &w)
         w.endObject()
         // Whatever a name or a message quotes: no full resident ID leaves.
         return ResidentIDMask.scrub(w.text) + "\n"

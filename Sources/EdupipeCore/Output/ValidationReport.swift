@@ -2,7 +2,9 @@
 /// program (JSON): per file accepted or rejected, the record count, and
 /// every error and warning with line, column, code and message.
 public enum ValidationReport {
-    public static func text(_ reports: [FileReport], language: Language = .en) -> String {
+    /// `quality`: the quality flags of each file (by its path), from
+    /// `validate --inbox`: said after its issues, never a rejection.
+    public static func text(_ reports: [FileReport], language: Language = .en, quality: [String: [QualityFlag]] = [:]) -> String {
         let zh = language == .zh
         var out = ""
         for r in reports {
@@ -21,6 +23,9 @@ public enum ValidationReport {
             for issue in r.log.all {
                 out += "  \(path):\(issue.line.map(String.init) ?? "-"): \(issue.column ?? "-"): \(issue.code.rawValue): \(issue.message)\n"
             }
+            for flag in quality[r.path] ?? [] {
+                out += (zh ? "  数据质量核查（不影响接收）：" : "  quality check (the file is still accepted): ") + (zh ? flag.message.zh : flag.message.en) + "\n"
+            }
         }
         let rejected = reports.filter { !$0.isValid }.count
         out += zh ? "共 \(reports.count) 个文件：通过 \(reports.count - rejected) 个，拒收 \(rejected) 个\n"
@@ -28,11 +33,11 @@ public enum ValidationReport {
         return out
     }
 
-    public static func json(_ reports: [FileReport]) -> String {
+    public static func json(_ reports: [FileReport], language: Language = .en, quality: [String: [QualityFlag]]? = nil) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.beginArray(key: "files")
-        for r in reports { file(r, into: &w) }
+        for r in reports { file(r, into: &w, quality: quality.map { ($0[r.path] ?? [], language) }) }
         w.endArray()
         let rejected = reports.filter { !$0.isValid }.count
         w.int("accepted", reports.count - rejected)
@@ -43,7 +48,7 @@ public enum ValidationReport {
 
     /// One file's verdict as `validate --format json` gives it; the
     /// receipts of `edupipe serve` carry the same object.
-    public static func file(_ r: FileReport, into w: inout JSONWriter) {
+    public static func file(_ r: FileReport, into w: inout JSONWriter, quality: ([QualityFlag], Language)? = nil) {
         // A clerk may name a file after a child's ID: the path is masked
         // like every message (section 6).
         let path = ResidentIDMask.scrub(r.path)
@@ -71,6 +76,24 @@ public enum ValidationReport {
             w.endObject()
         }
         w.endArray()
+        if let (flags, language) = quality { self.quality(flags, language: language, into: &w) }
         w.endObject()
+    }
+
+    /// `"quality": [...]`: each flag's check, subject, value, reference,
+    /// direction and message in `language`.
+    public static func quality(_ flags: [QualityFlag], language: Language, into w: inout JSONWriter) {
+        w.beginArray(key: "quality")
+        for f in flags {
+            w.beginObject()
+            w.string("check", f.check.rawValue)
+            w.string("subject", f.subject)
+            w.string("value", f.value)
+            w.string("reference", f.reference)
+            w.string("flag", f.flag)
+            w.string("message", language == .zh ? f.message.zh : f.message.en)
+            w.endObject()
+        }
+        w.endArray()
     }
 }

@@ -20,6 +20,9 @@ struct Validate: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
+    @Option(help: "The inbox the office holds (a copy will do): each accepted file is also checked against the county's previous file and its other collections there (the quality checks; never a rejection).")
+    var inbox: String?
+
     func validate() throws {
         for file in files {
             var st = stat()
@@ -33,9 +36,19 @@ struct Validate: ParsableCommand {
         let setup = plan.loadOrExit(status: 2)
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
         let reports = files.map { validator.validate(path: $0, displayPath: $0) }
+        var quality: [String: [QualityFlag]]?
+        if let inbox {
+            do {
+                let standing = try InboxStanding(root: inbox, validator: validator)
+                quality = Dictionary(reports.map { ($0.path, standing.flags(for: $0, registry: setup.registry)) }, uniquingKeysWith: { a, _ in a })
+            } catch {
+                FileHandle.standardError.write("edupipe: \(error)\n")
+                Glibc.exit(2)
+            }
+        }
         switch format {
-        case .text: FileHandle.standardOutput.write(ValidationReport.text(reports, language: setup.config.language))
-        case .json: FileHandle.standardOutput.write(ValidationReport.json(reports))
+        case .text: FileHandle.standardOutput.write(ValidationReport.text(reports, language: setup.config.language, quality: quality ?? [:]))
+        case .json: FileHandle.standardOutput.write(ValidationReport.json(reports, language: setup.config.language, quality: quality))
         }
         Glibc.exit(reports.allSatisfy(\.isValid) ? 0 : 1)
     }

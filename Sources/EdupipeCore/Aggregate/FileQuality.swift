@@ -1,0 +1,58 @@
+extension QualityChecks {
+    /// The flags of section 8 that concern one file in force, for its
+    /// receipt or `validate --inbox`: over time against the county's
+    /// previous file of its dataset, the related pairs against the county's
+    /// other collections of the period. `inForce(dataset, period)` is the
+    /// county's file in force for that dataset and period, as the inbox
+    /// stands. Outliers need every county's file: the night finds them.
+    public static func forFile(_ name: SubmissionName, totals: DatasetTotals, registry: Registry, config: PipelineConfig,
+                               inForce: (Dataset, String) -> DatasetTotals?) -> [QualityFlag] {
+        let countyName = registry.units[name.county]?.name ?? ""
+        let datasets = config.datasetPlans.count
+        var now = CountyFiles(datasets: datasets)
+        now.set(totals)
+        var flags: [QualityFlag] = []
+        if let check = config.quality.overTime, let previous = PeriodOrder.previous(name.period),
+           let earlier = inForce(name.dataset, previous) {
+            var before = CountyFiles(datasets: datasets)
+            before.set(earlier)
+            flags += overTime(check, code: name.county, name: countyName, now: now, before: before)
+        }
+        for pair in config.quality.related where pair.numerator.dataset == name.dataset || pair.denominator.dataset == name.dataset {
+            let other = pair.numerator.dataset == name.dataset ? pair.denominator.dataset : pair.numerator.dataset
+            guard let o = inForce(other, name.period) else { continue }
+            var files = now
+            files.set(o)
+            if let flag = related(pair, code: name.county, name: countyName, files: files) { flags.append(flag) }
+        }
+        return flags
+    }
+}
+
+/// Which of a group's files is in force, from what is known of each (section
+/// 2): the highest revision among the valid ones, unless two valid files of
+/// that revision hold different records (a conflict rejects both, and the
+/// next revision down counts).
+public enum InForce {
+    public struct Candidate: Sendable {
+        public let path: String
+        public let revision: Int
+        public let digest: [UInt8]?
+        public init(path: String, revision: Int, digest: [UInt8]?) {
+            self.path = path
+            self.revision = revision
+            self.digest = digest
+        }
+    }
+
+    /// The path of the file in force among valid candidates, if any.
+    public static func pick(_ valid: [Candidate]) -> String? {
+        let byRevision = Dictionary(grouping: valid, by: \.revision)
+        for revision in byRevision.keys.sorted(by: >) {
+            let files = (byRevision[revision] ?? []).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            guard let first = files.first else { continue }
+            if files.allSatisfy({ $0.digest == first.digest }) { return first.path }
+        }
+        return nil
+    }
+}
