@@ -5,7 +5,7 @@ SWIFT ?= swift
 RELEASE_BIN := .build/release/edupipe
 APT_PACKAGES := libxml2-dev zlib1g-dev libisal-dev libsqlite3-dev pkg-config time
 
-.PHONY: all deps build run run-2023 docs test fuzz fuzz-replay bench bench-serve check-browser clean
+.PHONY: all deps build run run-2023 docs test fuzz fuzz-replay bench bench-serve check-browser check-formulas clean
 
 all: build
 
@@ -71,6 +71,12 @@ bench-serve: build
 # screenshots into docs/screenshots/.
 check-browser: build
 	bash scripts/check-browser.sh
+
+# LibreOffice Calc opens the CSVs a night writes over formula-named files
+# and headers, formulas evaluated: none may run (installs nothing itself:
+# apt-get install libreoffice-calc-nogui).
+check-formulas: build
+	bash scripts/check-formulas.sh
 
 clean:
 	rm -rf .build .build-test .build-fuzz out out-2023

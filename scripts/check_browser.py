@@ -32,6 +32,8 @@ def browser(width, height, phone=False):
               "--lang=zh-CN"]:
         options.add_argument(a)
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    # The console, to see that the Content-Security-Policy blocks nothing of the page's own.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
@@ -107,6 +109,8 @@ try:
     links = [a.text for a in d.find_elements(By.CSS_SELECTOR, "#runs a")]
     check("the night's report and workbook are offered", "报告" in links and "工作簿" in links, str(links))
     d.save_screenshot(os.path.join(shots, "office-zh.png"))
+    blocked = [e["message"] for e in d.get_log("browser") if "Content Security Policy" in e.get("message", "")]
+    check("the page's own script and style run under its Content-Security-Policy", not blocked, str(blocked[:2]))
 finally:
     d.quit()
 

@@ -53,3 +53,18 @@ import Testing
         #expect((bad.json["quality"] as? [[String: Any]])?.isEmpty == true)
     }
 }
+
+extension QualityReceiptTests {
+    @Test func statusCountsTheLastRunsFlagsPerCounty() throws {
+        let root = Fixtures.tempDirectory("sq")
+        Fixtures.write(Array(Self.after(100).utf8), to: root + "/inbox/420102_after_school_2022-autumn.csv")
+        Fixtures.write(Array(Self.after(200).utf8), to: root + "/inbox/420102_after_school_2023-spring.csv")
+        let env = ["EDUPIPE_KEY": String(repeating: "ab", count: 32)]
+        let run = try BinaryRunner.run(["run", "--inbox", root + "/inbox", "--out", root + "/out", "--state", root + "/state", "--quiet"], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let status = try BinaryRunner.run(["status", "--state", root + "/state", "--period", "2023-spring"], environment: env)
+        #expect(status.stdout.contains("quality flags (last run): 1 counties: 江岸区 420102 1"), "\(status.stdout)")
+        let before = try BinaryRunner.run(["status", "--state", root + "/state", "--period", "2022-autumn"], environment: env)
+        #expect(!before.stdout.contains("quality flags"))
+    }
+}

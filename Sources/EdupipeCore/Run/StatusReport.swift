@@ -2,8 +2,10 @@
 /// reporting out of expected, late and missing; per county (text: with
 /// `--province`) the file in force, when it arrived, its records.
 public enum StatusReport {
+    /// `quality`: the last run's quality flags by period (section 8),
+    /// counted per county.
     public static func text(_ statuses: [ReportingStatus], run: LedgerRun?, registry: Registry, countyDetail: Bool,
-                            language: Language = .en) -> String {
+                            language: Language = .en, quality: [String: [QualityFlag]] = [:], province: String? = nil) -> String {
         let zh = language == .zh
         var s = ""
         if let run {
@@ -33,6 +35,15 @@ public enum StatusReport {
                 let t = status.total(dataset)
                 s += zh ? "合计 \(dataset.rawValue)：已报送 \(t.reporting)/\(t.expected)（\(percent(t.reporting, t.expected))），逾期 \(t.late)，按时率 \(percent(t.reporting - t.late, t.expected))\n"
                     : "total \(dataset.rawValue): \(t.reporting)/\(t.expected) reporting (\(percent(t.reporting, t.expected))), \(t.late) late, on time \(percent(t.reporting - t.late, t.expected))\n"
+            }
+            let flags = (quality[status.period] ?? []).filter { f in
+                registry.isCounty(f.code) && (province.map { registry.province(of: f.code) == $0 } ?? true)
+            }
+            if !flags.isEmpty {
+                let byCounty = Dictionary(grouping: flags, by: \.code)
+                let counts = byCounty.keys.sorted().map { "\(registry.units[$0]?.name ?? $0) \($0) \(byCounty[$0]?.count ?? 0)" }
+                s += zh ? "数据质量核查（上次运行）：\(byCounty.count) 个县被标记：\(counts.joined(separator: "，"))\n"
+                    : "quality flags (last run): \(byCounty.count) counties: \(counts.joined(separator: ", "))\n"
             }
             if countyDetail {
                 var counties = TextTable(zh ? ["县", "数据集", "修订版", "收到时间", "记录数", "文件"]

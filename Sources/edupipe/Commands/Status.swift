@@ -51,10 +51,13 @@ struct Status: ParsableCommand {
             let statuses = try periods.map {
                 try ledger.reportingStatus(period: $0, registry: setup.registry, datasets: setup.config.datasets, deadlines: setup.config.deadlines, province: provinceCode)
             }
+            // The last run's quality flags, counted per county (section 8).
+            var quality: [String: [QualityFlag]] = [:]
+            if let out = run?.out { for p in periods { quality[p] = (try? FinishedRun.quality(out: out, period: p)) ?? [] } }
             switch format {
             case .text:
                 FileHandle.standardOutput.write(StatusReport.text(statuses, run: run, registry: setup.registry, countyDetail: provinceCode != nil,
-                                                                  language: setup.config.language))
+                                                                  language: setup.config.language, quality: quality, province: provinceCode))
             case .json:
                 FileHandle.standardOutput.write(StatusReport.json(statuses, run: run, registry: setup.registry))
             }
