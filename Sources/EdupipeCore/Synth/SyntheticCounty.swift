@@ -15,10 +15,22 @@ struct SyntheticCounty {
     static let dropoutColumns = ["county_code", "student_id", "school_id", "grade", "identified_on", "status",
                                  "resolved_on", "reason"]
 
+    /// How a county's files are broken on purpose, so that the quality
+    /// checks (section 8) have something to find.
+    enum Fault: Sendable {
+        /// Only part of the schools and classes sent (over time, low).
+        case partial
+        /// Pupils per grade typed instead of per class (outlier, related).
+        case perGrade
+    }
+
     /// Draws a county: about 90 schools and 1,500 classes at scale 1, and a
     /// dropout list of 0-30 children. `shared` is a child also listed by the
-    /// previous county (a cross-county duplicate), when there is one.
-    init(code: String, name: String, seed: UInt64, scale: Double, period: String, shared: String?, noise: Double = 0) {
+    /// previous county (a cross-county duplicate), when there is one. The
+    /// collections agree: a school's enrolment is the pupils of its
+    /// compulsory classes, give or take 5% (related check within bounds).
+    init(code: String, name: String, seed: UInt64, scale: Double, period: String, shared: String?, noise: Double = 0,
+         fault: Fault? = nil) {
         self.code = code
         self.name = name
         var rng = SynthRandom(seed: seed, stream: UInt64(code)!)
@@ -30,11 +42,28 @@ struct SyntheticCounty {
             return String((0..<n).map { _ in letters[noisy.int(0...(letters.count - 1))] })
         }
         let year = Int(period.prefix(4)) ?? 2022
+        let scale = fault == .partial ? scale * 0.4 : scale
         let schools = max(3, Int((Double(rng.int(60...120)) * scale).rounded()))
+        let classCount = max(1, Int((Double(rng.int(1200...1800)) * scale).rounded()))
+        // Classes first: a school's enrolment follows from them.
+        var compulsory = [Int](repeating: 0, count: schools + 1)
+        for c in 0..<classCount {
+            let draw = rng.int(0...99)
+            let (stage, grades, mean): (String, ClosedRange<Int>, Double) =
+                draw < 60 ? ("primary", 1...6, 42) : (draw < 87 ? ("junior", 7...9, 46) : ("senior", 10...12, 50))
+            let grade = rng.int(grades)
+            let school = 1 + c % schools
+            var students = min(95, max(15, rng.around(mean, spread: 6)))
+            if stage != "senior" { compulsory[school] += students }
+            if fault == .perGrade { students = min(150, students * 3) }
+            var classID = "\(grade)-\(c / schools + 1)"
+            if noise > 0 && noisy.chance(noise) { classID += "-" + suffix(8) }
+            classes.append([code, code + zeroPadded(school, 4), stage, String(grade), classID, String(students)])
+        }
         for s in 1...schools {
             let id = code + zeroPadded(s, 4)
             let stage = s % 10 < 6 ? "primary" : (s % 10 < 9 ? "junior" : "combined")
-            let enrolled = rng.int(200...2500)
+            let enrolled = min(20_000, max(1, compulsory[s] * rng.int(95...105) / 100))
             var schoolName = "\(name)第\(s)\(stage == "primary" ? "小学" : (stage == "junior" ? "中学" : "九年一贯制学校"))"
             if s % 17 == 0 { schoolName += ", 分校" }
             if noise > 0 && noisy.chance(noise) { schoolName += " " + suffix(12) }
@@ -48,18 +77,6 @@ struct SyntheticCounty {
             } else {
                 afterSchool.append([code, id, schoolName, stage, String(enrolled), "0", "0", "0", "0", "0"])
             }
-        }
-        let classCount = max(1, Int((Double(rng.int(1200...1800)) * scale).rounded()))
-        for c in 0..<classCount {
-            let draw = rng.int(0...99)
-            let (stage, grades, mean): (String, ClosedRange<Int>, Double) =
-                draw < 60 ? ("primary", 1...6, 42) : (draw < 87 ? ("junior", 7...9, 46) : ("senior", 10...12, 50))
-            let grade = rng.int(grades)
-            let school = code + zeroPadded(1 + c % schools, 4)
-            let students = min(95, max(15, rng.around(mean, spread: 6)))
-            var classID = "\(grade)-\(c / schools + 1)"
-            if noise > 0 && noisy.chance(noise) { classID += "-" + suffix(8) }
-            classes.append([code, school, stage, String(grade), classID, String(students)])
         }
         let children = Self.childCount(code: code, seed: seed)
         var ids = Set<String>()

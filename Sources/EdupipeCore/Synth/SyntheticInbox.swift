@@ -25,6 +25,13 @@ public struct SyntheticInbox {
         /// predict (a class ID's random suffix, a school's random branch
         /// name), for inboxes that compress as badly as real ones.
         public var noise: Double = 0
+        /// Periods written, ending with `period` (section 8.1's order): each
+        /// county's counts drift a few percent from one to the next.
+        public var periods = 1
+        /// 0 to 1: the share of counties whose last period's files are
+        /// broken on purpose (half send only part of their schools, half
+        /// type pupils per grade), for the quality checks to find.
+        public var breakShare: Double = 0
 
         public init(out: String, seed: UInt64, counties: Int? = nil, provinces: [String] = [], scale: Double = 1,
                     forms: [Form] = [.csvGz], period: String = "2022-autumn", jobs: Int = WorkerPool.coreCount) {
@@ -59,21 +66,39 @@ public struct SyntheticInbox {
         let selected = codes
         let results = ResultSlots<Summary>(count: codes.count)
         let failures = ResultSlots<String>(count: codes.count)
+        let periods = Array(PeriodOrder.before(o.period, count: max(0, o.periods - 1)).reversed()) + [o.period]
         WorkerPool.run(count: selected.count, threads: o.jobs) { i, _ in
             let code = selected[i]
             // Every 20th county also lists the first child of the county before it.
             let previous = i > 0 && i % 20 == 1 ? selected[i - 1] : nil
-            let shared = previous.flatMap { p in
-                SyntheticCounty.childCount(code: p, seed: o.seed) > 0
-                    ? SyntheticCounty.sharedChild(code: p, seed: o.seed, year: Int(o.period.prefix(4)) ?? 2022) : nil
+            var drift = SynthRandom(seed: o.seed ^ 0xD41F7, stream: UInt64(code)!)
+            var factor = 1.0
+            var breaking = SynthRandom(seed: o.seed ^ 0xB4EA, stream: UInt64(code)!)
+            let fault: SyntheticCounty.Fault? = breaking.chance(o.breakShare) ? (breaking.chance(0.5) ? .partial : .perGrade) : nil
+            var summary = SyntheticInbox.Summary()
+            for (k, period) in periods.enumerated() {
+                let shared = previous.flatMap { p in
+                    SyntheticCounty.childCount(code: p, seed: o.seed) > 0
+                        ? SyntheticCounty.sharedChild(code: p, seed: o.seed, year: Int(period.prefix(4)) ?? 2022) : nil
+                }
+                // A few percent a period, up or down: well inside the 33% the
+                // over-time check allows.
+                if k > 0 { factor *= 1 + Double(drift.int(-3...3)) / 100 }
+                var options = o
+                options.period = period
+                let county = SyntheticCounty(code: code, name: registry.units[code]?.name ?? code, seed: o.seed,
+                                             scale: o.scale * factor, period: period, shared: shared, noise: o.noise,
+                                             fault: k == periods.count - 1 ? fault : nil)
+                do {
+                    let s = try writeCounty(county, options: options, province: registry.province(of: code) ?? "000000", others: others)
+                    summary.files += s.files
+                    summary.bytes += s.bytes
+                    summary.records += s.records
+                } catch {
+                    failures[i] = "\(error)"
+                }
             }
-            let county = SyntheticCounty(code: code, name: registry.units[code]?.name ?? code, seed: o.seed,
-                                         scale: o.scale, period: o.period, shared: shared, noise: o.noise)
-            do {
-                results[i] = try writeCounty(county, options: o, province: registry.province(of: code) ?? "000000", others: others)
-            } catch {
-                failures[i] = "\(error)"
-            }
+            results[i] = summary
         }
         var total = Summary()
         for i in codes.indices {

@@ -33,6 +33,12 @@ struct Synth: ParsableCommand {
     @Option(help: "0 to 1: the share of records given text no compressor can predict (1 makes gzip about half as effective, as real uploads are).")
     var noise: Double = 0
 
+    @Option(help: "Periods to write, ending with --period (counts drift a few percent from one to the next).")
+    var periods: Int = 1
+
+    @Option(help: "0 to 1: the share of counties whose last period is broken on purpose (part of the schools sent, or pupils per grade), for the quality checks to find.")
+    var breakShare: Double = 0
+
     @OptionGroup var plan: PlanOptions
 
     func validate() throws {
@@ -40,6 +46,8 @@ struct Synth: ParsableCommand {
         if !SubmissionName.isPeriod(period) { throw ValidationError("--period must be YYYY-spring or YYYY-autumn") }
         if scale <= 0 || scale > 100 { throw ValidationError("--scale must be above 0 and at most 100") }
         if !(0...1).contains(noise) { throw ValidationError("--noise must be between 0 and 1") }
+        if !(1...12).contains(periods) { throw ValidationError("--periods must be 1 to 12") }
+        if !(0...1).contains(breakShare) { throw ValidationError("--break-share must be between 0 and 1") }
         for f in forms.split(separator: ",") where SyntheticInbox.Form(rawValue: String(f)) == nil {
             throw ValidationError("unknown form \(f): use csv, csv.gz, xml or xml.gz")
         }
@@ -53,6 +61,8 @@ struct Synth: ParsableCommand {
             scale: scale, forms: forms.split(separator: ",").compactMap { SyntheticInbox.Form(rawValue: String($0)) },
             period: period)
         options.noise = noise
+        options.periods = periods
+        options.breakShare = breakShare
         do {
             let s = try SyntheticInbox.write(options, registry: setup.registry, config: setup.config)
             FileHandle.standardOutput.write("wrote \(s.files) files, \(s.records) records, \(s.bytes) bytes into \(out)\n")
