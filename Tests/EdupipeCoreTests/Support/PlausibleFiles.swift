@@ -1,3 +1,5 @@
+@testable import EdupipeCore
+
 /// Random but plausible submission files for the differential tests: every
 /// dialect and value variation the standard names (BOM, CRLF or LF, quoted
 /// fields holding commas, quotes and line breaks, white space of every
@@ -5,18 +7,12 @@
 /// references, CDATA, comments, namespace prefixes, attributes and
 /// elements), and a share of broken ones. The same seed, the same files.
 enum PlausibleFiles {
-    /// SplitMix64: small, fast, the same on every machine.
+    /// The synthetic generator's SplitMix64 (`SynthRandom`), with the
+    /// small helpers these files need: the same seed, the same files.
     struct Random {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+        private var rng: SynthRandom
+        init(seed: UInt64) { rng = SynthRandom(seed: seed, stream: 0x5EC6) }
+        mutating func int(_ n: Int) -> Int { rng.int(0...(max(1, n) - 1)) }
         mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
         mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
     }

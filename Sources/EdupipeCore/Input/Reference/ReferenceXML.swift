@@ -40,7 +40,7 @@ public enum ReferenceXML {
         out.root = name(root)
         var attr = root.pointee.properties
         while let a = attr {
-            out.rootAttributes[String(cString: a.pointee.name)] = String(decoding: content(UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self)), as: UTF8.self)
+            out.rootAttributes[local(String(cString: a.pointee.name))] = String(decoding: content(UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self)), as: UTF8.self)
             attr = a.pointee.next
         }
         var child = root.pointee.children
@@ -53,7 +53,7 @@ public enum ReferenceXML {
             }
             var a = c.pointee.properties
             while let p = a {
-                let n = String(cString: p.pointee.name)
+                let n = local(String(cString: p.pointee.name))
                 if fields.contains(n) { give(n, content(UnsafeMutableRawPointer(p).assumingMemoryBound(to: xmlNode.self))) }
                 a = p.pointee.next
             }
@@ -75,8 +75,14 @@ public enum ReferenceXML {
         return out
     }
 
+    /// The local part of a name: libxml2's tree keeps `q:students` whole
+    /// when the prefix `q` was never declared.
     private static func name(_ node: xmlNodePtr) -> String {
-        node.pointee.name.map { String(cString: $0) } ?? ""
+        local(node.pointee.name.map { String(cString: $0) } ?? "")
+    }
+
+    private static func local(_ name: String) -> String {
+        name.lastIndex(of: ":").map { String(name[name.index(after: $0)...]) } ?? name
     }
 
     private static func content(_ node: xmlNodePtr) -> [UInt8] {
