@@ -68,6 +68,10 @@ func compare(_ bytes: [UInt8], names: [String], fast: Collector, stopped: Bool) 
         return
     }
     if stopped { fatalError("the reader stopped on a document libxml2's tree reads") }
+    // Names that are not qualified names split differently in libxml2's
+    // SAX and tree interfaces: the documents agree on being well formed,
+    // their names are not compared.
+    if reference.malformedNames { return }
     precondition(fast.root == reference.root, "root")
     precondition(fast.records.count == reference.records.count, "record count")
     for (f, r) in zip(fast.records, reference.records) {

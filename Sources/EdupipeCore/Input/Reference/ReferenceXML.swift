@@ -19,6 +19,11 @@ public enum ReferenceXML {
     }
 
     public struct Parsed: Equatable, Sendable {
+        /// libxml2 found a name that is not a qualified name (`a::b`,
+        /// `a:b:c`): how such a name splits is libxml2's guess, read
+        /// differently by its SAX and tree interfaces, so the names of this
+        /// document are not compared.
+        public var malformedNames = false
         public var root = ""
         public var rootAttributes: [String: String] = [:]
         public var records: [Record] = []
@@ -27,20 +32,27 @@ public enum ReferenceXML {
     /// The document, or nil when libxml2 finds it not well formed (or it
     /// has a DOCTYPE).
     public static func read(_ utf8: [UInt8], fields: Set<String>) -> Parsed? {
-        let options = Int32(bitPattern: XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-                            | XML_PARSE_NOBLANKS.rawValue)
+        let options = Int32(bitPattern: XML_PARSE_NONET.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOBLANKS.rawValue)
         edupipe_xml_silence_generic_errors()
-        xmlSetStructuredErrorFunc(nil) { _, _ in }
+        // Errors come to this sink (nothing is printed); a malformed
+        // qualified name is noted.
+        let sink = ErrorSink()
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(sink).toOpaque()) { ctx, error in
+            guard let ctx, let e = error?.pointee else { return }
+            if e.code == Int32(XML_NS_ERR_QNAME.rawValue) { Unmanaged<ErrorSink>.fromOpaque(ctx).takeUnretainedValue().qname = true }
+        }
+        defer { xmlSetStructuredErrorFunc(nil) { _, _ in } }
         guard let doc = utf8.withUnsafeBufferPointer({ b -> xmlDocPtr? in
             b.baseAddress.flatMap { $0.withMemoryRebound(to: CChar.self, capacity: b.count) { xmlReadMemory($0, Int32(b.count), nil, "UTF-8", options) } }
         }) else { return nil }
         defer { xmlFreeDoc(doc) }
         guard doc.pointee.intSubset == nil, let root = xmlDocGetRootElement(doc) else { return nil }
         var out = Parsed()
+        out.malformedNames = sink.qname
         out.root = name(root)
         var attr = root.pointee.properties
         while let a = attr {
-            out.rootAttributes[local(String(cString: a.pointee.name))] = String(decoding: content(UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self)), as: UTF8.self)
+            out.rootAttributes[attributeName(a)] = String(decoding: content(UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self)), as: UTF8.self)
             attr = a.pointee.next
         }
         var child = root.pointee.children
@@ -53,7 +65,7 @@ public enum ReferenceXML {
             }
             var a = c.pointee.properties
             while let p = a {
-                let n = local(String(cString: p.pointee.name))
+                let n = attributeName(p)
                 if fields.contains(n) { give(n, content(UnsafeMutableRawPointer(p).assumingMemoryBound(to: xmlNode.self))) }
                 a = p.pointee.next
             }
@@ -75,19 +87,34 @@ public enum ReferenceXML {
         return out
     }
 
-    /// The local part of a name: libxml2's tree keeps `q:students` whole
-    /// when the prefix `q` was never declared.
+    /// The local part of an element's name, as libxml2's SAX2 gives it to
+    /// the reader: with its namespace resolved the tree holds it already;
+    /// with a prefix nobody declared the tree holds `prefix:local` whole.
     private static func name(_ node: xmlNodePtr) -> String {
-        local(node.pointee.name.map { String(cString: $0) } ?? "")
+        let raw = node.pointee.name.map { String(cString: $0) } ?? ""
+        return node.pointee.ns == nil ? unresolvedLocal(raw) : raw
     }
 
-    private static func local(_ name: String) -> String {
-        name.lastIndex(of: ":").map { String(name[name.index(after: $0)...]) } ?? name
+    private static func attributeName(_ a: xmlAttrPtr) -> String {
+        let raw = a.pointee.name.map { String(cString: $0) } ?? ""
+        return a.pointee.ns == nil ? unresolvedLocal(raw) : raw
+    }
+
+    /// `prefix:rest` → `rest` (the prefix ends at the first colon, as
+    /// libxml2 splits a qualified name); a name starting with a colon has no
+    /// prefix and stays whole.
+    private static func unresolvedLocal(_ name: String) -> String {
+        guard let colon = name.firstIndex(of: ":"), colon != name.startIndex else { return name }
+        return String(name[name.index(after: colon)...])
     }
 
     private static func content(_ node: xmlNodePtr) -> [UInt8] {
         guard let c = xmlNodeGetContent(node) else { return [] }
         defer { edupipe_xml_free(c) }
         return Array(UnsafeBufferPointer(start: c, count: strlen(UnsafeRawPointer(c).assumingMemoryBound(to: CChar.self))))
+    }
+
+    private final class ErrorSink {
+        var qname = false
     }
 }
