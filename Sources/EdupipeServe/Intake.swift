@@ -230,18 +230,18 @@ final class Intake: Sendable {
     }
 
     /// What the county's file in force for (dataset, period) counts, as the
-    /// inbox stands (`InForce`), from the verdicts' cache.
+    /// inbox stands (`Acceptance.inForce`), from the verdicts' cache.
     func inForceTotals(county: String, dataset: Dataset, period: String) -> DatasetTotals? {
         let members = index.members(of: InboxIndex.Group(county: county, dataset: dataset.rawValue, period: period))
         let shared = Dictionary(grouping: members, by: \.name.revision).filter { $0.value.count > 1 }
-        var candidates: [InForce.Candidate] = []
+        var candidates: [AcceptanceCandidate] = []
         var totals: [String: DatasetTotals] = [:]
         for m in members {
             guard let v = verdicts.verdict(m.path, digest: shared[m.name.revision] != nil), v.isValid else { continue }
-            candidates.append(InForce.Candidate(path: m.path, revision: m.name.revision, digest: v.digest))
+            candidates.append(AcceptanceCandidate(path: m.path, name: m.name, isValid: true, contentDigest: v.digest))
             totals[m.path] = v.totals
         }
-        return InForce.pick(candidates).flatMap { totals[$0] }
+        return Acceptance.inForce(candidates).flatMap { totals[$0] }
     }
 
     /// The file already in the inbox under this name, if any.

@@ -98,6 +98,14 @@ public enum Acceptance {
         groups.groups.flatMap { $0.filter { $0.count > 1 }.joined() }.sorted()
     }
 
+    /// The path of the file in force among one group's files, decided as
+    /// the night decides it (`decide`), in whatever order they come.
+    public static func inForce(_ candidates: [AcceptanceCandidate]) -> String? {
+        let sorted = candidates.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        let decision = decide(sorted, groups: RevisionGroups(sorted))
+        return sorted.indices.first { decision.statuses[$0] == .accepted }.map { sorted[$0].path }
+    }
+
     /// `candidates` must be in path order, and `groups` made from them; the
     /// result is parallel to them.
     public static func decide(_ candidates: [AcceptanceCandidate], groups: RevisionGroups) -> Decision {

@@ -28,31 +28,3 @@ extension QualityChecks {
         return flags
     }
 }
-
-/// Which of a group's files is in force, from what is known of each (section
-/// 2): the highest revision among the valid ones, unless two valid files of
-/// that revision hold different records (a conflict rejects both, and the
-/// next revision down counts).
-public enum InForce {
-    public struct Candidate: Sendable {
-        public let path: String
-        public let revision: Int
-        public let digest: [UInt8]?
-        public init(path: String, revision: Int, digest: [UInt8]?) {
-            self.path = path
-            self.revision = revision
-            self.digest = digest
-        }
-    }
-
-    /// The path of the file in force among valid candidates, if any.
-    public static func pick(_ valid: [Candidate]) -> String? {
-        let byRevision = Dictionary(grouping: valid, by: \.revision)
-        for revision in byRevision.keys.sorted(by: >) {
-            let files = (byRevision[revision] ?? []).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-            guard let first = files.first else { continue }
-            if files.allSatisfy({ $0.digest == first.digest }) { return first.path }
-        }
-        return nil
-    }
-}

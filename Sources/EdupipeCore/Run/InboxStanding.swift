@@ -23,14 +23,16 @@ public final class InboxStanding {
     /// What the file in force of (county, dataset, period) counts, if any.
     public func totals(county: String, dataset: Dataset, period: String) -> DatasetTotals? {
         let members = groups[Self.key(county, dataset.rawValue, period)] ?? []
-        var candidates: [InForce.Candidate] = []
+        var candidates: [AcceptanceCandidate] = []
         for m in members {
             let report = reports[m.entry.path] ?? validator.validate(raw: RawPath(root).appending(m.entry.raw),
                                                                       displayPath: m.entry.path, digest: true)
             reports[m.entry.path] = report
-            if report.isValid { candidates.append(InForce.Candidate(path: m.entry.path, revision: m.name.revision, digest: report.contentDigest)) }
+            if report.isValid {
+                candidates.append(AcceptanceCandidate(path: m.entry.path, name: m.name, isValid: true, contentDigest: report.contentDigest))
+            }
         }
-        return InForce.pick(candidates).flatMap { reports[$0]?.totals }
+        return Acceptance.inForce(candidates).flatMap { reports[$0]?.totals }
     }
 
     /// The quality flags of section 8 that concern a valid file (as if it
