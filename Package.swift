@@ -6,7 +6,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "edupipe", targets: ["edupipe"]),
-        .library(name: "EdupipeCore", targets: ["EdupipeCore"]),
+        // What validating a file takes (the readers, the standard, the
+        // registry), for the fuzz harnesses (Fuzz/), which build it under
+        // the sanitizers without the ledger, the outputs or the server.
+        .library(name: "EdupipeValidation", targets: ["EdupipeSupport", "EdupipeInput", "EdupipeStandard", "EdupipeAggregate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,25 +45,80 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The stages, one target each, so that the compiler holds the
+        // direction of the data flow: a stage imports only the ones before
+        // it (Support → Input → Standard → Aggregate → Output → Run →
+        // Serve). What every stage may use (bytes, hex, atomic files, civil
+        // dates, the worker pool, failpoints) is in Support.
+        .target(name: "EdupipeSupport"),
+        // The inbox, submission names, gzip, encodings, the CSV and XML
+        // readers: bytes in, fields out.
         .target(
-            name: "EdupipeCore",
+            name: "EdupipeInput",
             dependencies: [
+                "EdupipeSupport",
                 "SystemZlib",
                 "CISAL",
                 "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The standard: value types, the compiled plan, checks and codes.
+        .target(
+            name: "EdupipeStandard",
+            dependencies: [
+                "EdupipeSupport",
+                "EdupipeInput",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The registry, measures, indicators, targets, acceptance and the
+        // quality checks across periods.
+        .target(
+            name: "EdupipeAggregate",
+            dependencies: [
+                "EdupipeSupport",
+                "EdupipeInput",
+                "EdupipeStandard",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // CSV, JSON, the workbook, the report and the format guides.
+        .target(
+            name: "EdupipeOutput",
+            dependencies: ["EdupipeSupport", "EdupipeInput", "EdupipeStandard", "EdupipeAggregate", "SystemZlib", "CISAL"]
+        ),
+        // The nightly run and the ledger.
+        .target(
+            name: "EdupipeRun",
+            dependencies: [
+                "EdupipeSupport",
+                "EdupipeInput",
+                "EdupipeStandard",
+                "EdupipeAggregate",
+                "EdupipeOutput",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The HTTP intake: a stage after Run, in a target of its own so
-        // that the fuzz harnesses, which build EdupipeCore under the
-        // sanitizers, do not build SwiftNIO too.
+        // The synthetic inbox generator, used by the CLI, the tests and the
+        // benchmarks; no stage depends on it.
+        .target(
+            name: "EdupipeSynth",
+            dependencies: ["EdupipeSupport", "EdupipeInput", "EdupipeStandard", "EdupipeAggregate", "EdupipeOutput"]
+        ),
+        // The HTTP intake: the stage after Run.
         .target(
             name: "EdupipeServe",
             dependencies: [
-                "EdupipeCore",
+                "EdupipeSupport",
+                "EdupipeInput",
+                "EdupipeStandard",
+                "EdupipeAggregate",
+                "EdupipeOutput",
+                "EdupipeRun",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -79,14 +137,23 @@ let package = Package(
         .executableTarget(
             name: "edupipe",
             dependencies: [
-                "EdupipeCore",
+                "EdupipeSupport",
+                "EdupipeInput",
+                "EdupipeStandard",
+                "EdupipeAggregate",
+                "EdupipeOutput",
+                "EdupipeRun",
+                "EdupipeSynth",
                 "EdupipeServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "EdupipeCoreTests",
-            dependencies: ["EdupipeCore", "EdupipeServe", "SystemZlib", "CLibXML2"]
+            dependencies: [
+                "EdupipeSupport", "EdupipeInput", "EdupipeStandard", "EdupipeAggregate", "EdupipeOutput",
+                "EdupipeRun", "EdupipeSynth", "EdupipeServe", "SystemZlib", "CLibXML2",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -14,7 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "edupipe", path: "..")],
     targets: [.target(name: "FuzzDriver")] + harnesses.map { name in
-        .executableTarget(name: name, dependencies: ["FuzzDriver", .product(name: "EdupipeCore", package: "edupipe")])
+        .executableTarget(name: name, dependencies: ["FuzzDriver", .product(name: "EdupipeValidation", package: "edupipe")])
     },
     swiftLanguageModes: [.v6]
 )

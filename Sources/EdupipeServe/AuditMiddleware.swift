@@ -1,8 +1,9 @@
-import EdupipeCore
 import Hummingbird
 import Logging
 #if canImport(Glibc)
 import Glibc
+import EdupipeInput
+import EdupipeRun
 #endif
 
 /// Every request into the JSON log and the ledger's `request` table: when,

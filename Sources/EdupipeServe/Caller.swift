@@ -1,4 +1,9 @@
-import EdupipeCore
+import EdupipeInput
+import EdupipeStandard
+import EdupipeAggregate
+import EdupipeOutput
+import EdupipeRun
+
 
 /// Who sent a request: an account that is live, whose unit is in the
 /// registry. Its unit decides which counties it may upload for and read: a

@@ -1,7 +1,7 @@
-import EdupipeCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import EdupipeStandard
 #endif
 
 /// What the acceptance rules need of each file in the inbox (valid or not,

@@ -1,5 +1,6 @@
-import EdupipeCore
 import Synchronization
+import EdupipeInput
+import EdupipeStandard
 
 /// What the intake knows of the inbox: every submission file by name and by
 /// (county, dataset, period), from a scan when the server starts and every

@@ -1,8 +1,8 @@
 import Crypto
-import EdupipeCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import EdupipeSupport
 #endif
 
 /// An upload on its way in: an unnamed file (`O_TMPFILE`) in the inbox's

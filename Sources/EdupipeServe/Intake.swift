@@ -1,7 +1,11 @@
-import EdupipeCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import EdupipeSupport
+import EdupipeInput
+import EdupipeStandard
+import EdupipeAggregate
+import EdupipeRun
 #endif
 
 /// The intake behind `edupipe serve`, without HTTP: who may send what, where

@@ -1,4 +1,6 @@
-import EdupipeCore
+import EdupipeAggregate
+import EdupipeRun
+
 
 /// `GET /api/v1/status`: who has reported, as the inbox stands now, over
 /// the counties the caller covers: the facts `edupipe status` gives after a

@@ -1,4 +1,9 @@
-import EdupipeCore
+import EdupipeInput
+import EdupipeStandard
+import EdupipeAggregate
+import EdupipeOutput
+import EdupipeRun
+
 
 /// The answer to an upload: the file, its SHA-256 and size, when it came,
 /// whether it was stored, the verdict exactly as `edupipe validate --format

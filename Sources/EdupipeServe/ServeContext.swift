@@ -1,8 +1,9 @@
-import EdupipeCore
 import Hummingbird
 import NIOCore
 import NIOPosix
 import Synchronization
+import EdupipeSupport
+import EdupipeRun
 
 /// The request context of `edupipe serve`: Hummingbird's core storage and
 /// the note the handlers leave for the audit (who called, what file, the

@@ -1,9 +1,13 @@
-import EdupipeCore
 import Hummingbird
 import HummingbirdAuth
 import HTTPTypes
 #if canImport(Glibc)
 import Glibc
+import EdupipeInput
+import EdupipeStandard
+import EdupipeAggregate
+import EdupipeOutput
+import EdupipeRun
 #endif
 
 /// The HTTP face of the intake: the clerks' page, the format guide and

@@ -1,4 +1,3 @@
-import EdupipeCore
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -9,6 +8,8 @@ import Glibc
 #endif
 import Logging
 import ServiceLifecycle
+import EdupipeAggregate
+import EdupipeRun
 
 /// `edupipe serve`: the options, and the server's life: temporary files of
 /// killed uploads removed, the inbox listed, the ledger opened for durable

@@ -1,4 +1,7 @@
-import EdupipeCore
+import EdupipeInput
+import EdupipeStandard
+import EdupipeAggregate
+
 
 /// What the night's acceptance rules will make of a file, as the inbox
 /// stands now (section 2): in force, superseded, a duplicate, in a revision

@@ -1,7 +1,7 @@
 import ArgumentParser
-import EdupipeCore
 #if canImport(Glibc)
 import Glibc
+import EdupipeRun
 #endif
 
 @main

@@ -1,4 +1,3 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeInput
+@testable import EdupipeSupport
 
 /// Every case runs with the input cut into chunks of 1, 2, 3, 7 and 4096
 /// bytes, so every resume path of the reader is taken.

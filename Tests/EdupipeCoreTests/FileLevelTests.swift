@@ -1,5 +1,6 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeInput
+@testable import EdupipeStandard
 
 /// File-level errors: name, registry, decompression, size, encoding, syntax,
 /// header, root, emptiness.

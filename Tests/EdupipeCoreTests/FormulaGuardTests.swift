@@ -1,6 +1,7 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
+@testable import EdupipeOutput
+@testable import EdupipeRun
 
 /// No cell of a CSV edupipe writes runs as a formula (section 6; issue
 /// "Nothing slips through", finding 5).

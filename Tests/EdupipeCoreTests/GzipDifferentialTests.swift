@@ -1,6 +1,6 @@
 import SystemZlib
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeInput
 
 /// igzip's path against zlib on the same bytes (issue "Nothing slips
 /// through", finding 1: every member with a header CRC was rejected). Every

@@ -1,8 +1,11 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+@testable import EdupipeInput
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
+@testable import EdupipeRun
 #endif
 
 /// The findings of "hostile input cannot hurt", each as the file that found

@@ -1,8 +1,8 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+@testable import EdupipeRun
 #endif
 
 /// Hostile input against the release binary: what a whole run does with

@@ -1,5 +1,5 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeStandard
 
 /// The key table behind `E_DUPLICATE_KEY`: it must find every repeated key,
 /// with the line it was first seen on, however often it has grown in place.

@@ -1,6 +1,8 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
+@testable import EdupipeRun
+@testable import EdupipeSupport
+@testable import EdupipeOutput
 
 /// The run ledger: runs, file versions, changes, timeliness and the lock.
 @Suite struct LedgerTests {

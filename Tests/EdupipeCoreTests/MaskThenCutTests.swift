@@ -1,5 +1,6 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeStandard
+@testable import EdupipeInput
 
 /// A resident ID never survives a message, however it is typed and however
 /// the message shortens it (issue "Nothing slips through", findings 2, 3).

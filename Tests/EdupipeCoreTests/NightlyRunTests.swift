@@ -1,6 +1,10 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
+@testable import EdupipeRun
+@testable import EdupipeSupport
+@testable import EdupipeAggregate
+@testable import EdupipeOutput
+@testable import EdupipeSynth
 
 @Suite struct NightlyRunTests {
     static let key = String(repeating: "ab", count: 32)

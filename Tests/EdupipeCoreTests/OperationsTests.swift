@@ -1,8 +1,9 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+@testable import EdupipeOutput
+@testable import EdupipeRun
 #endif
 
 /// `edupipe run`, `status`, `history` and `export` as an operator uses them: the lock

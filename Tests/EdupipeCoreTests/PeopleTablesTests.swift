@@ -1,7 +1,11 @@
-@testable import EdupipeCore
 import CLibXML2
 import Foundation
 import Testing
+@testable import EdupipeAggregate
+@testable import EdupipeSupport
+@testable import EdupipeStandard
+@testable import EdupipeOutput
+@testable import EdupipeRun
 
 /// The workbook, the report and `edupipe export`, on the hand inbox whose
 /// values NightlyRunTests work out by hand.

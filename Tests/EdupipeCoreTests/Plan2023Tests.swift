@@ -1,6 +1,10 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
+@testable import EdupipeOutput
+@testable import EdupipeRun
+@testable import EdupipeSynth
 
 /// The 2023 plan (section 7 of the standard): two collections added as YAML
 /// only, checked as carefully as the 2022 ones, and their indicators

@@ -1,6 +1,7 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
+@testable import EdupipeStandard
+@testable import EdupipeOutput
 
 /// Plans as data: each kind of declaration with a tiny plan, each way a plan
 /// can be wrong (with its line and column), the 2022 plan's thresholds on

@@ -1,6 +1,9 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
+@testable import EdupipeOutput
+@testable import EdupipeRun
 
 /// Section 8: the quality checks and sustained zero, each at the boundaries
 /// the standard names, with numbers worked out by hand.

@@ -1,5 +1,6 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeInput
+@testable import EdupipeSupport
 
 /// The fast readers against their slow twins (`ReferenceCSV`, written from
 /// RFC 4180 and section 6; `ReferenceXML`, libxml2's tree API) on files made

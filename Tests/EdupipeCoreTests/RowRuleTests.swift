@@ -1,5 +1,5 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeStandard
 
 /// Row-level rules of section 3, each with a bad record in CSV and, where
 /// the form matters, XML; every assertion names code, line and column.

@@ -1,8 +1,8 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+@testable import EdupipeSupport
 #endif
 
 /// `edupipe run` as cron runs it: exit statuses, and what a kill leaves.

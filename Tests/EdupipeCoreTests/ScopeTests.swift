@@ -1,6 +1,7 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
+@testable import EdupipeAggregate
+@testable import EdupipeRun
 
 /// `--scope`: a province's or prefecture's own night.
 @Suite struct ScopeTests {

@@ -1,5 +1,5 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeStandard
 
 /// The readings of section 6 that a second, independent implementation
 /// disputed (issue "Nothing slips through", finding 4): each test fed the

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import EdupipeCore
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,9 +1,10 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import EdupipeCore
 #if canImport(Glibc)
 import Glibc
+@testable import EdupipeInput
+@testable import EdupipeRun
 #endif
 
 /// `edupipe serve` driven as a clerk's browser or script would: accounts

@@ -1,6 +1,8 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
+@testable import EdupipeInput
+@testable import EdupipeStandard
+@testable import EdupipeRun
 
 @Suite struct SetupTests {
     @Test func registryHasTheCountsOfThe2022Vintage() {

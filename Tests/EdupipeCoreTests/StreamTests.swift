@@ -1,5 +1,5 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeInput
 
 @Suite struct StreamTests {
     func drain(_ source: ByteSource, chunk: Int = 5) throws(InputError) -> [UInt8] {

@@ -1,6 +1,7 @@
-@testable import EdupipeCore
 import Crypto
 import Testing
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
 
 /// Children's keyed hashes: the hand-keyed HMAC must give exactly the bytes
 /// of Crypto's `HMAC<SHA256>`, whatever the secret's length.

@@ -1,6 +1,8 @@
-@testable import EdupipeCore
 import Foundation
 import Testing
+@testable import EdupipeInput
+@testable import EdupipeRun
+@testable import EdupipeSynth
 
 @Suite struct SynthTests {
     func files(_ root: String) throws -> [String: Data] {

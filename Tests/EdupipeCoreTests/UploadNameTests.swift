@@ -1,5 +1,5 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeInput
 
 /// The reference test of `UploadName.decode` (the name fuzzer checks its
 /// promises on any bytes).

@@ -1,5 +1,7 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeSupport
+@testable import EdupipeStandard
+@testable import EdupipeSynth
 
 @Suite struct ValueParserTests {
     func parse<T>(_ s: String, _ f: (UnsafeRawBufferPointer) -> T) -> T {

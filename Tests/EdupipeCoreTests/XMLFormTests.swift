@@ -1,5 +1,5 @@
-@testable import EdupipeCore
 import Testing
+@testable import EdupipeStandard
 
 @Suite struct XMLFormTests {
     func classes(_ records: [String], county: String = "110101", period: String = "2022-autumn", name: String? = nil) -> FileReport {

@@ -1,4 +1,7 @@
-@testable import EdupipeCore
+@testable import EdupipeSupport
+@testable import EdupipeInput
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
 import FuzzDriver
 
 /// gzip → text decoding → CSV reader. The first byte picks the encoding

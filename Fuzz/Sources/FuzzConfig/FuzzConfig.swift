@@ -1,4 +1,7 @@
-@testable import EdupipeCore
+@testable import EdupipeSupport
+@testable import EdupipeInput
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
 import FuzzDriver
 
 /// Plan and registry loading: the first byte says which; the rest is the

@@ -1,4 +1,7 @@
-@testable import EdupipeCore
+@testable import EdupipeSupport
+@testable import EdupipeInput
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
 import FuzzDriver
 
 /// Differential: igzip's path (`GzipSource`, with edupipe's own header

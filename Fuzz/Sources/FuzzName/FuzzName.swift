@@ -1,4 +1,7 @@
-@testable import EdupipeCore
+@testable import EdupipeSupport
+@testable import EdupipeInput
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
 import FuzzDriver
 
 /// Submission names, upload names, raw paths and the resident-ID mask: any bytes as a

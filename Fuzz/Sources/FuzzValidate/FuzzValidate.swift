@@ -1,7 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import EdupipeCore
+@testable import EdupipeSupport
+@testable import EdupipeInput
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
 import FuzzDriver
 
 /// Whole-file validation, as `edupipe validate` does it: the first byte
@@ -14,7 +17,7 @@ let shippedPlan: PipelineConfig? = {
     for _ in 0..<4 { root = String(root[..<(root.lastIndex(of: "/") ?? root.startIndex)]) }
     return try? PipelineConfig.load(path: root + "/pipelines/basic-education-2022.yaml")
 }()
-let setup: Setup? = {
+let setup: (config: PipelineConfig, registry: Registry)? = {
     let registry = """
         code,name,level,parent_code
         110000,北京市,province,
@@ -26,7 +29,7 @@ let setup: Setup? = {
     config.maxRecordBytes = 4096
     config.maxDecompressedBytes = 1 << 20
     config.maxListedIssuesPerFile = 50
-    return Setup(config: config, registry: r)
+    return (config, r)
 }()
 let folder: String = {
     let dir = "/dev/shm/edupipe-fuzz-\(getpid())"

@@ -1,4 +1,7 @@
-@testable import EdupipeCore
+@testable import EdupipeSupport
+@testable import EdupipeInput
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
 import FuzzDriver
 
 /// The XML reader through the dataset rules, and against its slow twin.

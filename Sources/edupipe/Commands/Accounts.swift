@@ -1,7 +1,9 @@
 import ArgumentParser
-import EdupipeCore
 #if canImport(Glibc)
 import Glibc
+import EdupipeAggregate
+import EdupipeOutput
+import EdupipeRun
 #endif
 
 struct Accounts: ParsableCommand {

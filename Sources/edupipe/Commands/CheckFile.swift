@@ -1,7 +1,9 @@
 import ArgumentParser
-import EdupipeCore
 #if canImport(Glibc)
 import Glibc
+import EdupipeSupport
+import EdupipeInput
+import EdupipeStandard
 #endif
 
 /// `edupipe check-file`, hidden: reads one file in a process of its own for

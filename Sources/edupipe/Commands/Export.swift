@@ -1,7 +1,8 @@
 import ArgumentParser
-import EdupipeCore
 #if canImport(Glibc)
 import Glibc
+import EdupipeInput
+import EdupipeRun
 #endif
 
 struct Export: ParsableCommand {
@@ -32,10 +33,10 @@ struct Export: ParsableCommand {
     var to: String?
 
     struct FormatArgument: ExpressibleByArgument {
-        let value: EdupipeCore.Export.Format
-        init(_ value: EdupipeCore.Export.Format) { self.value = value }
+        let value: EdupipeRun.Export.Format
+        init(_ value: EdupipeRun.Export.Format) { self.value = value }
         init?(argument: String) {
-            guard let f = EdupipeCore.Export.Format(rawValue: argument) else { return nil }
+            guard let f = EdupipeRun.Export.Format(rawValue: argument) else { return nil }
             value = f
         }
     }
@@ -53,9 +54,9 @@ struct Export: ParsableCommand {
         plan.registry = plan.registry ?? used.registry
         let setup = plan.loadOrExit(status: 1, scope: scope.scope ?? used.scope)
         do {
-            let options = EdupipeCore.Export.Options(out: out, periods: period.map { [$0] } ?? [],
+            let options = EdupipeRun.Export.Options(out: out, periods: period.map { [$0] } ?? [],
                                                      formats: format.map(\.value), to: to)
-            for path in try EdupipeCore.Export.run(options, setup: setup) {
+            for path in try EdupipeRun.Export.run(options, setup: setup) {
                 FileHandle.standardOutput.write(path + "\n")
             }
         } catch {

@@ -1,7 +1,9 @@
 import ArgumentParser
-import EdupipeCore
 #if canImport(Glibc)
 import Glibc
+import EdupipeSupport
+import EdupipeStandard
+import EdupipeOutput
 #endif
 
 /// `edupipe plan check|show|doc`: for the people who write plans.

@@ -1,8 +1,10 @@
 import ArgumentParser
-import EdupipeCore
 import Logging
 #if canImport(Glibc)
 import Glibc
+import EdupipeSupport
+import EdupipeInput
+import EdupipeRun
 #endif
 
 struct Run: ParsableCommand {

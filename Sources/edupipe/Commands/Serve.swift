@@ -1,10 +1,10 @@
 import ArgumentParser
 import Dispatch
-import EdupipeCore
 import EdupipeServe
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import EdupipeRun
 #endif
 
 struct Serve: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
-import EdupipeCore
 #if canImport(Glibc)
 import Glibc
+import EdupipeAggregate
+import EdupipeRun
 #endif
 
 struct Status: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
-import EdupipeCore
 #if canImport(Glibc)
 import Glibc
+import EdupipeInput
+import EdupipeSynth
 #endif
 
 struct Synth: ParsableCommand {

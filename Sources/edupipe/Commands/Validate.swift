@@ -1,7 +1,10 @@
 import ArgumentParser
-import EdupipeCore
 #if canImport(Glibc)
 import Glibc
+import EdupipeStandard
+import EdupipeAggregate
+import EdupipeOutput
+import EdupipeRun
 #endif
 
 struct Validate: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
-import EdupipeCore
 #if canImport(Glibc)
 import Glibc
+import EdupipeStandard
+import EdupipeRun
 #endif
 
 /// The plan and registry every command reads, shipped ones by default, and

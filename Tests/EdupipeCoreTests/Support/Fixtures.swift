@@ -1,8 +1,10 @@
 import SystemZlib
-@testable import EdupipeCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
+@testable import EdupipeStandard
+@testable import EdupipeAggregate
+@testable import EdupipeSynth
 #endif
 
 /// Shared test material: the package's shipped plan and registry, temporary

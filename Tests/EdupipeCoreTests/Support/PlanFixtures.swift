@@ -1,4 +1,6 @@
-@testable import EdupipeCore
+@testable import EdupipeInput
+@testable import EdupipeStandard
+
 
 /// The 2022 plan's datasets by the names tests use.
 extension Dataset {

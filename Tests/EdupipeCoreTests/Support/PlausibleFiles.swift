@@ -1,4 +1,5 @@
-@testable import EdupipeCore
+@testable import EdupipeSynth
+
 
 /// Random but plausible submission files for the differential tests: every
 /// dialect and value variation the standard names (BOM, CRLF or LF, quoted

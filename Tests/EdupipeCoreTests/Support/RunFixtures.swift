@@ -1,5 +1,5 @@
-@testable import EdupipeCore
 import Foundation
+@testable import EdupipeAggregate
 
 /// A small inbox whose indicator values are worked out by hand in the tests.
 enum HandInbox {

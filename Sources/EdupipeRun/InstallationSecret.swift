@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+import EdupipeSupport
+import EdupipeInput
+#endif
+
+/// The per-installation secret of the student keys: `EDUPIPE_KEY` (hex) when
+/// set, else `<state>/key`, created on first use with mode 0600 from the
+/// system's random source. Changing it changes every `student_key`.
+public enum InstallationSecret {
+    public struct SecretError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static let fileName = "key"
+
+    /// Returns the secret and where it came from.
+    public static func load(stateDirectory: String, environment: [String: String]) throws -> (secret: [UInt8], source: String) {
+        if let hex = environment["EDUPIPE_KEY"] {
+            guard let bytes = decodeHex(hex), bytes.count >= 16 else {
+                throw SecretError(description: "EDUPIPE_KEY must be at least 32 hex digits (16 bytes)")
+            }
+            return (bytes, "EDUPIPE_KEY")
+        }
+        try makeDirectories(stateDirectory)
+        let path = stateDirectory + "/" + fileName
+        if let existing = try? readWholeFile(path, limit: 4096) {
+            let text = String(decoding: existing, as: UTF8.self).trimmingSpacesAndNewlines
+            guard let bytes = decodeHex(text), bytes.count >= 16 else {
+                throw SecretError(description: "\(path) does not hold a hex key of at least 32 digits: restore it, or remove it to start a new one (student keys will change)")
+            }
+            return (bytes, path)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw SecretError(description: "cannot create the key file \(path): \(String(cString: strerror(errno)))")
+        }
+        let text = encodeHex(secret) + "\n"
+        let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress!, text.utf8.count) }
+        fsync(fd)
+        close(fd)
+        guard written == text.utf8.count else { throw SecretError(description: "cannot write the key file \(path)") }
+        return (secret, path)
+    }
+}

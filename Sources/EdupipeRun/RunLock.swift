@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+import EdupipeSupport
+#endif
+
+/// One run at a time per state folder: an exclusive `flock` on
+/// `<state>/run.lock`, held for the whole run. The kernel releases it when
+/// the process ends, however it ends, so a killed run never leaves a stale
+/// lock behind.
+public final class RunLock {
+    public static let fileName = "run.lock"
+    /// The lock of an output folder (hidden: it is no output).
+    public static let outputFileName = ".edupipe.lock"
+    private let fd: Int32
+
+    /// Another run holds the lock and the caller chose not to wait.
+    public struct Busy: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public struct LockError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Takes the lock of `directory`. When another run holds it, waits for
+    /// it (`wait`, after calling `waiting` with who holds it) or throws `Busy`.
+    ///
+    /// `readOnlyAllowed`: a run that writes nothing to the folder (no
+    /// ledger) may lock an existing lock file opened read-only (`flock`
+    /// needs no write access), or run unlocked when the folder is read-only
+    /// and has none.
+    public init(directory: String, fileName: String = RunLock.fileName, kind: String = "state folder",
+                wait: Bool, now: Int64, readOnlyAllowed: Bool = false, waiting: (String) -> Void = { _ in }) throws {
+        let path = directory + "/" + fileName
+        do {
+            try makeDirectories(directory)
+        } catch {
+            throw LockError(description: "cannot create the folder \(directory): \(error)")
+        }
+        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        var writable = true
+        if fd < 0 && readOnlyAllowed && (errno == EACCES || errno == EROFS || errno == EPERM) {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            writable = false
+            if fd < 0 && errno == ENOENT {
+                // Nothing to guard: this run writes nothing there.
+                self.fd = -1
+                return
+            }
+        }
+        self.fd = fd
+        guard fd >= 0 else {
+            throw LockError(description: "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+        }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK else { throw failure(path) }
+            let holder = Self.holder(fd)
+            guard wait else {
+                throw Busy(description: "another edupipe run (\(holder)) is using the \(kind) \(directory): wait for it to finish, or pass --wait to start when it does")
+            }
+            waiting("waiting for the run that holds \(path) (\(holder))")
+            while flock(fd, LOCK_EX) != 0 {
+                guard errno == EINTR else { throw failure(path) }
+            }
+        }
+        guard writable else { return }
+        let note = "pid \(getpid()), started \(LedgerTime.text(now))\n"
+        // Who holds the lock is a courtesy for the next run's message: a
+        // failure to write it changes nothing.
+        if ftruncate(fd, 0) == 0 {
+            _ = note.utf8CString.withUnsafeBufferPointer { b in b.baseAddress.map { pwrite(fd, $0, note.utf8.count, 0) } }
+        }
+    }
+
+    /// Also when the initialiser throws after opening the file: Swift runs
+    /// `deinit` then, so the throwing paths must not close `fd` themselves.
+    deinit { if fd >= 0 { close(fd) } }
+
+    private func failure(_ path: String) -> LockError {
+        LockError(description: "cannot lock \(path): \(String(cString: strerror(errno)))")
+    }
+
+    private static func holder(_ fd: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, 255, 0) }
+        let text = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : ""
+        let line = text.split(separator: "\n").first.map(String.init) ?? ""
+        return line.isEmpty ? "its process id is not recorded yet" : line
+    }
+}

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import EdupipeSupport
+import EdupipeInput
+import EdupipeOutput
+
+/// The run's logs: plain lines on stderr for the person at the terminal
+/// (or cron's mail), and JSON lines appended to `<state>/edupipe.log.jsonl`
+/// for the office's log tools. No line carries a full resident ID: every
+/// line passes `ResidentIDMask` on its way out.
+public enum RunLogging {
+    public static let fileName = "edupipe.log.jsonl"
+
+    /// A logger writing `stderrLevel` and above to stderr and `fileLevel`
+    /// and above to the JSON lines file in `stateDirectory` (none when nil).
+    public static func logger(stderrLevel: Logger.Level, stateDirectory: String?, fileLevel: Logger.Level = .info) -> Logger {
+        var handlers: [any LogHandler] = [StderrLogHandler(logLevel: stderrLevel)]
+        if let stateDirectory, (try? makeDirectories(stateDirectory)) != nil {
+            let fd = open(stateDirectory + "/" + fileName, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            if fd >= 0 { handlers.append(JSONLinesLogHandler(fd: fd, logLevel: fileLevel)) }
+        }
+        return Logger(label: "edupipe") { _ in MultiplexLogHandler(handlers) }
+    }
+
+    /// A logger that drops everything, for library callers and tests.
+    public static var silent: Logger { Logger(label: "edupipe") { _ in SwiftLogNoOpLogHandler() } }
+
+    /// Writes all of `line` to `fd`, retrying short writes; gives up quietly
+    /// when the descriptor is gone (a closed pipe must not stop a run).
+    public static func write(_ fd: Int32, _ line: String) {
+        var line = line
+        line.withUTF8 { buf in
+            var offset = 0
+            while offset < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+}
+
+/// What both handlers share: metadata kept by value, merged with the
+/// event's own and sorted by key, and one `write` per event, so lines of
+/// runs that wait on each other never interleave.
+protocol LineLogHandler: LogHandler {
+    var fd: Int32 { get }
+    /// The event as one line, without its line end.
+    func line(_ event: LogEvent, metadata: [(key: String, value: String)]) -> String
+}
+
+extension LineLogHandler {
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        // The last gate before a log line leaves: no full resident ID, from
+        // whatever message, path or metadata value it came (section 6).
+        let text = line(event, metadata: all.keys.sorted().map { ($0, "\(all[$0]!)") })
+        RunLogging.write(fd, ResidentIDMask.scrub(text) + "\n")
+    }
+}
+
+/// `edupipe: warning: message (key=value)` on stderr.
+struct StderrLogHandler: LineLogHandler {
+    let fd: Int32 = 2
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    func line(_ event: LogEvent, metadata: [(key: String, value: String)]) -> String {
+        var line = "edupipe: "
+        if event.level >= .warning { line += "\(event.level): " }
+        line += event.message.description
+        if !metadata.isEmpty {
+            line += " (" + metadata.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"
+        }
+        return line
+    }
+}
+
+/// One JSON object per line, appended to the log file: time, level,
+/// message, then the metadata.
+struct JSONLinesLogHandler: LineLogHandler {
+    let fd: Int32
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    func line(_ event: LogEvent, metadata: [(key: String, value: String)]) -> String {
+        var json = JSONWriter()
+        json.beginObject()
+        json.string("time", LedgerTime.iso(LedgerTime.now()))
+        json.string("level", event.level.rawValue)
+        json.string("message", event.message.description)
+        for (key, value) in metadata { json.string(key, value) }
+        json.endObject()
+        return json.text
+    }
+}

@@ -1,0 +1,221 @@
+#if canImport(Glibc)
+import Glibc
+import EdupipeSupport
+import EdupipeInput
+import EdupipeStandard
+import EdupipeAggregate
+import EdupipeOutput
+#endif
+
+/// Writes a realistic synthetic inbox from the registry (`edupipe synth`):
+/// one file per county and dataset under `<out>/<province>/`, deterministic
+/// for a seed. A share of CSV files is in GB18030, with CRLF line ends, or
+/// with the columns in another order, as county exports really are.
+public struct SyntheticInbox {
+    public enum Form: String, Sendable, CaseIterable {
+        case csv, csvGz = "csv.gz", xml, xmlGz = "xml.gz"
+    }
+
+    public struct Options: Sendable {
+        public var out: String
+        public var seed: UInt64
+        /// nil: every county.
+        public var counties: Int?
+        public var provinces: [String]
+        public var scale: Double
+        public var forms: [Form]
+        public var period: String
+        public var jobs: Int
+        /// 0 to 1: the share of records given a text value no compressor can
+        /// predict (a class ID's random suffix, a school's random branch
+        /// name), for inboxes that compress as badly as real ones.
+        public var noise: Double = 0
+        /// Periods written, ending with `period` (section 8.1's order): each
+        /// county's counts drift a few percent from one to the next.
+        public var periods = 1
+        /// 0 to 1: the share of counties whose last period's files are
+        /// broken on purpose (half send only part of their schools, half
+        /// type pupils per grade), for the quality checks to find.
+        public var breakShare: Double = 0
+
+        public init(out: String, seed: UInt64, counties: Int? = nil, provinces: [String] = [], scale: Double = 1,
+                    forms: [Form] = [.csvGz], period: String = "2022-autumn", jobs: Int = WorkerPool.coreCount) {
+            self.out = out
+            self.seed = seed
+            self.counties = counties
+            self.provinces = provinces
+            self.scale = scale
+            self.forms = forms
+            self.period = period
+            self.jobs = jobs
+        }
+    }
+
+    public struct Summary: Sendable {
+        public var files = 0
+        public var bytes = 0
+        public var records = 0
+    }
+
+    /// `config`: the plan; datasets beyond the three of the 2022 standard
+    /// (which have hand-written models) are drawn from their declarations.
+    public static func write(_ o: Options, registry: Registry, config: PipelineConfig? = nil) throws -> Summary {
+        let known = ["after_school", "dropout", "class_size"]
+        let others = config.map { c in c.datasetPlans.filter { !known.contains($0.dataset.rawValue) }.map { SyntheticRecords(plan: $0, config: c) } } ?? []
+        var codes = registry.counties
+        if !o.provinces.isEmpty {
+            codes = codes.filter { c in o.provinces.contains { c.hasPrefix($0.prefix(2)) } }
+        }
+        if let k = o.counties { codes = Array(codes.prefix(k)) }
+        try makeDirectories(o.out)
+        let selected = codes
+        let results = ResultSlots<Summary>(count: codes.count)
+        let failures = ResultSlots<String>(count: codes.count)
+        let periods = Array(PeriodOrder.before(o.period, count: max(0, o.periods - 1)).reversed()) + [o.period]
+        WorkerPool.run(count: selected.count, threads: o.jobs) { i, _ in
+            let code = selected[i]
+            // Every 20th county also lists the first child of the county before it.
+            let previous = i > 0 && i % 20 == 1 ? selected[i - 1] : nil
+            var drift = SynthRandom(seed: o.seed ^ 0xD41F7, stream: UInt64(code)!)
+            var factor = 1.0
+            var breaking = SynthRandom(seed: o.seed ^ 0xB4EA, stream: UInt64(code)!)
+            let fault: SyntheticCounty.Fault? = breaking.chance(o.breakShare) ? (breaking.chance(0.5) ? .partial : .perGrade) : nil
+            var summary = SyntheticInbox.Summary()
+            for (k, period) in periods.enumerated() {
+                let shared = previous.flatMap { p in
+                    SyntheticCounty.childCount(code: p, seed: o.seed) > 0
+                        ? SyntheticCounty.sharedChild(code: p, seed: o.seed, year: Int(period.prefix(4)) ?? 2022) : nil
+                }
+                // A few percent a period, up or down: well inside the 33% the
+                // over-time check allows.
+                if k > 0 { factor *= 1 + Double(drift.int(-3...3)) / 100 }
+                var options = o
+                options.period = period
+                let county = SyntheticCounty(code: code, name: registry.units[code]?.name ?? code, seed: o.seed,
+                                             scale: o.scale * factor, period: period, shared: shared, noise: o.noise,
+                                             fault: k == periods.count - 1 ? fault : nil)
+                do {
+                    let s = try writeCounty(county, options: options, province: registry.province(of: code) ?? "000000", others: others)
+                    summary.files += s.files
+                    summary.bytes += s.bytes
+                    summary.records += s.records
+                } catch {
+                    failures[i] = "\(error)"
+                }
+            }
+            results[i] = summary
+        }
+        var total = Summary()
+        for i in codes.indices {
+            if let f = failures[i] { throw AtomicFile.WriteError(description: f) }
+            total.files += results[i]!.files
+            total.bytes += results[i]!.bytes
+            total.records += results[i]!.records
+        }
+        return total
+    }
+
+    private static func writeCounty(_ county: SyntheticCounty, options o: Options, province: String,
+                                    others: [SyntheticRecords] = []) throws -> Summary {
+        var rng = SynthRandom(seed: o.seed ^ 0xF0F0, stream: UInt64(county.code)!)
+        let dir = o.out + "/" + province
+        try makeDirectories(dir)
+        var summary = Summary()
+        var sets: [(String, [String], [[String]])] = [
+            ("after_school", SyntheticCounty.afterColumns, county.afterSchool),
+            ("class_size", SyntheticCounty.classColumns, county.classes),
+            ("dropout", SyntheticCounty.dropoutColumns, county.dropout),
+        ]
+        // Collections the plan adds: one record per school of the county,
+        // from a stream of their own (the three above stay as they were).
+        var drawn = SynthRandom(seed: o.seed ^ 0x2023, stream: UInt64(county.code)!)
+        let year = Int(o.period.prefix(4)) ?? 2022
+        for other in others {
+            sets.append((other.plan.dataset.rawValue, other.plan.fields.map(\.name),
+                         other.draw(county: county.code, count: county.afterSchool.count, year: year, rng: &drawn)))
+        }
+        for (dataset, columns, rows) in sets {
+            let form = o.forms[rng.int(0...(o.forms.count - 1))]
+            var bytes: [UInt8]
+            if form == .csv || form == .csvGz {
+                bytes = csv(columns: columns, rows: rows, rng: &rng)
+            } else {
+                bytes = xml(dataset: dataset, county: county.code, period: o.period, columns: columns, rows: rows, rng: &rng)
+            }
+            if form == .csvGz || form == .xmlGz { bytes = GzipCompressor.compress(bytes) }
+            let ext = form.rawValue
+            try AtomicFile.write(bytes, to: "\(dir)/\(county.code)_\(dataset)_\(o.period).\(ext)")
+            summary.files += 1
+            summary.bytes += bytes.count
+            summary.records += rows.count
+        }
+        return summary
+    }
+
+    /// CSV as county offices export it: 15% GB18030 with 是/否 booleans, 10%
+    /// CRLF, 10% with the columns in another order.
+    static func csv(columns: [String], rows: [[String]], rng: inout SynthRandom) -> [UInt8] {
+        let gb = rng.chance(0.15)
+        let crlf = rng.chance(0.10)
+        var order = Array(columns.indices)
+        if rng.chance(0.10) { order.shuffle(using: &rng) }
+        let newline = crlf ? "\r\n" : "\n"
+        let booleanColumns: Set<Int> = gb ? Set(columns.indices.filter { ["offers_service", "funding_secured"].contains(columns[$0]) }) : []
+        var text = order.map { columns[$0] }.joined(separator: ",") + newline
+        for row in rows {
+            text += order.map { i -> String in
+                var v = row[i]
+                if booleanColumns.contains(i) { v = v == "1" ? "是" : "否" }
+                return CSVLine.escape(v)
+            }.joined(separator: ",") + newline
+        }
+        return gb ? toGB18030(text) : Array(text.utf8)
+    }
+
+    /// XML in element form, or attribute form for half the files.
+    static func xml(dataset: String, county: String, period: String, columns: [String], rows: [[String]],
+                    rng: inout SynthRandom) -> [UInt8] {
+        let attributes = rng.chance(0.5)
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<submission dataset=\"\(dataset)\" county=\"\(county)\" period=\"\(period)\">\n"
+        for row in rows {
+            if attributes {
+                text += "  <record"
+                for (i, c) in columns.enumerated() where !row[i].isEmpty { text += " \(c)=\"\(escape(row[i]))\"" }
+                text += "/>\n"
+            } else {
+                text += "  <record>"
+                for (i, c) in columns.enumerated() where !row[i].isEmpty { text += "<\(c)>\(escape(row[i]))</\(c)>" }
+                text += "</record>\n"
+            }
+        }
+        return Array((text + "</submission>\n").utf8)
+    }
+
+    private static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// UTF-8 text in another charset (GB18030, GBK, GB2312), as Chinese
+    /// Windows software saves it. The text is edupipe's own, so a character
+    /// the charset lacks is a programming error.
+    static func toGB18030(_ text: String, charset: String = "GB18030") -> [UInt8] {
+        let cd = iconv_open(charset, "UTF-8")
+        precondition(cd != iconv_t(bitPattern: -1), "iconv has no \(charset) converter")
+        defer { iconv_close(cd) }
+        var input = Array(text.utf8)
+        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+        let produced: Int = input.withUnsafeMutableBytes { inBuf in
+            output.withUnsafeMutableBytes { outBuf in
+                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuf.count
+                var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var outLeft = outBuf.count
+                let rc = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                precondition(rc != -1 && inLeft == 0, "text not representable in \(charset)")
+                return outBuf.count - outLeft
+            }
+        }
+        return Array(output[0..<produced])
+    }
+}
