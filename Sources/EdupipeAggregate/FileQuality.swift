@@ -8,7 +8,7 @@ extension QualityChecks {
     /// other collections of the period. `inForce(dataset, period)` is the
     /// county's file in force for that dataset and period, as the inbox
     /// stands. Outliers need every county's file: the night finds them.
-    public static func forFile(_ name: SubmissionName, totals: DatasetTotals, registry: Registry, config: PipelineConfig,
+    public static func forFile(_ name: SubmissionName, totals: DatasetTotals, registry: Registry, config: CompiledPlan,
                                inForce: (Dataset, String) -> DatasetTotals?) -> [QualityFlag] {
         let countyName = registry.units[name.county]?.name ?? ""
         let datasets = config.datasetPlans.count

@@ -13,7 +13,7 @@ public struct IndicatorTable: Sendable {
     /// the nearest first (section 8.1), as far back as a sustained
     /// indicator looks; a period missing from the inbox is an empty map.
     public init(period: String, counties: [String: CountyFiles], previous: [[String: CountyFiles]] = [],
-                duplicates: [Int: CrossCountyDuplicates], registry: Registry, config: PipelineConfig) {
+                duplicates: [Int: CrossCountyDuplicates], registry: Registry, config: CompiledPlan) {
         self.period = period
         let catalog = config.catalog
         let bases = config.slotBases

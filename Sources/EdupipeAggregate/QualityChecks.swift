@@ -46,7 +46,7 @@ public struct QualityFlag: Sendable, Equatable {
 /// in a decision.
 public enum QualityChecks {
     public static func flags(table: IndicatorTable, counties: [String: CountyFiles], previous: [String: CountyFiles]?,
-                             registry: Registry, config: PipelineConfig) -> [QualityFlag] {
+                             registry: Registry, config: CompiledPlan) -> [QualityFlag] {
         let plan = config.quality
         var flags: [QualityFlag] = []
         let name = { (code: String) in registry.units[code]?.name ?? "" }
@@ -118,7 +118,7 @@ public enum QualityChecks {
 
     /// Outliers among the counties of each province, per indicator.
     static func outliers(_ check: QualityPlan.Outlier, table: IndicatorTable, registry: Registry,
-                         config: PipelineConfig) -> [QualityFlag] {
+                         config: CompiledPlan) -> [QualityFlag] {
         var flags: [QualityFlag] = []
         let wanted = Set(check.indicators.compactMap { config.catalog.index(of: $0) })
         // Per indicator and province, the county rows that have data.
@@ -153,9 +153,9 @@ public enum QualityChecks {
     /// The plan's message with `{subject}`, `{value}` and `{reference}` filled in.
     static func say(_ message: DisplayName, subject: DisplayName, value: String, reference: String) -> DisplayName {
         func fill(_ s: String, _ subject: String) -> String {
-            s.replacingOccurrences(of: "{subject}", with: subject)
-                .replacingOccurrences(of: "{value}", with: value)
-                .replacingOccurrences(of: "{reference}", with: reference)
+            s.replacing("{subject}", with: subject)
+                .replacing("{value}", with: value)
+                .replacing("{reference}", with: reference)
         }
         return DisplayName(zh: fill(message.zh, subject.zh), en: fill(message.en, subject.en))
     }

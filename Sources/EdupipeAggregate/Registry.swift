@@ -80,10 +80,6 @@ public struct Registry: Sendable {
         return province(of: county) == unit || prefecture(of: county) == unit
     }
 
-    public struct ScopeError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// The registry of a scoped run: `unit` (a province or a prefecture,
     /// 2 or 4 leading digits allowed: `42`, `4201`) and the units under it.
     /// `000000` is the nation, the registry as it is.
@@ -93,10 +89,10 @@ public struct Registry: Sendable {
         let code = unit.count < 6 && unit.allSatisfy(\.isASCII) && Int(unit) != nil ? unit + String(repeating: "0", count: 6 - unit.count) : unit
         if code == Self.nationalCode { return self }
         guard let u = units[code] else {
-            throw ScopeError(description: "--scope \(unit) is not a unit of the registry (a province such as 42 or 420000, or a prefecture such as 420100)")
+            throw EdupipeError(.invalidArgument, "--scope \(unit) is not a unit of the registry (a province such as 42 or 420000, or a prefecture such as 420100)")
         }
         guard u.level == .province || u.level == .prefecture || allowCounty else {
-            throw ScopeError(description: "--scope \(unit) is \(u.name), a county: a scope is a province or a prefecture")
+            throw EdupipeError(.invalidArgument, "--scope \(unit) is \(u.name), a county: a scope is a province or a prefecture")
         }
         var scoped = Registry(units: units, provinces: provinces.filter { $0 == code },
                               prefectures: prefectures.filter { $0 == code || (u.level == .province && units[$0]?.parent == code) },
@@ -116,17 +112,13 @@ public struct Registry: Sendable {
     /// The prefecture a county belongs to, nil when it sits under a province.
     public func prefecture(of county: String) -> String? { ancestors[county]?.prefecture ?? nil }
 
-    public struct LoadError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// Reads `code,name,level,parent_code` (UTF-8, header first).
     public static func load(path: String) throws -> Registry {
         let bytes: [UInt8]
         do {
             bytes = try readWholeFile(path, limit: 64 << 20)
         } catch {
-            throw LoadError(description: "cannot read the registry \(path): \(error)")
+            throw EdupipeError(.io, "cannot read the registry \(path): \(error)", cause: error)
         }
         return try parse(bytes, source: path)
     }
@@ -142,7 +134,7 @@ public struct Registry: Sendable {
         if !valid {
             let at = bytes.withUnsafeBytes { b in min(validator.failedAt, b.count) }
             let line = 1 + bytes[..<at].count { $0 == 0x0A }
-            throw LoadError(description: "\(source) line \(line): the registry is not UTF-8 (perhaps saved as GB18030 by a spreadsheet): save it as UTF-8")
+            throw EdupipeError(.invalidFile, "\(source) line \(line): the registry is not UTF-8 (perhaps saved as GB18030 by a spreadsheet): save it as UTF-8")
         }
         let reader = CSVReader(source: MemorySource(bytes))
         var units: [String: Unit] = [:]
@@ -151,36 +143,36 @@ public struct Registry: Sendable {
         var rows: [(code: String, line: Int)] = []
         var header: [String: Int] = [:]
         do {
-            guard try reader.next() else { throw LoadError(description: "the registry \(source) is empty") }
+            guard try reader.next() else { throw EdupipeError(.invalidFile, "the registry \(source) is empty") }
             for i in 0..<reader.fieldCount { header[Bytes.string(Bytes.trim(reader.field(i)))] = i }
             guard let c = header["code"], let n = header["name"], let l = header["level"], let p = header["parent_code"] else {
-                throw LoadError(description: "the registry \(source) needs the columns code,name,level,parent_code")
+                throw EdupipeError(.invalidFile, "the registry \(source) needs the columns code,name,level,parent_code")
             }
             while try reader.next() {
                 guard reader.fieldCount == header.count else {
-                    throw LoadError(description: "\(source) line \(reader.recordLine): \(reader.fieldCount) fields, the header has \(header.count)")
+                    throw EdupipeError(.invalidFile, "\(source) line \(reader.recordLine): \(reader.fieldCount) fields, the header has \(header.count)")
                 }
                 let code = Bytes.string(Bytes.trim(reader.field(c)))
                 guard code.utf8.count == 6, Int(code) != nil else {
-                    throw LoadError(description: "\(source) line \(reader.recordLine): code \(code) is not 6 digits")
+                    throw EdupipeError(.invalidFile, "\(source) line \(reader.recordLine): code \(code) is not 6 digits")
                 }
                 guard let level = Level(rawValue: Bytes.string(Bytes.trim(reader.field(l)))), level != .national else {
-                    throw LoadError(description: "\(source) line \(reader.recordLine): level must be province, prefecture or county")
+                    throw EdupipeError(.invalidFile, "\(source) line \(reader.recordLine): level must be province, prefecture or county")
                 }
                 let parent = Bytes.string(Bytes.trim(reader.field(p)))
                 let unit = Unit(code: code, name: Bytes.string(Bytes.trim(reader.field(n))), level: level,
                                 parent: parent.isEmpty ? nil : parent)
                 if units.updateValue(unit, forKey: code) != nil {
                     let first = rows.first { $0.code == code }?.line ?? 0
-                    throw LoadError(description: "\(source) line \(reader.recordLine): code \(code) is listed again (first on line \(first)): each unit has one row")
+                    throw EdupipeError(.invalidFile, "\(source) line \(reader.recordLine): code \(code) is listed again (first on line \(first)): each unit has one row")
                 }
                 rows.append((code, reader.recordLine))
             }
         } catch let error as CSVReadError {
-            throw LoadError(description: "the registry \(source) is not valid CSV: \(error)")
+            throw EdupipeError(.invalidFile, "the registry \(source) is not valid CSV: \(error)", cause: error)
         }
         guard !units.isEmpty else {
-            throw LoadError(description: "the registry \(source) has a header but no units: it lists every province, prefecture and county")
+            throw EdupipeError(.invalidFile, "the registry \(source) has a header but no units: it lists every province, prefecture and county")
         }
         // In file order, so the first broken row is the one named.
         for row in rows {
@@ -188,15 +180,15 @@ public struct Registry: Sendable {
             let at = "\(source) line \(row.line)"
             let parentLevel = unit.parent.flatMap { units[$0]?.level }
             if let parent = unit.parent, parentLevel == nil {
-                throw LoadError(description: "\(at): \(unit.code) names parent \(parent), which is not in the registry")
+                throw EdupipeError(.invalidFile, "\(at): \(unit.code) names parent \(parent), which is not in the registry")
             }
             switch unit.level {
             case .province where unit.parent != nil:
-                throw LoadError(description: "\(at): province \(unit.code) names a parent (\(unit.parent ?? "")): a province has none")
+                throw EdupipeError(.invalidFile, "\(at): province \(unit.code) names a parent (\(unit.parent ?? "")): a province has none")
             case .prefecture where parentLevel != .province:
-                throw LoadError(description: "\(at): prefecture \(unit.code) must sit under a province, not \(parentLevel.map { "a \($0.rawValue)" } ?? "nothing")")
+                throw EdupipeError(.invalidFile, "\(at): prefecture \(unit.code) must sit under a province, not \(parentLevel.map { "a \($0.rawValue)" } ?? "nothing")")
             case .county where parentLevel != .province && parentLevel != .prefecture:
-                throw LoadError(description: "\(at): county \(unit.code) must sit under a prefecture or a province, not \(parentLevel.map { "a \($0.rawValue)" } ?? "nothing")")
+                throw EdupipeError(.invalidFile, "\(at): county \(unit.code) must sit under a prefecture or a province, not \(parentLevel.map { "a \($0.rawValue)" } ?? "nothing")")
             default:
                 break
             }

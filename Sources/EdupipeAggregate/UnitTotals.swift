@@ -17,7 +17,7 @@ public struct UnitTotals: Sendable, Equatable {
     /// more counties of the unit.
     public var crossCountyDuplicates: [Int: Int] = [:]
 
-    public init(config: PipelineConfig) {
+    public init(config: CompiledPlan) {
         reporting = [Int](repeating: 0, count: config.datasetPlans.count)
         sums = [Int](repeating: 0, count: config.datasetPlans.reduce(0) { $0 + $1.slotCount })
     }

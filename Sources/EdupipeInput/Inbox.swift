@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import EdupipeSupport
 #endif
 
 /// The files of an inbox folder, read recursively with `opendir`/`readdir`
@@ -11,9 +12,6 @@ import Glibc
 /// links to files are read; links to folders are not followed (no loops).
 /// The inbox is only ever read.
 public enum Inbox {
-    public struct ScanError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     /// One file of the inbox: `path`, relative to the inbox, is its identity
     /// in every output (see `RawPath.display`); `raw` is what opens it.
@@ -39,7 +37,7 @@ public enum Inbox {
     public static func entries(_ root: String) throws -> [Entry] {
         let rootPath = RawPath(root)
         guard let dir = rootPath.withCString({ opendir($0) }) else {
-            throw ScanError(description: "cannot read the inbox folder \(root): \(String(cString: strerror(errno)))")
+            throw EdupipeError.system("cannot read the inbox folder \(root)")
         }
         var found: [(RawPath, String?)] = []
         walk(dir, root: rootPath, relative: nil, into: &found)

@@ -34,7 +34,7 @@ public struct Document: Sendable {
             case .list(let items): s += items.map { "- " + $0 + "\n" }.joined()
             case .table(let header, let rows):
                 func row(_ cells: [String]) -> String {
-                    "| " + cells.map { $0.replacingAll("|", with: "\\|").replacingAll("\n", with: " ") }.joined(separator: " | ") + " |\n"
+                    "| " + cells.map { $0.replacing("|", with: "\\|").replacing("\n", with: " ") }.joined(separator: " | ") + " |\n"
                 }
                 s += row(header) + "|" + String(repeating: "---|", count: header.count) + "\n" + rows.map(row).joined()
             case .code(let lang, let text): s += "```\(lang)\n" + text + (text.hasSuffix("\n") ? "" : "\n") + "```\n"
@@ -88,11 +88,5 @@ public struct Document: Sendable {
             if inCode { b.append("<code>" as StaticString); b.markup(String(part)); b.append("</code>" as StaticString) } else { b.markup(String(part)) }
             inCode.toggle()
         }
-    }
-}
-
-extension String {
-    func replacingAll(_ a: String, with b: String) -> String {
-        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
     }
 }

@@ -6,7 +6,7 @@ import EdupipeStandard
 /// `edupipe plan doc` writes it as Markdown and as one HTML page, in
 /// Chinese or English; `docs/format.zh.md` and `docs/format.en.md` are it.
 public enum FormatGuide {
-    public static func document(_ config: PipelineConfig, language l: Language) -> Document {
+    public static func document(_ config: CompiledPlan, language l: Language) -> Document {
         let zh = l == .zh
         var d = Document(title: zh ? "县级数据报送格式说明（\(config.plan)）" : "County submission format guide (\(config.plan))",
                          language: l)
@@ -97,7 +97,7 @@ public enum FormatGuide {
 
     /// What the office follows up after a file is accepted (section 8):
     /// never a rejection, but a call if the figures cannot be right.
-    static func quality(_ config: PipelineConfig, _ l: Language, _ d: inout Document) {
+    static func quality(_ config: CompiledPlan, _ l: Language, _ d: inout Document) {
         let zh = l == .zh
         let q = config.quality
         d.add(.heading(2, zh ? "5 数据质量核查（不影响接收）" : "5 Quality checks (a file is still accepted)"))

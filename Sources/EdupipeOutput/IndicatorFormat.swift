@@ -46,7 +46,6 @@ public enum IndicatorFormat: Sendable {
         return "\(tenths / 10).\(tenths % 10)"
     }
 
-
     /// `12,345`: long counts are easier to read grouped.
     static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)

@@ -21,7 +21,7 @@ public final class IssueSpool: @unchecked Sendable {
     public init(directory: String, worker: Int) throws {
         path = directory + "/" + AtomicFile.temporaryMarker + "\(getpid())-spool-\(worker)"
         fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        if fd < 0 { throw AtomicFile.WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+        if fd < 0 { throw EdupipeError.system("cannot write \(path)") }
     }
 
     deinit {
@@ -45,7 +45,7 @@ public final class IssueSpool: @unchecked Sendable {
         while done < segment.length {
             let want = min(chunk.count, segment.length - done)
             let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, want, off_t(segment.offset + done)) }
-            if n <= 0 { throw AtomicFile.WriteError(description: "cannot read back \(path)") }
+            if n <= 0 { throw EdupipeError(.io, "cannot read back \(path)") }
             try writer.append(chunk[0..<n])
             done += n
         }

@@ -27,7 +27,7 @@ public final class OutputTasks {
     public func finish() throws {
         thread.join()
         for i in 0..<count {
-            if let failure = failures[i] { throw AtomicFile.WriteError(description: failure) }
+            if let failure = failures[i] { throw EdupipeError(.io, failure) }
         }
     }
 }

@@ -10,14 +10,14 @@ public enum PeopleFiles {
     /// Starts writing the files on a thread of their own; the caller
     /// `finish`es them.
     package static func start(out: String, tables: [PeriodTables], quality: [String: [QualityFlag]] = [:], registry: Registry,
-                      config: PipelineConfig) -> OutputTasks {
+                      config: CompiledPlan) -> OutputTasks {
         OutputTasks(tasks(out: out, tables: tables, across: AcrossPeriods(views: tables, quality: quality), registry: registry,
                           config: config), threads: 1)
     }
 
     /// One task per file, in the order they are written.
     private static func tasks(out: String, tables: [PeriodTables], across: AcrossPeriods, registry: Registry,
-                             config: PipelineConfig) -> [OutputTasks.Task] {
+                             config: CompiledPlan) -> [OutputTasks.Task] {
         tables.flatMap { t -> [OutputTasks.Task] in
             let dir = out + "/" + t.period
             return [

@@ -181,7 +181,7 @@ public struct PeriodTables: Sendable {
 
 extension PeriodTables {
     /// The tables of a run that has just computed `table`.
-    public init(table: IndicatorTable, submissions: [SubmissionRecord], config: PipelineConfig) {
+    public init(table: IndicatorTable, submissions: [SubmissionRecord], config: CompiledPlan) {
         self.init(period: table.period, plan: config.plan, catalog: config.catalog,
                   targets: table.rows.first?.unit.targets ?? [],
                   rows: table.rows, files: FileLines(records: submissions, period: table.period))

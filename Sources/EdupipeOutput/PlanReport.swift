@@ -3,7 +3,7 @@ import EdupipeStandard
 /// `edupipe plan show`: what a plan declares, as terminal tables (columns
 /// aligned by display width).
 public enum PlanReport {
-    public static func text(_ config: PipelineConfig, language l: Language) -> String {
+    public static func text(_ config: CompiledPlan, language l: Language) -> String {
         let zh = l == .zh
         var s = (zh ? "计划 " : "plan ") + "\(config.plan) (\(config.source))\n\n"
         var datasets = TextTable(zh ? ["数据集", "名称", "每条记录", "空文件", "键"] : ["dataset", "name", "one record per", "empty file", "key"])
@@ -16,7 +16,7 @@ public enum PlanReport {
         for p in config.datasetPlans {
             s += "\n\(p.dataset.rawValue) " + (zh ? "字段" : "fields") + "\n"
             var fields = TextTable(zh ? ["列名", "必填", "类型与取值"] : ["column", "required", "type and values"])
-            for f in p.fields { fields.rows.append([f.name, PlanWords.required(f, l).replacingAll("`", with: ""), PlanWords.type(f, p.fields, l).replacingAll("`", with: "")]) }
+            for f in p.fields { fields.rows.append([f.name, PlanWords.required(f, l).replacing("`", with: ""), PlanWords.type(f, p.fields, l).replacing("`", with: "")]) }
             s += fields.text
             if !p.rules.isEmpty {
                 s += "\n\(p.dataset.rawValue) " + (zh ? "规则" : "rules") + "\n"

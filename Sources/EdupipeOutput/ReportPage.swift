@@ -14,7 +14,7 @@ public enum ReportPage {
     /// Indicator columns per province table: what fits across A4.
     static let columnsPerTable = 9
 
-    public static func write(_ t: PeriodTables, across: AcrossPeriods? = nil, registry: Registry, config: PipelineConfig,
+    public static func write(_ t: PeriodTables, across: AcrossPeriods? = nil, registry: Registry, config: CompiledPlan,
                              to path: String) throws {
         let across = across ?? AcrossPeriods(views: [t], quality: [:])
         try ContractFiles.stream(to: path) { b, flush in
@@ -22,7 +22,7 @@ public enum ReportPage {
         }
     }
 
-    static func page(_ t: PeriodTables, across: AcrossPeriods, registry: Registry, config: PipelineConfig,
+    static func page(_ t: PeriodTables, across: AcrossPeriods, registry: Registry, config: CompiledPlan,
                      _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         let previous = across.previous(of: t.period)
         b.append("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n" as StaticString)
@@ -72,7 +72,7 @@ public enum ReportPage {
 
     /// The nation's value of every indicator, with its target and status,
     /// and beside it the previous period's value and the change.
-    private static func national(_ t: PeriodTables, previous: PeriodTables?, config: PipelineConfig, _ b: inout TextBuffer) {
+    private static func national(_ t: PeriodTables, previous: PeriodTables?, config: CompiledPlan, _ b: inout TextBuffer) {
         if t.isScoped {
             b.append("<section id=\"national\">\n<h2>" as StaticString); b.markup(t.national.name)
             b.append("主要指标 <span class=\"en\">Headline figures of " as StaticString); b.markup(t.national.code); b.append("</span></h2>\n" as StaticString)
@@ -141,7 +141,7 @@ public enum ReportPage {
 
     /// Provinces down, indicators across, a table per dataset (split so
     /// each fits across a portrait A4 page).
-    private static func provinces(_ t: PeriodTables, previous: PeriodTables?, config: PipelineConfig, _ b: inout TextBuffer) {
+    private static func provinces(_ t: PeriodTables, previous: PeriodTables?, config: CompiledPlan, _ b: inout TextBuffer) {
         var earlier: [String: PeriodTables.UnitRow] = [:]
         if let previous { for u in [previous.national] + previous.provinces + previous.prefectures { earlier[u.code] = u } }
         b.append("<section id=\"provinces\">\n<h2>分省指标 <span class=\"en\">Indicators by province</span></h2>\n" as StaticString)
@@ -180,7 +180,7 @@ public enum ReportPage {
         b.append("</section>\n" as StaticString)
     }
 
-    private static func charts(_ t: PeriodTables, config: PipelineConfig, _ b: inout TextBuffer) {
+    private static func charts(_ t: PeriodTables, config: CompiledPlan, _ b: inout TextBuffer) {
         b.append("<section id=\"charts\">\n<h2>重点指标分省对比 <span class=\"en\">Key indicators by province, worst first</span></h2>\n" as StaticString)
         for i in config.catalog.charted {
             let entry = config.catalog.entries[i]
@@ -215,7 +215,7 @@ public enum ReportPage {
 
     /// The charted indicators over every period of the run up to this one,
     /// for the nation (or the scope's unit): a small line chart each.
-    private static func trends(_ t: PeriodTables, across: AcrossPeriods, config: PipelineConfig, _ b: inout TextBuffer) {
+    private static func trends(_ t: PeriodTables, across: AcrossPeriods, config: CompiledPlan, _ b: inout TextBuffer) {
         let periods = across.through(t.period)
         b.append("<section id=\"trends\">\n<h2>各学期趋势 <span class=\"en\">Over the periods of this run</span></h2>\n" as StaticString)
         guard periods.count > 1 else {
@@ -239,7 +239,7 @@ public enum ReportPage {
 
     /// Per dataset and province: the counties without a file in force, or
     /// "all N" when none of a province's counties has reported.
-    private static func notReported(_ t: PeriodTables, registry: Registry, config: PipelineConfig,
+    private static func notReported(_ t: PeriodTables, registry: Registry, config: CompiledPlan,
                                     _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         b.append("<section id=\"not-reported\">\n<h2>未报送的县 <span class=\"en\">Counties that have not reported</span></h2>\n" as StaticString)
         var countiesIn: [String: Int] = [:]

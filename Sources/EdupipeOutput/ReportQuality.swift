@@ -14,7 +14,7 @@ enum ReportQuality {
         }
     }
 
-    static func section(_ flags: [QualityFlag], registry: Registry, config: PipelineConfig,
+    static func section(_ flags: [QualityFlag], registry: Registry, config: CompiledPlan,
                         _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         b.append("<section id=\"quality\">\n<h2>数据质量核查 <span class=\"en\">Quality checks</span> <span class=\"count\">\(flags.count)</span></h2>\n")
         guard !flags.isEmpty else {

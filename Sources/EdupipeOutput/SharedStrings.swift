@@ -25,7 +25,7 @@ struct SharedStrings {
     /// skip the lookup.
     private var longest = 0
 
-    init(registry: Registry, config: PipelineConfig) {
+    init(registry: Registry, config: CompiledPlan) {
         var texts: [String] = []
         for d in config.datasets { texts.append(config.name(of: d).both) }
         for s in SubmissionStatus.allCases { texts.append(StatusText.file(s)) }

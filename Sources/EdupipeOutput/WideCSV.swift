@@ -13,7 +13,7 @@ public enum WideCSV {
     ]
 
     public static func write(_ t: PeriodTables, level: Registry.Level, registry: Registry,
-                             config: PipelineConfig, to path: String) throws {
+                             config: CompiledPlan, to path: String) throws {
         let layout = WideLayout(level: level, config: config)
         try ContractFiles.stream(to: path) { b, flush in
             b.append("\u{FEFF}" as StaticString)

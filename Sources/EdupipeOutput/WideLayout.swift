@@ -11,7 +11,7 @@ struct WideLayout {
     /// Catalog indices of the indicator columns.
     let indicators: [Int]
 
-    init(level: Registry.Level, config: PipelineConfig) {
+    init(level: Registry.Level, config: CompiledPlan) {
         self.level = level
         switch level {
         case .national, .province: unitTitles = ["代码\nCode", "名称\nName"]
@@ -25,7 +25,7 @@ struct WideLayout {
     var columnCount: Int { unitTitles.count + indicators.count }
 
     /// An indicator column's title: its names, and its target if it has one.
-    func title(_ index: Int, targets: [Target?], config: PipelineConfig) -> String {
+    func title(_ index: Int, targets: [Target?], config: CompiledPlan) -> String {
         let entry = config.catalog.entries[index]
         let name = config.name(of: entry.name)
         var text = name.zh + "\n" + name.en

@@ -26,7 +26,7 @@ public enum Workbook {
 
     public static var sheetNames: [String] { levelSheets.map(\.1) + [notReportedSheet, filesSheet, trendSheet, qualitySheet] }
 
-    public static func write(_ tables: PeriodTables, across: AcrossPeriods? = nil, registry: Registry, config: PipelineConfig,
+    public static func write(_ tables: PeriodTables, across: AcrossPeriods? = nil, registry: Registry, config: CompiledPlan,
                              to path: String) throws {
         let across = across ?? AcrossPeriods(views: [tables], quality: [:])
         let periods = across.through(tables.period)
@@ -75,7 +75,7 @@ public enum Workbook {
             try archive.finish()
         } catch {
             unlink(temporary)
-            throw AtomicFile.WriteError(description: "\(error)")
+            throw EdupipeError(.io, "\(error)")
         }
         try AtomicFile.publish(temporary, as: path)
     }
@@ -155,7 +155,7 @@ public enum Workbook {
                                        "首个错误\nFirst error", "行\nLine", "列\nColumn", "说明\nWhat is wrong"]
 
     /// Columns and rows (header included) of sheet `i`.
-    private static func extent(_ t: PeriodTables, sheet i: Int, config: PipelineConfig, missing: Int) -> (columns: Int, rows: Int) {
+    private static func extent(_ t: PeriodTables, sheet i: Int, config: CompiledPlan, missing: Int) -> (columns: Int, rows: Int) {
         if i < levelSheets.count {
             let level = levelSheets[i].0
             return (WideLayout(level: level, config: config).columnCount, t.rows(level).count + 1)
@@ -167,7 +167,7 @@ public enum Workbook {
     }
 
     private static func levelSheet(_ t: PeriodTables, layout: WideLayout, extent: (columns: Int, rows: Int), registry: Registry,
-                                   config: PipelineConfig, shared: SharedStrings, selected: Bool,
+                                   config: CompiledPlan, shared: SharedStrings, selected: Bool,
                                    _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         let formats = layout.indicators.map { IndicatorFormat(config.catalog.entries[$0]) }
         var sheet = SheetWriter(columns: extent.columns, rows: extent.rows,
@@ -187,7 +187,7 @@ public enum Workbook {
     }
 
     private static func notReported(_ missing: [(Dataset, [String])], extent: (columns: Int, rows: Int), registry: Registry,
-                                    config: PipelineConfig, shared: SharedStrings,
+                                    config: CompiledPlan, shared: SharedStrings,
                                     _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         var sheet = SheetWriter(columns: extent.columns, rows: extent.rows, frozenColumns: 0, selected: false, shared: shared)
         sheet.begin(&b, widths: [18, 14, 16, 12, 16])
@@ -208,7 +208,7 @@ public enum Workbook {
         sheet.end(&b)
     }
 
-    private static func files(_ t: PeriodTables, extent: (columns: Int, rows: Int), registry: Registry, config: PipelineConfig,
+    private static func files(_ t: PeriodTables, extent: (columns: Int, rows: Int), registry: Registry, config: CompiledPlan,
                               shared: SharedStrings, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         var sheet = SheetWriter(columns: extent.columns, rows: extent.rows, frozenColumns: 1, selected: false, shared: shared)
         sheet.begin(&b, widths: [44, 11, 14, 16, 9, 16, 9, 9, 9, 22, 7, 14, 70])
@@ -240,7 +240,7 @@ public enum Workbook {
 
     /// 趋势: each indicator over the run's periods up to this one, for the
     /// nation (or the scope's unit) and each province, a period per column.
-    private static func trend(_ t: PeriodTables, periods: [PeriodTables], extent: (columns: Int, rows: Int), config: PipelineConfig,
+    private static func trend(_ t: PeriodTables, periods: [PeriodTables], extent: (columns: Int, rows: Int), config: CompiledPlan,
                               shared: SharedStrings, _ b: inout TextBuffer, _ flush: ContractFiles.Flush) throws {
         var sheet = SheetWriter(columns: extent.columns, rows: extent.rows, frozenColumns: 3, selected: false, shared: shared)
         sheet.begin(&b, widths: [8, 9, 14, 28, 34] + periods.map { _ in 13 })

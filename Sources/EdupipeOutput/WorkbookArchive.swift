@@ -16,9 +16,6 @@ import EdupipeSupport
 /// of about the same size. Every entry carries the same fixed date, so the
 /// same tables give the same bytes.
 final class WorkbookArchive {
-    struct ArchiveError: Error, CustomStringConvertible {
-        let description: String
-    }
 
     /// An entry as the central directory lists it.
     private struct Entry {
@@ -49,7 +46,7 @@ final class WorkbookArchive {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw ArchiveError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+            throw EdupipeError.system("cannot create \(path)")
         }
         stream = .allocate(capacity: 1)
         levelBuffer = .allocate(byteCount: Int(edupipe_isal_level1_buffer), alignment: 16)
@@ -95,7 +92,7 @@ final class WorkbookArchive {
         try deflate(UnsafeBufferPointer(start: nil, count: 0), finish: true)
         let entry = Entry(name: name, offset: offset, crc: UInt32(crc), compressed: position - start, size: size)
         guard entry.compressed <= Int(UInt32.max), entry.size <= Int(UInt32.max), position <= Int(UInt32.max) else {
-            throw ArchiveError(description: "\(name) is too large for a ZIP archive without ZIP64")
+            throw EdupipeError(.io, "\(name) is too large for a ZIP archive without ZIP64")
         }
         try rewrite(localHeader(name: name, crc: entry.crc, compressed: entry.compressed, size: entry.size), at: offset)
         entries.append(entry)
@@ -164,7 +161,7 @@ final class WorkbookArchive {
             stream.pointee.avail_out = UInt32(out.count)
             let rc = isal_deflate(stream)
             guard rc == COMP_OK else {
-                throw ArchiveError(description: "igzip failed deflating \(path) (code \(rc))")
+                throw EdupipeError(.io, "igzip failed deflating \(path) (code \(rc))")
             }
             let produced = out.count - Int(stream.pointee.avail_out)
             try write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(out)[..<produced]))

@@ -34,7 +34,7 @@ public enum Export {
     public static func run(_ options: Options, setup: Setup) throws -> [String] {
         let periods = options.periods.isEmpty ? FinishedRun.periods(in: options.out) : options.periods
         guard !periods.isEmpty else {
-            throw FinishedRun.ReadError(description: "\(options.out) holds no finished run (no <period>/indicators.csv); run `edupipe run --out \(options.out)` first")
+            throw EdupipeError(.notFound, "\(options.out) holds no finished run (no <period>/indicators.csv); run `edupipe run --out \(options.out)` first")
         }
         var written: [String] = []
         // Every period of the run, for the trends and the previous period's
@@ -53,7 +53,7 @@ public enum Export {
             do {
                 try makeDirectories(dir)
             } catch {
-                throw FinishedRun.ReadError(description: "cannot create \(dir): \(error)")
+                throw EdupipeError(.io, "cannot create \(dir): \(error)", cause: error)
             }
             for format in options.formats {
                 switch format {
@@ -83,7 +83,7 @@ public enum Export {
         let unknown = (t.provinces + t.prefectures + t.counties).filter { registry.units[$0.code]?.level != $0.level }
         guard unknown.isEmpty, t.counties.count == registry.counties.count else {
             let example = unknown.first.map { ": \($0.code) \($0.name) is not a \($0.level.rawValue) there" } ?? ""
-            throw FinishedRun.ReadError(description: "\(out)/\(period)/indicators.csv was made with another registry "
+            throw EdupipeError(.invalidFile, "\(out)/\(period)/indicators.csv was made with another registry "
                 + "(\(t.counties.count) counties, the registry has \(registry.counties.count))\(example); pass the run's registry with --registry")
         }
     }

@@ -13,9 +13,6 @@ import EdupipeOutput
 /// the targets the run applied), `submissions.csv`, and the first error of
 /// each rejected file from `errors.csv`. The inbox is not read again.
 public enum FinishedRun {
-    public struct ReadError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     /// The plan and registry files the run named in its `run.json`, when
     /// they are still there: export then uses what the run used.
@@ -41,11 +38,11 @@ public enum FinishedRun {
             .sorted()
     }
 
-    public static func read(out: String, period: String, config: PipelineConfig) throws -> PeriodTables {
+    public static func read(out: String, period: String, config: CompiledPlan) throws -> PeriodTables {
         let indicatorsPath = out + "/" + period + "/indicators.csv"
         guard access(indicatorsPath, R_OK) == 0 else {
             let found = periods(in: out)
-            throw ReadError(description: "\(indicatorsPath) does not exist: \(out) holds no finished run for \(period)"
+            throw EdupipeError(.notFound, "\(indicatorsPath) does not exist: \(out) holds no finished run for \(period)"
                 + (found.isEmpty ? "; run `edupipe run --out \(out)` first" : "; its periods are \(found.joined(separator: ", "))"))
         }
         let (rows, targets) = try indicators(indicatorsPath, period: period, catalog: config.catalog)
@@ -61,22 +58,22 @@ public enum FinishedRun {
         do {
             reader = CSVReader(source: try FileSource(path: path))
         } catch {
-            throw ReadError(description: "cannot read \(path): \(error)")
+            throw EdupipeError(.io, "cannot read \(path): \(error)", cause: error)
         }
         let columns = header.dropLast().split(separator: ",").map(String.init)
         do {
             guard try reader.next(), reader.fieldCount == columns.count,
                   columns.indices.allSatisfy({ Bytes.string(reader.field($0)) == columns[$0] }) else {
-                throw ReadError(description: "\(path): the header is not \(header.dropLast()); is this an edupipe output folder?")
+                throw EdupipeError(.invalidFile, "\(path): the header is not \(header.dropLast()); is this an edupipe output folder?")
             }
             while try reader.next() {
                 guard reader.fieldCount == columns.count else {
-                    throw ReadError(description: "\(path), line \(reader.recordLine): \(reader.fieldCount) fields, expected \(columns.count)")
+                    throw EdupipeError(.invalidFile, "\(path), line \(reader.recordLine): \(reader.fieldCount) fields, expected \(columns.count)")
                 }
                 try body(reader, reader.recordLine)
             }
         } catch let error as CSVReadError {
-            throw ReadError(description: "\(path): \(error)")
+            throw EdupipeError(.invalidFile, "\(path): \(error)", cause: error)
         }
     }
 
@@ -104,7 +101,7 @@ public enum FinishedRun {
         }
         try records(path, header: ContractFiles.indicatorsHeader) { r, line in
             func text(_ i: Int) -> String { Bytes.string(r.field(i)) }
-            func bad(_ what: String) -> ReadError { ReadError(description: "\(path), line \(line): \(what)") }
+            func bad(_ what: String) -> EdupipeError { EdupipeError(.invalidFile, "\(path), line \(line): \(what)") }
             guard text(0) == period else { throw bad("period \(text(0)) in the table of \(period)") }
             guard let level = Registry.Level(rawValue: text(1)) else { throw bad("unknown level \(text(1))") }
             let code = text(2)
@@ -140,7 +137,7 @@ public enum FinishedRun {
             let filePeriod = text(3)
             guard filePeriod == period || filePeriod.isEmpty else { return }
             guard let status = SubmissionStatus(rawValue: text(5)) else {
-                throw ReadError(description: "\(path), line \(line): unknown status \(text(5))")
+                throw EdupipeError(.invalidFile, "\(path), line \(line): unknown status \(text(5))")
             }
             let first = text(9)
             files.append(PeriodTables.FileLine(
@@ -160,7 +157,7 @@ public enum FinishedRun {
         try records(path, header: ContractFiles.qualityHeader) { r, line in
             func text(_ i: Int) -> String { FormulaGuard.restored(Bytes.string(r.field(i))) }
             guard let check = QualityFlag.Check(rawValue: text(3)) else {
-                throw ReadError(description: "\(path), line \(line): unknown check \(text(3))")
+                throw EdupipeError(.invalidFile, "\(path), line \(line): unknown check \(text(3))")
             }
             flags.append(QualityFlag(code: text(1), name: text(2), check: check, subject: text(4), value: text(5),
                                      reference: text(6), high: text(7) == "high", message: DisplayName(zh: "", en: "")))

@@ -8,9 +8,6 @@ import EdupipeInput
 /// set, else `<state>/key`, created on first use with mode 0600 from the
 /// system's random source. Changing it changes every `student_key`.
 public enum InstallationSecret {
-    public struct SecretError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     public static let fileName = "key"
 
@@ -18,7 +15,7 @@ public enum InstallationSecret {
     public static func load(stateDirectory: String, environment: [String: String]) throws -> (secret: [UInt8], source: String) {
         if let hex = environment["EDUPIPE_KEY"] {
             guard let bytes = decodeHex(hex), bytes.count >= 16 else {
-                throw SecretError(description: "EDUPIPE_KEY must be at least 32 hex digits (16 bytes)")
+                throw EdupipeError(.invalidArgument, "EDUPIPE_KEY must be at least 32 hex digits (16 bytes)")
             }
             return (bytes, "EDUPIPE_KEY")
         }
@@ -27,7 +24,7 @@ public enum InstallationSecret {
         if let existing = try? readWholeFile(path, limit: 4096) {
             let text = String(decoding: existing, as: UTF8.self).trimmingSpacesAndNewlines
             guard let bytes = decodeHex(text), bytes.count >= 16 else {
-                throw SecretError(description: "\(path) does not hold a hex key of at least 32 digits: restore it, or remove it to start a new one (student keys will change)")
+                throw EdupipeError(.invalidFile, "\(path) does not hold a hex key of at least 32 digits: restore it, or remove it to start a new one (student keys will change)")
             }
             return (bytes, path)
         }
@@ -35,13 +32,13 @@ public enum InstallationSecret {
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw SecretError(description: "cannot create the key file \(path): \(String(cString: strerror(errno)))")
+            throw EdupipeError.system("cannot create the key file \(path)")
         }
         let text = encodeHex(secret) + "\n"
         let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress!, text.utf8.count) }
         fsync(fd)
         close(fd)
-        guard written == text.utf8.count else { throw SecretError(description: "cannot write the key file \(path)") }
+        guard written == text.utf8.count else { throw EdupipeError(.io, "cannot write the key file \(path)") }
         return (secret, path)
     }
 }

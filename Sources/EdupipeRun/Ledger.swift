@@ -19,10 +19,6 @@ public final class Ledger: Sendable {
     let pool: DatabasePool
     public let path: String
 
-    public struct LedgerError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// Opens (creating when absent) the ledger in `directory`. `durable`:
     /// every commit is synced before it returns (`edupipe serve`, which
     /// promises a receipt only for what is on disk); a run syncs less.
@@ -44,7 +40,7 @@ public final class Ledger: Sendable {
         let marker = path + Self.createdSuffix
         var st = stat()
         if stat(path, &st) == 0 && st.st_size == 0 && access(marker, F_OK) == 0 {
-            throw LedgerError(description: "the run ledger \(path) is empty (0 bytes) although a run made it before: it was cut short or damaged. \(Self.advice(path))")
+            throw EdupipeError(.invalidFile, "the run ledger \(path) is empty (0 bytes) although a run made it before: it was cut short or damaged. \(Self.advice(path))")
         }
         do {
             try makeDirectories(directory)
@@ -62,7 +58,6 @@ public final class Ledger: Sendable {
     /// Beside the ledger once it has been made: `state.sqlite.made`.
     static let createdSuffix = ".made"
 
-
     /// What to do with a damaged ledger; edupipe never starts a new history
     /// by itself.
     static func advice(_ path: String) -> String {
@@ -70,12 +65,12 @@ public final class Ledger: Sendable {
     }
 
     /// SQLite's error in words: a damaged file says so and what to do.
-    static func explain(_ error: Error, path: String) -> LedgerError {
+    static func explain(_ error: Error, path: String) -> EdupipeError {
         if let db = error as? DatabaseError,
            [ResultCode.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(db.resultCode.primaryResultCode) {
-            return LedgerError(description: "the run ledger \(path) is damaged (not a readable SQLite database: \(db.message ?? "\(db.resultCode)")). \(advice(path))")
+            return EdupipeError(.invalidFile, "the run ledger \(path) is damaged (not a readable SQLite database: \(db.message ?? "\(db.resultCode)")). \(advice(path))")
         }
-        return LedgerError(description: "cannot open the run ledger \(path): \(error)")
+        return EdupipeError(.io, "cannot open the run ledger \(path): \(error)", cause: error)
     }
 
     /// The ledger in `directory` if a run has created one, for the commands

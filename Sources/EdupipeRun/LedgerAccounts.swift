@@ -49,7 +49,7 @@ extension Ledger {
                            arguments: [unit, name, AccountToken.hash(token), now])
             let id = db.lastInsertedRowID
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [id]) else {
-                throw LedgerError(description: "account \(id) vanished as it was made")
+                throw EdupipeError(.invalidFile, "account \(id) vanished as it was made")
             }
             return Account(row: row)
         }

@@ -44,9 +44,6 @@ public struct RunOptions: Sendable {
 /// acceptance rules, compute the indicators of every period at four levels,
 /// and write the contract outputs atomically.
 public struct NightlyRun: Sendable {
-    public struct RunError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     public struct Result: Sendable {
         public let submissions: [SubmissionRecord]
@@ -184,12 +181,7 @@ public struct NightlyRun: Sendable {
     /// Reads, decides and aggregates; returns with the outputs still being
     /// written.
     private func compute() throws -> (result: Result, contract: OutputTasks, people: OutputTasks, periodsFound: Set<String>) {
-        let paths: [Inbox.Entry]
-        do {
-            paths = try Inbox.entries(options.inbox)
-        } catch {
-            throw RunError(description: "\(error)")
-        }
+        let paths = try Inbox.entries(options.inbox)
         let secret = try InstallationSecret.load(stateDirectory: options.stateDirectory, environment: options.environment)
 
         let jobs = max(1, min(options.jobs, max(1, paths.count)))
@@ -276,10 +268,10 @@ public struct NightlyRun: Sendable {
         do {
             try makeDirectories(options.out)
         } catch {
-            throw RunError(description: "cannot create the output folder \(options.out): \(error)")
+            throw EdupipeError(.io, "cannot create the output folder \(options.out): \(error)", cause: error)
         }
         guard access(options.out, W_OK) == 0 else {
-            throw RunError(description: "the output folder \(options.out) is not writable")
+            throw EdupipeError(.io, "the output folder \(options.out) is not writable")
         }
         AtomicFile.removeLeftovers(in: options.out)
     }
@@ -364,7 +356,7 @@ public struct NightlyRun: Sendable {
             }
         }
         return try paths.indices.map { i in
-            if let failure = failures[i] { throw RunError(description: failure) }
+            if let failure = failures[i] { throw EdupipeError(.io, failure) }
             return slots[i]!
         }
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Synchronization
+import EdupipeSupport
 
 /// Files done out of the total, and bytes read, counted by the workers
 /// with one relaxed atomic add per file.
@@ -79,7 +80,7 @@ public final class ProgressDisplay: @unchecked Sendable {
             if stopFlag.load(ordering: .relaxed) { break }
             let line = ProgressCounter.line(files: counter.files.load(ordering: .relaxed), total: counter.total,
                                             bytes: counter.bytes.load(ordering: .relaxed), elapsed: Self.seconds() - started)
-            RunLogging.write(2, "\r\u{1B}[K" + line)
+            StandardStream.write(2, "\r\u{1B}[K" + line)
         }
     }
 
@@ -88,6 +89,6 @@ public final class ProgressDisplay: @unchecked Sendable {
         stopFlag.store(true, ordering: .relaxed)
         if let thread { pthread_join(thread, nil) }
         thread = nil
-        RunLogging.write(2, "\r\u{1B}[K")
+        StandardStream.write(2, "\r\u{1B}[K")
     }
 }

@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import EdupipeSupport
 #endif
 
 /// Checks that a run's inbox, output and state folders are apart: a run
@@ -7,11 +8,8 @@ import Glibc
 /// submissions (`E_FILENAME` by the hundred), and one whose inbox sits in
 /// its outputs may have files removed under it.
 public enum RunFolders {
-    /// A folder arrangement that cannot work; the commands exit 2.
-    public struct Overlap: Error, CustomStringConvertible {
-        public let description: String
-    }
-
+    /// Throws `EdupipeError` `.invalidArgument` for a folder arrangement
+    /// that cannot work (the commands exit 2).
     public static func check(inbox: String, out: String, state: String?) throws {
         // A missing inbox is the run's own error (exit 1), said when it is read.
         var st = stat()
@@ -22,10 +20,10 @@ public enum RunFolders {
         for (option, path) in others {
             let p = canonical(path)
             if contains(i, p) {
-                throw Overlap(description: "\(option) \(path) is inside the inbox \(inbox) (or is the inbox): the next run would read its files as submissions. Choose a folder outside the inbox")
+                throw EdupipeError(.invalidArgument, "\(option) \(path) is inside the inbox \(inbox) (or is the inbox): the next run would read its files as submissions. Choose a folder outside the inbox")
             }
             if contains(p, i) {
-                throw Overlap(description: "the inbox \(inbox) is inside \(option) \(path): choose an inbox outside the folders edupipe writes")
+                throw EdupipeError(.invalidArgument, "the inbox \(inbox) is inside \(option) \(path): choose an inbox outside the folders edupipe writes")
             }
         }
     }

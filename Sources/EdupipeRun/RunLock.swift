@@ -13,17 +13,9 @@ public final class RunLock {
     public static let outputFileName = ".edupipe.lock"
     private let fd: Int32
 
-    /// Another run holds the lock and the caller chose not to wait.
-    public struct Busy: Error, CustomStringConvertible {
-        public let description: String
-    }
-
-    public struct LockError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// Takes the lock of `directory`. When another run holds it, waits for
-    /// it (`wait`, after calling `waiting` with who holds it) or throws `Busy`.
+    /// it (`wait`, after calling `waiting` with who holds it) or throws
+    /// `EdupipeError` `.busy`.
     ///
     /// `readOnlyAllowed`: a run that writes nothing to the folder (no
     /// ledger) may lock an existing lock file opened read-only (`flock`
@@ -35,7 +27,7 @@ public final class RunLock {
         do {
             try makeDirectories(directory)
         } catch {
-            throw LockError(description: "cannot create the folder \(directory): \(error)")
+            throw EdupipeError(.io, "cannot create the folder \(directory): \(error)", cause: error)
         }
         var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         var writable = true
@@ -50,13 +42,13 @@ public final class RunLock {
         }
         self.fd = fd
         guard fd >= 0 else {
-            throw LockError(description: "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+            throw EdupipeError.system("cannot open the lock file \(path)")
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK else { throw failure(path) }
             let holder = Self.holder(fd)
             guard wait else {
-                throw Busy(description: "another edupipe run (\(holder)) is using the \(kind) \(directory): wait for it to finish, or pass --wait to start when it does")
+                throw EdupipeError(.busy, "another edupipe run (\(holder)) is using the \(kind) \(directory): wait for it to finish, or pass --wait to start when it does")
             }
             waiting("waiting for the run that holds \(path) (\(holder))")
             while flock(fd, LOCK_EX) != 0 {
@@ -76,8 +68,8 @@ public final class RunLock {
     /// `deinit` then, so the throwing paths must not close `fd` themselves.
     deinit { if fd >= 0 { close(fd) } }
 
-    private func failure(_ path: String) -> LockError {
-        LockError(description: "cannot lock \(path): \(String(cString: strerror(errno)))")
+    private func failure(_ path: String) -> EdupipeError {
+        EdupipeError.system("cannot lock \(path)")
     }
 
     private static func holder(_ fd: Int32) -> String {

@@ -26,20 +26,6 @@ public enum RunLogging {
 
     /// A logger that drops everything, for library callers and tests.
     public static var silent: Logger { Logger(label: "edupipe") { _ in SwiftLogNoOpLogHandler() } }
-
-    /// Writes all of `line` to `fd`, retrying short writes; gives up quietly
-    /// when the descriptor is gone (a closed pipe must not stop a run).
-    public static func write(_ fd: Int32, _ line: String) {
-        var line = line
-        line.withUTF8 { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n <= 0 { return }
-                offset += n
-            }
-        }
-    }
 }
 
 /// What both handlers share: metadata kept by value, merged with the
@@ -62,7 +48,7 @@ extension LineLogHandler {
         // The last gate before a log line leaves: no full resident ID, from
         // whatever message, path or metadata value it came (section 6).
         let text = line(event, metadata: all.keys.sorted().map { ($0, "\(all[$0]!)") })
-        RunLogging.write(fd, ResidentIDMask.scrub(text) + "\n")
+        StandardStream.write(fd, ResidentIDMask.scrub(text) + "\n")
     }
 }
 

@@ -4,7 +4,6 @@ import EdupipeAggregate
 import EdupipeOutput
 import EdupipeRun
 
-
 /// Who sent a request: an account that is live, whose unit is in the
 /// registry. Its unit decides which counties it may upload for and read: a
 /// county itself, a prefecture's or province's counties, or, for `000000`,

@@ -34,10 +34,6 @@ final class IncomingFile: @unchecked Sendable {
     private(set) var bytes = 0
     private(set) var sha256 = ""
 
-    struct WriteError: Error, CustomStringConvertible {
-        let description: String
-    }
-
     private static let counter = Counter()
 
     init(inboxRoot: String) throws {
@@ -52,7 +48,7 @@ final class IncomingFile: @unchecked Sendable {
         var generator = SystemRandomNumberGenerator()
         let name = dir + "/\(getpid())-\(Self.counter.next())-\(UInt32.random(in: 0...UInt32.max, using: &generator)).part"
         fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw WriteError(description: "cannot write in the inbox's upload folder: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw EdupipeError.system("cannot write in the inbox's upload folder") }
         named = name
         path = name
     }
@@ -76,7 +72,7 @@ final class IncomingFile: @unchecked Sendable {
         while offset < chunk.count {
             let n = Glibc.write(fd, base + offset, chunk.count - offset)
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw WriteError(description: "cannot write the upload: \(String(cString: strerror(errno)))") }
+            guard n > 0 else { throw EdupipeError.system("cannot write the upload") }
             offset += n
         }
         bytes += chunk.count
@@ -86,7 +82,7 @@ final class IncomingFile: @unchecked Sendable {
     /// unnamed file lives as long as its descriptor).
     func finish() throws {
         sha256 = encodeHex(Array(hasher.finalize()))
-        guard fsync(fd) == 0 else { throw WriteError(description: "cannot sync the upload to disk: \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else { throw EdupipeError.system("cannot sync the upload to disk") }
     }
 
     /// Closes the file and removes its temporary name if it has one (an
@@ -102,9 +98,9 @@ final class IncomingFile: @unchecked Sendable {
     static func prepareFolder(inbox: String) throws -> Int {
         let dir = inbox + "/" + folder
         if mkdir(dir, 0o777) != 0 && errno != EEXIST {
-            throw WriteError(description: "cannot make the upload folder \(dir): \(String(cString: strerror(errno)))")
+            throw EdupipeError.system("cannot make the upload folder \(dir)")
         }
-        guard let names = AtomicFile.names(in: dir) else { throw WriteError(description: "cannot read the upload folder \(dir)") }
+        guard let names = AtomicFile.names(in: dir) else { throw EdupipeError(.io, "cannot read the upload folder \(dir)") }
         var removed = 0
         for name in names where name.hasSuffix(".part") && unlink(dir + "/" + name) == 0 { removed += 1 }
         return removed

@@ -1,7 +1,6 @@
 import EdupipeAggregate
 import EdupipeRun
 
-
 /// `GET /api/v1/status`: who has reported, as the inbox stands now, over
 /// the counties the caller covers: the facts `edupipe status` gives after a
 /// run (the file in force per county and dataset, when it came, late or not

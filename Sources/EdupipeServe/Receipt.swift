@@ -4,7 +4,6 @@ import EdupipeAggregate
 import EdupipeOutput
 import EdupipeRun
 
-
 /// The answer to an upload: the file, its SHA-256 and size, when it came,
 /// whether it was stored, the verdict exactly as `edupipe validate --format
 /// json` gives it, and what acceptance will do with it as the inbox stands.

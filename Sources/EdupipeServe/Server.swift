@@ -10,6 +10,7 @@ import Logging
 import ServiceLifecycle
 import EdupipeAggregate
 import EdupipeRun
+import EdupipeSupport
 
 /// `edupipe serve`: the options, and the server's life: temporary files of
 /// killed uploads removed, the inbox listed, the ledger opened for durable
@@ -46,17 +47,13 @@ public enum Server {
         }
     }
 
-    public struct StartError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// Runs the server until it is told to stop. `onStarted` gets the
     /// port it listens on (useful with port 0).
     public static func run(setup: Setup, options: Options, onStarted: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let log = options.logger
         var st = stat()
         guard stat(options.inbox, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
-            throw StartError(description: "the inbox \(options.inbox) is not a folder")
+            throw EdupipeError(.invalidArgument, "the inbox \(options.inbox) is not a folder")
         }
         // Children's data: uploads readable by the owner and its group only
         // (the night's run), state files by the owner alone.
@@ -88,7 +85,7 @@ public enum Server {
                                                                    privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
                 server = try .tls(http, tlsConfiguration: tls)
             } catch {
-                throw StartError(description: "cannot use the TLS certificate \(cert) and key \(key): \(error)")
+                throw EdupipeError(.invalidArgument, "cannot use the TLS certificate \(cert) and key \(key): \(error)")
             }
         } else {
             server = http

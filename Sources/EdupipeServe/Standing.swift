@@ -2,7 +2,6 @@ import EdupipeInput
 import EdupipeStandard
 import EdupipeAggregate
 
-
 /// What the night's acceptance rules will make of a file, as the inbox
 /// stands now (section 2): in force, superseded, a duplicate, in a revision
 /// conflict, or rejected and so replacing nothing. The same `Acceptance`

@@ -25,7 +25,7 @@ package struct RecordChecker {
     /// The six ASCII bytes of `fileCounty`, loaded as one number.
     let fileCountyBytes: UInt64
 
-    package init(log: IssueLog, fileCounty: String, plan: DatasetPlan, config: PipelineConfig) {
+    package init(log: IssueLog, fileCounty: String, plan: DatasetPlan, config: CompiledPlan) {
         self.log = log
         self.fileCounty = fileCounty
         self.plan = plan

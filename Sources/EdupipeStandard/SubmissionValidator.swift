@@ -8,9 +8,9 @@ import EdupipeInput
 /// One validator serves many files on one thread; it holds no per-file state.
 public struct SubmissionValidator: Sendable {
     public let registry: any CountyDirectory
-    public let config: PipelineConfig
+    public let config: CompiledPlan
 
-    public init(registry: any CountyDirectory, config: PipelineConfig) {
+    public init(registry: any CountyDirectory, config: CompiledPlan) {
         self.registry = registry
         self.config = config
     }

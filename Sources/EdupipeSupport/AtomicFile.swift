@@ -6,10 +6,6 @@ import Glibc
 /// half of it: the bytes go to a temporary file in the same folder, are
 /// flushed to disk, and the temporary file is renamed over the target.
 public enum AtomicFile {
-    public struct WriteError: Error, CustomStringConvertible {
-        public let description: String
-        package init(description: String) { self.description = description }
-    }
 
     /// Temporary names carry this marker, so a later run can remove what a
     /// killed one left behind.
@@ -36,7 +32,7 @@ public enum AtomicFile {
             self.path = path
             temporary = AtomicFile.temporaryPath(for: path)
             fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            if fd < 0 { throw WriteError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+            if fd < 0 { throw EdupipeError.system("cannot write \(temporary)") }
             buffer.reserveCapacity(1 << 16)
         }
 
@@ -77,13 +73,13 @@ public enum AtomicFile {
         /// Flushes, syncs and renames; the file then exists under its name.
         public func commit() throws {
             try flush()
-            if fsync(fd) != 0 { throw WriteError(description: "cannot sync \(path): \(String(cString: strerror(errno)))") }
+            if fsync(fd) != 0 { throw EdupipeError.system("cannot sync \(path)") }
             close(fd)
             fd = -1
             if rename(temporary, path) != 0 {
                 let why = String(cString: strerror(errno))
                 unlink(temporary)
-                throw WriteError(description: "cannot rename \(temporary) to \(path): \(why)")
+                throw EdupipeError(.io, "cannot rename \(temporary) to \(path): \(why)")
             }
         }
     }
@@ -98,7 +94,7 @@ public enum AtomicFile {
                 ?? Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+                throw EdupipeError.system("cannot write \(path)")
             }
             done += n
         }
@@ -134,13 +130,13 @@ public enum AtomicFile {
             let why = String(cString: strerror(errno))
             if fd >= 0 { close(fd) }
             unlink(temporary)
-            throw WriteError(description: "cannot sync \(path): \(why)")
+            throw EdupipeError(.io, "cannot sync \(path): \(why)")
         }
         close(fd)
         if rename(temporary, path) != 0 {
             let why = String(cString: strerror(errno))
             unlink(temporary)
-            throw WriteError(description: "cannot rename \(temporary) to \(path): \(why)")
+            throw EdupipeError(.io, "cannot rename \(temporary) to \(path): \(why)")
         }
     }
 

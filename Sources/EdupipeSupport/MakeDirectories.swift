@@ -16,7 +16,7 @@ public func makeDirectories(_ path: String, mode: mode_t = 0o700) throws -> [Str
     if mkdir(path, mode) == 0 {
         made.append(path)
     } else if errno != EEXIST {
-        throw AtomicFile.WriteError(description: "cannot create the folder \(path): \(String(cString: strerror(errno)))")
+        throw EdupipeError.system("cannot create the folder \(path)")
     }
     return made
 }

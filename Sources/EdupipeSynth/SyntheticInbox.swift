@@ -59,7 +59,7 @@ public struct SyntheticInbox {
 
     /// `config`: the plan; datasets beyond the three of the 2022 standard
     /// (which have hand-written models) are drawn from their declarations.
-    public static func write(_ o: Options, registry: Registry, config: PipelineConfig? = nil) throws -> Summary {
+    public static func write(_ o: Options, registry: Registry, config: CompiledPlan? = nil) throws -> Summary {
         let known = ["after_school", "dropout", "class_size"]
         let others = config.map { c in c.datasetPlans.filter { !known.contains($0.dataset.rawValue) }.map { SyntheticRecords(plan: $0, config: c) } } ?? []
         var codes = registry.counties
@@ -107,7 +107,7 @@ public struct SyntheticInbox {
         }
         var total = Summary()
         for i in codes.indices {
-            if let f = failures[i] { throw AtomicFile.WriteError(description: f) }
+            if let f = failures[i] { throw EdupipeError(.io, f) }
             total.files += results[i]!.files
             total.bytes += results[i]!.bytes
             total.records += results[i]!.records
@@ -192,8 +192,8 @@ public struct SyntheticInbox {
     }
 
     private static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
+        s.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
+            .replacing("\"", with: "&quot;")
     }
 
     /// UTF-8 text in another charset (GB18030, GBK, GB2312), as Chinese

@@ -8,7 +8,7 @@ import EdupipeOutput
 /// so a new collection gets a realistic inbox with no code.
 struct SyntheticRecords {
     let plan: DatasetPlan
-    let config: PipelineConfig
+    let config: CompiledPlan
 
     /// About `count` records of county `code`; every one valid.
     func draw(county code: String, count: Int, year: Int, rng: inout SynthRandom) -> [[String]] {

@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 import EdupipeRun
+import EdupipeSupport
 #endif
 
 @main
@@ -29,20 +30,10 @@ struct Edupipe: ParsableCommand {
                 exit(withError: error)
             }
             if code.rawValue == 64 || error is ValidationError {
-                FileHandle.standardError.write(fullMessage(for: error) + "\n")
+                StandardStream.error.write(fullMessage(for: error) + "\n")
                 Glibc.exit(2)
             }
             exit(withError: error)
         }
     }
-}
-
-/// Minimal stderr writer, so the executable needs no Foundation.
-enum FileHandle {
-    struct Stream {
-        let fd: Int32
-        func write(_ s: String) { RunLogging.write(fd, s) }
-    }
-    static let standardError = Stream(fd: 2)
-    static let standardOutput = Stream(fd: 1)
 }

@@ -272,7 +272,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: out + "/2022-autumn/indicators.xlsx", withIntermediateDirectories: true)
         let options = RunOptions(inbox: HandInbox.make(), out: out, jobs: 2, stateDirectory: out + "/.state",
                                  environment: ["EDUPIPE_KEY": NightlyRunTests.key])
-        let error = #expect(throws: AtomicFile.WriteError.self) {
+        let error = #expect(throws: EdupipeError.self) {
             try NightlyRun(setup: Setup(config: Fixtures.config, registry: Fixtures.registry), options: options).execute()
         }
         #expect(error?.description.contains("indicators.xlsx") == true)
@@ -306,10 +306,10 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("420000,湖北省,0.029126,0.750000,0.430769,0.333333,0.666667,") })
 
         // Only the inbox's outputs are read: the inbox may be gone.
-        #expect(throws: FinishedRun.ReadError.self) {
+        #expect(throws: EdupipeError.self) {
             try Export.run(Export.Options(out: out, periods: ["2024-spring"], formats: [.xlsx]), setup: setup)
         }
-        #expect(throws: FinishedRun.ReadError.self) {
+        #expect(throws: EdupipeError.self) {
             try Export.run(Export.Options(out: Fixtures.tempDirectory("empty"), formats: [.xlsx]), setup: setup)
         }
     }
@@ -323,7 +323,7 @@ import Testing
             420102,江岸区,county,420100
 
             """.utf8), source: "small.csv")
-        let error = #expect(throws: FinishedRun.ReadError.self) {
+        let error = #expect(throws: EdupipeError.self) {
             try Export.run(Export.Options(out: out, periods: ["2022-autumn"], formats: [.html]),
                            setup: Setup(config: Fixtures.config, registry: small))
         }

@@ -10,9 +10,9 @@ import Testing
 /// only, checked as carefully as the 2022 ones, and their indicators
 /// computed by hand on the 2023 sample inbox.
 @Suite struct Plan2023Tests {
-    static let config: PipelineConfig = try! PipelineConfig.load(path: Fixtures.packageRoot + "/pipelines/basic-education-2023.yaml")
+    static let config: CompiledPlan = try! CompiledPlan.load(path: Fixtures.packageRoot + "/pipelines/basic-education-2023.yaml")
 
-    func validate(_ name: String, _ text: String, config: PipelineConfig = Self.config) -> FileReport {
+    func validate(_ name: String, _ text: String, config: CompiledPlan = Self.config) -> FileReport {
         let dir = Fixtures.tempDirectory("p23")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         Fixtures.write(Array(text.utf8), to: dir + "/" + name)

@@ -53,14 +53,14 @@ import Testing
 
     func error(_ yaml: String) -> String {
         do {
-            _ = try PipelineConfig.parse(yaml, source: "p.yaml")
+            _ = try CompiledPlan.parse(yaml, source: "p.yaml")
             return "no error"
         } catch {
             return "\(error)"
         }
     }
 
-    func validate(_ config: PipelineConfig, _ name: String, _ text: String) -> FileReport {
+    func validate(_ config: CompiledPlan, _ name: String, _ text: String) -> FileReport {
         let dir = Fixtures.tempDirectory("plan")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         Fixtures.write(Array(text.utf8), to: dir + "/" + name)
@@ -70,7 +70,7 @@ import Testing
     // MARK: declarations
 
     @Test func fieldsRulesAndKeysOfATinyPlanAreChecked() throws {
-        let config = try PipelineConfig.parse(Self.plan(fields: Self.fields, extra: """
+        let config = try CompiledPlan.parse(Self.plan(fields: Self.fields, extra: """
                 key: [school_id]
                 key_message: {en: "school {school_id} again (line {first})", zh: "学校 {school_id} 重复（第 {first} 行）"}
                 rules:
@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func measuresCountSumAndSplitByAWord() throws {
-        let config = try PipelineConfig.parse(Self.plan(fields: Self.fields, extra: """
+        let config = try CompiledPlan.parse(Self.plan(fields: Self.fields, extra: """
                 constants:
                   - {name: big, by: stage, values: {primary: 40, junior: 50}}
                 measures:
@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func indicatorsAndTargetsByLevelPeriodAndProvince() throws {
-        let config = try PipelineConfig.parse(Self.plan(fields: Self.fields, extra: """
+        let config = try CompiledPlan.parse(Self.plan(fields: Self.fields, extra: """
                 measures:
                   - {name: schools, count: all}
                   - {name: open, count: open}
@@ -200,12 +200,40 @@ import Testing
         #expect(error("plan: [x\n").contains("not valid YAML"))
     }
 
+    /// The indicator kinds are a table: none, two, or a kind switched off
+    /// is refused where it is written, never taken as another kind.
+    @Test func anIndicatorOfNoKindOrTwoIsRefusedWhereItIsWritten() {
+        let f = Self.fields
+        let measures = "        measures:\n          - {name: m, count: all}\n"
+        func plan(_ indicator: String) -> String {
+            Self.plan(fields: f, extra: measures, indicators: "        indicators:\n          - \(indicator)\n")
+        }
+        let none = plan("{name: i, zh: i, en: i, chart: true}")
+        let noKind = error(none)
+        #expect(noKind.hasPrefix("p.yaml:\(lineOf("{name: i, zh: i", in: none)):\(columnOf("{name: i", in: none)):"))
+        #expect(noKind.contains("an indicator is one of: reporting_rate: true, numerator: + denominator:, count:"))
+        let two = plan("{name: i, zh: i, en: i, count: m, linked_duplicates: true}")
+        // The second kind is the mistake: its value's place.
+        #expect(error(two).hasPrefix("p.yaml:\(lineOf("linked_duplicates: true}", in: two)):\(columnOf("linked_duplicates: true}", in: two) + 19):"))
+        // Before, any indicator whose kind was not matched was taken as
+        // linked duplicates, `linked_duplicates: false` included.
+        let off = plan("{name: i, zh: i, en: i, linked_duplicates: false}")
+        #expect(error(off).hasPrefix("p.yaml:\(lineOf("linked_duplicates: false", in: off)):\(columnOf("linked_duplicates: false}", in: off) + 19):"))
+        #expect(error(off).contains("write linked_duplicates: true"))
+        // A key that is no kind at all is an unknown key, at its place.
+        let unknown = plan("{name: i, zh: i, en: i, ratio: m}")
+        #expect(error(unknown).contains("unknown key"))
+        #expect(error(unknown).hasPrefix("p.yaml:\(lineOf("ratio: m", in: unknown)):\(columnOf("ratio: m", in: unknown)):"))
+        // One kind is compiled.
+        #expect(error(plan("{name: i, zh: i, en: i, count: m}")) == "no error")
+    }
+
     @Test func plansThatExtendEachOtherInACycleAreRefused() throws {
         let dir = Fixtures.tempDirectory("cycle")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         Fixtures.write(Array("plan: a\nextends: b.yaml\n".utf8), to: dir + "/a.yaml")
         Fixtures.write(Array("plan: b\nextends: a.yaml\n".utf8), to: dir + "/b.yaml")
-        let e = #expect(throws: PlanError.self) { try PipelineConfig.load(path: dir + "/a.yaml") }
+        let e = #expect(throws: PlanError.self) { try CompiledPlan.load(path: dir + "/a.yaml") }
         #expect(e?.message.contains("extend each other in a cycle") == true)
     }
 
@@ -228,7 +256,7 @@ import Testing
 
     // MARK: the 2022 plan's thresholds, both sides
 
-    func classTotals(_ config: PipelineConfig, _ rows: [(String, Int, Int)]) -> [Int] {
+    func classTotals(_ config: CompiledPlan, _ rows: [(String, Int, Int)]) -> [Int] {
         var text = "county_code,school_id,stage,grade,class_id,students\n"
         for (i, r) in rows.enumerated() { text += "110101,1111010001,\(r.0),\(r.1),c\(i),\(r.2)\n" }
         let report = validate(config, "110101_class_size_2022-autumn.csv", text)
@@ -273,7 +301,7 @@ import Testing
         let moved = text.replacingOccurrences(of: "count: students >= 56 and students <= 65", with: "count: students >= 55 and students <= 65")
             .replacingOccurrences(of: "values: {primary: 45, junior: 50, senior: 50}", with: "values: {primary: 44, junior: 50, senior: 50}")
         #expect(moved != text)
-        let copy = try PipelineConfig.parse(moved, source: "copy.yaml")
+        let copy = try CompiledPlan.parse(moved, source: "copy.yaml")
         let rows = [("primary", 1, 55), ("primary", 1, 45)]
         let before = classTotals(Fixtures.config, rows)
         let after = classTotals(copy, rows)
@@ -287,7 +315,7 @@ import Testing
         let start = try #require(readme.range(of: "```yaml\nplan: basic-education-2024"))
         let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
         let yaml = String(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound])
-        let config = try PipelineConfig.parse(yaml, source: Fixtures.packageRoot + "/pipelines/readme.yaml")
+        let config = try CompiledPlan.parse(yaml, source: Fixtures.packageRoot + "/pipelines/readme.yaml")
         #expect(config.datasets.last?.rawValue == "meals")
         #expect(config.catalog.index(of: "meals.kitchen_share") != nil)
     }

@@ -9,10 +9,10 @@ import Testing
 /// the standard names, with numbers worked out by hand.
 @Suite struct QualityTests {
     static let key = String(repeating: "cd", count: 32)
-    static let plan2023: PipelineConfig = try! PipelineConfig.load(path: Fixtures.packageRoot + "/pipelines/basic-education-2023.yaml")
+    static let plan2023: CompiledPlan = try! CompiledPlan.load(path: Fixtures.packageRoot + "/pipelines/basic-education-2023.yaml")
 
     /// Runs the nightly job on `files` (path → text) and returns the output folder.
-    static func run(_ files: [String: String], config: PipelineConfig = Fixtures.config) throws -> String {
+    static func run(_ files: [String: String], config: CompiledPlan = Fixtures.config) throws -> String {
         let inbox = Fixtures.tempDirectory("q-inbox")
         for (path, text) in files { Fixtures.write(Array(text.utf8), to: inbox + "/" + path) }
         let out = Fixtures.tempDirectory("q-out")
@@ -202,7 +202,7 @@ import Testing
 
             """
         let path = Fixtures.packageRoot + "/pipelines/test-quality.yaml"
-        let config = try PipelineConfig.parse(yaml, source: path)
+        let config = try CompiledPlan.parse(yaml, source: path)
         let county = Self.hubei[20]
         let safety = "county_code,school_id,school_name,stage,full_time_guard,closed_management,alarm_video_linked,guard_post\n"
         let empty = Samples.dropoutHeader + "\n"
@@ -238,7 +238,7 @@ import Testing
     func aWrongCheckIsRefusedWithLineAndColumn(yaml: String, expected: String) {
         let source = Fixtures.packageRoot + "/pipelines/bad.yaml"
         var said = "no error"
-        do { _ = try PipelineConfig.parse("plan: bad\nextends: basic-education-2022.yaml\n" + yaml, source: source) } catch { said = "\(error)" }
+        do { _ = try CompiledPlan.parse("plan: bad\nextends: basic-education-2022.yaml\n" + yaml, source: source) } catch { said = "\(error)" }
         #expect(said.hasSuffix(expected) || said.contains(expected), "\(said)")
     }
 }

@@ -41,7 +41,7 @@ import Testing
     /// A plan that extends the shipped one with `yaml`.
     func error(_ yaml: String) -> String {
         do {
-            _ = try PipelineConfig.parse("extends: basic-education-2022.yaml\n" + yaml, source: Fixtures.packageRoot + "/pipelines/bad.yaml")
+            _ = try CompiledPlan.parse("extends: basic-education-2022.yaml\n" + yaml, source: Fixtures.packageRoot + "/pipelines/bad.yaml")
             return "no error"
         } catch {
             return "\(error)".replacingOccurrences(of: Fixtures.packageRoot + "/", with: "")

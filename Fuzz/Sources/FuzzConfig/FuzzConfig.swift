@@ -11,7 +11,7 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
     if data[0] & 1 == 0 {
-        _ = try? PipelineConfig.parse(String(decoding: bytes, as: UTF8.self), source: "fuzz.yaml")
+        _ = try? CompiledPlan.parse(String(decoding: bytes, as: UTF8.self), source: "fuzz.yaml")
     } else {
         if let registry = try? Registry.parse(bytes, source: "fuzz.csv") {
             for county in registry.counties { _ = registry.province(of: county) }

@@ -12,12 +12,12 @@ import FuzzDriver
 /// the rest is written to a file under /dev/shm and validated with the
 /// shipped registry's county 110101 and a small record limit.
 /// The shipped plan, found from this file's place in the repository.
-let shippedPlan: PipelineConfig? = {
+let shippedPlan: CompiledPlan? = {
     var root = #filePath
     for _ in 0..<4 { root = String(root[..<(root.lastIndex(of: "/") ?? root.startIndex)]) }
-    return try? PipelineConfig.load(path: root + "/pipelines/basic-education-2022.yaml")
+    return try? CompiledPlan.load(path: root + "/pipelines/basic-education-2022.yaml")
 }()
-let setup: (config: PipelineConfig, registry: Registry)? = {
+let setup: (config: CompiledPlan, registry: Registry)? = {
     let registry = """
         code,name,level,parent_code
         110000,北京市,province,

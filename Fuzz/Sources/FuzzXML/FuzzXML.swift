@@ -28,10 +28,10 @@ final class Collector: XMLSubmissionDelegate {
 }
 
 /// The shipped plan, found from this file's place in the repository.
-let shippedPlan: PipelineConfig? = {
+let shippedPlan: CompiledPlan? = {
     var root = #filePath
     for _ in 0..<4 { root = String(root[..<(root.lastIndex(of: "/") ?? root.startIndex)]) }
-    return try? PipelineConfig.load(path: root + "/pipelines/basic-education-2022.yaml")
+    return try? CompiledPlan.load(path: root + "/pipelines/basic-education-2022.yaml")
 }()
 
 @_cdecl("LLVMFuzzerTestOneInput")

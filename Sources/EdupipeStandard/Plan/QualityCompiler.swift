@@ -11,7 +11,7 @@ struct QualityCompiler {
     let indicators: Set<String>
 
     /// One plan file's `quality:` node, applied over what earlier plans set.
-    func apply(_ node: Node, r: Reader, to plan: inout QualityPlan) throws(PlanError) {
+    func apply(_ node: Node, r: YAMLWalker, to plan: inout QualityPlan) throws(PlanError) {
         let m = try r.mapping(node, "quality")
         try r.onlyKeys(m, ["over_time", "outlier", "related"], in: "quality")
         if let n = m["over_time"] {
@@ -69,11 +69,11 @@ struct QualityCompiler {
         }
     }
 
-    private func related(_ node: Node, r: Reader) throws(PlanError) -> QualityPlan.Related {
+    private func related(_ node: Node, r: YAMLWalker) throws(PlanError) -> QualityPlan.Related {
         let m = try r.mapping(node, "quality.related")
         let name = try r.string(try r.required(m, "name", node, "quality.related"), "quality.related.name")
         let place = "quality.related.\(name)"
-        guard Reader.isIdentifier(name) else { throw r.error(m["name"]!, place, "a check's name is lower-case letters, digits and _") }
+        guard YAMLWalker.isIdentifier(name) else { throw r.error(m["name"]!, place, "a check's name is lower-case letters, digits and _") }
         try r.onlyKeys(m, ["name", "numerator", "denominator", "low", "high", "names", "zh", "en"], in: place)
         let numerator = try measureRef(try r.required(m, "numerator", node, place), "\(place).numerator", r: r)
         let denominator = try measureRef(try r.required(m, "denominator", node, place), "\(place).denominator", r: r)
@@ -95,7 +95,7 @@ struct QualityCompiler {
 
     /// `dataset.measure` (all variants of a split measure), or a mapping
     /// `{measure: dataset.measure, zh:, en:}` that names it for people.
-    private func measureRef(_ node: Node, _ key: String, r: Reader) throws(PlanError) -> QualityPlan.MeasureRef {
+    private func measureRef(_ node: Node, _ key: String, r: YAMLWalker) throws(PlanError) -> QualityPlan.MeasureRef {
         var textNode = node
         var names: DisplayName?
         if case .mapping = node {
@@ -137,7 +137,7 @@ struct QualityCompiler {
     }
 
     /// A non-negative decimal with at most six decimals, kept exactly.
-    private func decimal(_ node: Node, _ key: String, r: Reader) throws(PlanError) -> QualityPlan.Decimal {
+    private func decimal(_ node: Node, _ key: String, r: YAMLWalker) throws(PlanError) -> QualityPlan.Decimal {
         let text = try r.string(node, key)
         guard let t = Target.parse(">=" + text), !text.contains(">"), !text.contains("<") else {
             throw r.error(node, key, "expected a number such as 0.8 or 3.5, found \(text)")
@@ -145,7 +145,7 @@ struct QualityCompiler {
         return QualityPlan.Decimal(numerator: t.numerator, scale: t.scale, text: Target.decimal(t.numerator, t.scale))
     }
 
-    private func message(_ m: Keyed, _ node: Node, _ key: String, r: Reader) throws(PlanError) -> DisplayName? {
+    private func message(_ m: Keyed, _ node: Node, _ key: String, r: YAMLWalker) throws(PlanError) -> DisplayName? {
         guard m["zh"] != nil || m["en"] != nil else { return nil }
         return DisplayName(zh: try r.string(try r.required(m, "zh", node, key), "\(key).zh"),
                            en: try r.string(try r.required(m, "en", node, key), "\(key).en"))

@@ -4,6 +4,7 @@ import Glibc
 import EdupipeAggregate
 import EdupipeOutput
 import EdupipeRun
+import EdupipeSupport
 #endif
 
 struct Accounts: ParsableCommand {
@@ -34,10 +35,10 @@ struct Accounts: ParsableCommand {
                 let ledger = try Ledger(directory: state, durable: true)
                 let (account, token) = try ledger.addAccount(unit: unit, name: name, at: LedgerTime.now())
                 let unitName = unit == Registry.nationalCode ? "全国" : setup.registry.units[unit]?.name ?? ""
-                FileHandle.standardError.write("account \(account.id) for \(unitName) \(unit): the token is shown this once; the ledger keeps only its hash\n")
-                FileHandle.standardOutput.write(token + "\n")
+                StandardStream.error.write("account \(account.id) for \(unitName) \(unit): the token is shown this once; the ledger keeps only its hash\n")
+                StandardStream.output.write(token + "\n")
             } catch {
-                FileHandle.standardError.write("edupipe: \(error)\n")
+                StandardStream.error.write("edupipe: \(error)\n")
                 Glibc.exit(1)
             }
         }
@@ -53,7 +54,7 @@ struct Accounts: ParsableCommand {
             let setup = plan.loadOrExit(status: 1)
             do {
                 guard let ledger = try Ledger.existing(directory: state) else {
-                    FileHandle.standardOutput.write("no accounts (no ledger in \(state))\n")
+                    StandardStream.output.write("no accounts (no ledger in \(state))\n")
                     return
                 }
                 var rows = [["id", "unit", "unit name", "holder", "made", "revoked"]]
@@ -61,9 +62,9 @@ struct Accounts: ParsableCommand {
                     let unitName = a.unit == Registry.nationalCode ? "全国" : setup.registry.units[a.unit]?.name ?? "(not in the registry)"
                     rows.append([String(a.id), a.unit, unitName, a.name ?? "", LedgerTime.text(a.createdAt), a.revokedAt.map(LedgerTime.text) ?? ""])
                 }
-                FileHandle.standardOutput.write(DisplayWidth.table(rows))
+                StandardStream.output.write(DisplayWidth.table(rows))
             } catch {
-                FileHandle.standardError.write("edupipe: \(error)\n")
+                StandardStream.error.write("edupipe: \(error)\n")
                 Glibc.exit(1)
             }
         }
@@ -80,12 +81,12 @@ struct Accounts: ParsableCommand {
         func run() throws {
             do {
                 guard let ledger = try Ledger.existing(directory: state), try ledger.revokeAccount(id: id, at: LedgerTime.now()) else {
-                    FileHandle.standardError.write("edupipe: no live account \(id) in \(state)\n")
+                    StandardStream.error.write("edupipe: no live account \(id) in \(state)\n")
                     Glibc.exit(1)
                 }
-                FileHandle.standardOutput.write("account \(id) revoked\n")
+                StandardStream.output.write("account \(id) revoked\n")
             } catch {
-                FileHandle.standardError.write("edupipe: \(error)\n")
+                StandardStream.error.write("edupipe: \(error)\n")
                 Glibc.exit(1)
             }
         }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Glibc
 import EdupipeInput
 import EdupipeRun
+import EdupipeSupport
 #endif
 
 struct Export: ParsableCommand {
@@ -57,10 +58,10 @@ struct Export: ParsableCommand {
             let options = EdupipeRun.Export.Options(out: out, periods: period.map { [$0] } ?? [],
                                                      formats: format.map(\.value), to: to)
             for path in try EdupipeRun.Export.run(options, setup: setup) {
-                FileHandle.standardOutput.write(path + "\n")
+                StandardStream.output.write(path + "\n")
             }
         } catch {
-            FileHandle.standardError.write("edupipe: \(error)\n")
+            StandardStream.error.write("edupipe: \(error)\n")
             Glibc.exit(1)
         }
     }

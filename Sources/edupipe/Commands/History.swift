@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 import EdupipeRun
+import EdupipeSupport
 #endif
 
 struct History: ParsableCommand {
@@ -26,14 +27,14 @@ struct History: ParsableCommand {
     func run() throws {
         do {
             guard let ledger = try Ledger.existing(directory: state) else {
-                FileHandle.standardError.write("edupipe: no run ledger in \(state): run `edupipe run` first (or give --state)\n")
+                StandardStream.error.write("edupipe: no run ledger in \(state): run `edupipe run` first (or give --state)\n")
                 Glibc.exit(1)
             }
             let runs = try ledger.runs(limit: limit).map { ($0, try ledger.changes(run: $0.id)) }
             let uploads = try ledger.uploads(limit: limit)
-            FileHandle.standardOutput.write(format == .text ? HistoryReport.text(runs, uploads: uploads) : HistoryReport.json(runs, uploads: uploads))
+            StandardStream.output.write(format == .text ? HistoryReport.text(runs, uploads: uploads) : HistoryReport.json(runs, uploads: uploads))
         } catch {
-            FileHandle.standardError.write("edupipe: \(error)\n")
+            StandardStream.error.write("edupipe: \(error)\n")
             Glibc.exit(1)
         }
     }

@@ -24,16 +24,16 @@ struct Plan: ParsableCommand {
 
         func run() throws {
             guard access(file, R_OK) == 0 else {
-                FileHandle.standardError.write("edupipe: cannot read \(file)\n")
+                StandardStream.error.write("edupipe: cannot read \(file)\n")
                 Glibc.exit(2)
             }
             do {
-                let config = try PipelineConfig.load(path: file)
+                let config = try CompiledPlan.load(path: file)
                 let indicators = config.catalog.entries.count
                 let rules = config.datasetPlans.reduce(0) { $0 + $1.rules.count }
-                FileHandle.standardOutput.write("\(file): plan \(config.plan) is right: \(config.datasetPlans.count) datasets, \(rules) rules, \(indicators) indicators\n")
+                StandardStream.output.write("\(file): plan \(config.plan) is right: \(config.datasetPlans.count) datasets, \(rules) rules, \(indicators) indicators\n")
             } catch {
-                FileHandle.standardError.write("\(error)\n")
+                StandardStream.error.write("\(error)\n")
                 Glibc.exit(1)
             }
         }
@@ -46,7 +46,7 @@ struct Plan: ParsableCommand {
 
         func run() throws {
             let setup = plan.loadOrExit(status: 2)
-            FileHandle.standardOutput.write(PlanReport.text(setup.config, language: setup.config.language))
+            StandardStream.output.write(PlanReport.text(setup.config, language: setup.config.language))
         }
     }
 
@@ -69,10 +69,10 @@ struct Plan: ParsableCommand {
                 try AtomicFile.write(Array(document.markdown.utf8), to: "\(out)/format.\(language.rawValue).md")
                 try AtomicFile.write(Array(document.html.utf8), to: "\(out)/format.\(language.rawValue).html")
             } catch {
-                FileHandle.standardError.write("edupipe: \(error)\n")
+                StandardStream.error.write("edupipe: \(error)\n")
                 Glibc.exit(1)
             }
-            FileHandle.standardOutput.write("wrote \(out)/format.\(language.rawValue).md and \(out)/format.\(language.rawValue).html\n")
+            StandardStream.output.write("wrote \(out)/format.\(language.rawValue).md and \(out)/format.\(language.rawValue).html\n")
         }
     }
 }
@@ -118,7 +118,7 @@ struct Template: ParsableCommand {
             do {
                 try AtomicFile.write(bytes, to: out)
             } catch {
-                FileHandle.standardError.write("edupipe: \(error)\n")
+                StandardStream.error.write("edupipe: \(error)\n")
                 Glibc.exit(1)
             }
         } else {

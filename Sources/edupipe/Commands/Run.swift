@@ -82,18 +82,19 @@ struct Run: ParsableCommand {
         let result: NightlyRun.Result
         do {
             result = try NightlyRun(setup: setup, options: options).execute()
-        } catch let overlap as RunFolders.Overlap {
-            FileHandle.standardError.write("edupipe: \(overlap)\n")
+        } catch let error as EdupipeError where error.code == .invalidArgument {
+            // Folders that overlap: a usage error, said before anything is read.
+            StandardStream.error.write("edupipe: \(error)\n")
             Glibc.exit(2)
-        } catch let busy as RunLock.Busy {
-            FileHandle.standardError.write("edupipe: \(busy)\n")
+        } catch let error as EdupipeError where error.code == .busy {
+            StandardStream.error.write("edupipe: \(error)\n")
             Glibc.exit(4)
         } catch {
             options.logger.error("the run could not complete: \(error)")
             Glibc.exit(1)
         }
         if !quiet {
-            FileHandle.standardOutput.write(RunSummary.text(result, registry: setup.registry, datasets: setup.config.datasets, out: out,
+            StandardStream.output.write(RunSummary.text(result, registry: setup.registry, datasets: setup.config.datasets, out: out,
                                                           language: setup.config.language, verbose: verbose))
         }
         if strict && result.submissions.contains(where: { $0.status == .rejected }) { Glibc.exit(3) }

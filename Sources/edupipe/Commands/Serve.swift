@@ -5,6 +5,7 @@ import Synchronization
 #if canImport(Glibc)
 import Glibc
 import EdupipeRun
+import EdupipeSupport
 #endif
 
 struct Serve: ParsableCommand {
@@ -97,7 +98,7 @@ struct Serve: ParsableCommand {
         Task {
             do {
                 try await Server.run(setup: setup, options: opts) { bound in
-                    FileHandle.standardOutput.write("edupipe serve: listening on \(scheme)://\(host):\(bound)/\n")
+                    StandardStream.output.write("edupipe serve: listening on \(scheme)://\(host):\(bound)/\n")
                 }
             } catch {
                 failure.withLock { $0 = "\(error)" }
@@ -106,7 +107,7 @@ struct Serve: ParsableCommand {
         }
         done.wait()
         if let message = failure.withLock({ $0 }) {
-            FileHandle.standardError.write("edupipe: \(message)\n")
+            StandardStream.error.write("edupipe: \(message)\n")
             Glibc.exit(1)
         }
     }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Glibc
 import EdupipeAggregate
 import EdupipeRun
+import EdupipeSupport
 #endif
 
 struct Status: ParsableCommand {
@@ -44,7 +45,7 @@ struct Status: ParsableCommand {
         }
         do {
             guard let ledger = try Ledger.existing(directory: state) else {
-                FileHandle.standardError.write("edupipe: no run ledger in \(state): run `edupipe run` first (or give --state)\n")
+                StandardStream.error.write("edupipe: no run ledger in \(state): run `edupipe run` first (or give --state)\n")
                 Glibc.exit(1)
             }
             let run = try ledger.lastCompletedRun()
@@ -57,13 +58,13 @@ struct Status: ParsableCommand {
             if let out = run?.out { for p in periods { quality[p] = (try? FinishedRun.quality(out: out, period: p)) ?? [] } }
             switch format {
             case .text:
-                FileHandle.standardOutput.write(StatusReport.text(statuses, run: run, registry: setup.registry, countyDetail: provinceCode != nil,
+                StandardStream.output.write(StatusReport.text(statuses, run: run, registry: setup.registry, countyDetail: provinceCode != nil,
                                                                   language: setup.config.language, quality: quality, province: provinceCode))
             case .json:
-                FileHandle.standardOutput.write(StatusReport.json(statuses, run: run, registry: setup.registry))
+                StandardStream.output.write(StatusReport.json(statuses, run: run, registry: setup.registry))
             }
         } catch {
-            FileHandle.standardError.write("edupipe: \(error)\n")
+            StandardStream.error.write("edupipe: \(error)\n")
             Glibc.exit(1)
         }
     }

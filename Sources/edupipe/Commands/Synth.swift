@@ -3,6 +3,7 @@ import ArgumentParser
 import Glibc
 import EdupipeInput
 import EdupipeSynth
+import EdupipeSupport
 #endif
 
 struct Synth: ParsableCommand {
@@ -66,9 +67,9 @@ struct Synth: ParsableCommand {
         options.breakShare = breakShare
         do {
             let s = try SyntheticInbox.write(options, registry: setup.registry, config: setup.config)
-            FileHandle.standardOutput.write("wrote \(s.files) files, \(s.records) records, \(s.bytes) bytes into \(out)\n")
+            StandardStream.output.write("wrote \(s.files) files, \(s.records) records, \(s.bytes) bytes into \(out)\n")
         } catch {
-            FileHandle.standardError.write("edupipe: \(error)\n")
+            StandardStream.error.write("edupipe: \(error)\n")
             Glibc.exit(1)
         }
     }

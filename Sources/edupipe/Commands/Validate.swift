@@ -5,6 +5,7 @@ import EdupipeStandard
 import EdupipeAggregate
 import EdupipeOutput
 import EdupipeRun
+import EdupipeSupport
 #endif
 
 struct Validate: ParsableCommand {
@@ -45,13 +46,13 @@ struct Validate: ParsableCommand {
                 let standing = try InboxStanding(root: inbox, validator: validator)
                 quality = Dictionary(reports.map { ($0.path, standing.flags(for: $0, registry: setup.registry)) }, uniquingKeysWith: { a, _ in a })
             } catch {
-                FileHandle.standardError.write("edupipe: \(error)\n")
+                StandardStream.error.write("edupipe: \(error)\n")
                 Glibc.exit(2)
             }
         }
         switch format {
-        case .text: FileHandle.standardOutput.write(ValidationReport.text(reports, language: setup.config.language, quality: quality ?? [:]))
-        case .json: FileHandle.standardOutput.write(ValidationReport.json(reports, language: setup.config.language, quality: quality))
+        case .text: StandardStream.output.write(ValidationReport.text(reports, language: setup.config.language, quality: quality ?? [:]))
+        case .json: StandardStream.output.write(ValidationReport.json(reports, language: setup.config.language, quality: quality))
         }
         Glibc.exit(reports.allSatisfy(\.isValid) ? 0 : 1)
     }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Glibc
 import EdupipeStandard
 import EdupipeRun
+import EdupipeSupport
 #endif
 
 /// The plan and registry every command reads, shipped ones by default, and
@@ -26,10 +27,10 @@ struct PlanOptions: ParsableArguments {
             setup.config.language = language
             return setup
         } catch let error as PlanError {
-            FileHandle.standardError.write("edupipe: \(error)\n")
+            StandardStream.error.write("edupipe: \(error)\n")
             Glibc.exit(2)
         } catch {
-            FileHandle.standardError.write("edupipe: \(error)\n")
+            StandardStream.error.write("edupipe: \(error)\n")
             Glibc.exit(status)
         }
     }
@@ -44,7 +45,7 @@ struct PlanOptions: ParsableArguments {
             do {
                 setup.registry = try setup.registry.scoped(to: scope)
             } catch {
-                FileHandle.standardError.write("edupipe: \(error)\n")
+                StandardStream.error.write("edupipe: \(error)\n")
                 Glibc.exit(2)
             }
         }

@@ -17,9 +17,9 @@ enum Fixtures {
     }()
 
     static let registry: Registry = try! Registry.load(path: packageRoot + "/samples/registry/divisions.csv")
-    static let config: PipelineConfig = try! PipelineConfig.load(path: packageRoot + "/pipelines/basic-education-2022.yaml")
+    static let config: CompiledPlan = try! CompiledPlan.load(path: packageRoot + "/pipelines/basic-education-2022.yaml")
 
-    static func validator(_ adjust: (inout PipelineConfig) -> Void = { _ in }) -> SubmissionValidator {
+    static func validator(_ adjust: (inout CompiledPlan) -> Void = { _ in }) -> SubmissionValidator {
         var c = config
         adjust(&c)
         return SubmissionValidator(registry: registry, config: c)
@@ -50,7 +50,7 @@ enum Fixtures {
 
     /// Writes `bytes` as file `name` in a new folder and validates it.
     static func validate(_ name: String, _ bytes: [UInt8],
-                         adjust: (inout PipelineConfig) -> Void = { _ in }) -> FileReport {
+                         adjust: (inout CompiledPlan) -> Void = { _ in }) -> FileReport {
         let dir = tempDirectory("v")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         write(bytes, to: dir + "/" + name)
@@ -58,7 +58,7 @@ enum Fixtures {
     }
 
     static func validate(_ name: String, _ text: String,
-                         adjust: (inout PipelineConfig) -> Void = { _ in }) -> FileReport {
+                         adjust: (inout CompiledPlan) -> Void = { _ in }) -> FileReport {
         validate(name, Array(text.utf8), adjust: adjust)
     }
 

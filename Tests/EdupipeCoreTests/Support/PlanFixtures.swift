@@ -9,7 +9,7 @@ extension Dataset {
     static let classSize = Fixtures.config.datasets.named("class_size")!
 }
 
-extension PipelineConfig {
+extension CompiledPlan {
     /// Each indicator's default target, by name, where it has one.
     var targets: [String: Target] {
         var t: [String: Target] = [:]

@@ -4,7 +4,7 @@ import EdupipeInput
 /// (fields, rules, measures), indicators and their targets, periods,
 /// names and messages. Nothing of the plan lives in code: a data office
 /// adds a collection or moves a threshold by editing the file.
-public struct PipelineConfig: Sendable {
+public struct CompiledPlan: Sendable {
     public var plan: String
     /// Decompressed bytes allowed per file (`E_TOO_LARGE` above).
     public var maxDecompressedBytes: Int
@@ -41,7 +41,6 @@ public struct PipelineConfig: Sendable {
         self.source = source
     }
 
-
     public func plan(of dataset: Dataset) -> DatasetPlan { datasetPlans[dataset.index] }
 
     /// The display name of an indicator: the plan's, or its standard name.
@@ -65,12 +64,14 @@ public struct PipelineConfig: Sendable {
         return bases
     }
 
-    public static func load(path: String) throws(PlanError) -> PipelineConfig {
-        try PlanLoader.load(path: path)
+    /// The plan at `path` (and those it extends), compiled.
+    public static func load(path: String) throws(PlanError) -> CompiledPlan {
+        try PlanCompiler.compile(try PlanChain.load(path: path))
     }
 
-    public static func parse(_ text: String, source: String) throws(PlanError) -> PipelineConfig {
-        try PlanLoader.parse(text, source: source)
+    /// A plan given as text, compiled; `source` names it in errors.
+    public static func parse(_ text: String, source: String) throws(PlanError) -> CompiledPlan {
+        try PlanCompiler.compile(try PlanChain.parse(text, source: source))
     }
 }
 
