@@ -130,9 +130,9 @@ public struct Registry: Sendable {
     /// would be wrong without a word.
     public static func parse(_ bytes: [UInt8], source: String) throws -> Registry {
         var validator = UTF8Validator()
-        let valid = bytes.withUnsafeBytes { validator.validate($0) } && validator.atBoundary
+        let valid = validator.validate(bytes[...]) && validator.atBoundary
         if !valid {
-            let at = bytes.withUnsafeBytes { b in min(validator.failedAt, b.count) }
+            let at = min(validator.failedAt, bytes.count)
             let line = 1 + bytes[..<at].count { $0 == 0x0A }
             throw EdupipeError(.invalidFile, "\(source) line \(line): the registry is not UTF-8 (perhaps saved as GB18030 by a spreadsheet): save it as UTF-8")
         }

@@ -12,12 +12,10 @@ public func readFileHead(_ path: String, count: Int) throws(InputError) -> [UInt
 private func readFile(_ path: String, upTo limit: Int, refusingMore: Bool) throws(InputError) -> [UInt8] {
     let source = try FileSource(path: path)
     var bytes: [UInt8] = []
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-    defer { chunk.deallocate() }
     while true {
-        let n = try source.read(into: chunk)
-        if n == 0 { return bytes }
-        bytes += chunk[0..<n]
+        let chunk = try source.read(upTo: 1 << 16)
+        if chunk.isEmpty { return bytes }
+        bytes += chunk
         if bytes.count > limit {
             if refusingMore { throw .tooLarge(limit: limit) }
             return Array(bytes.prefix(limit))

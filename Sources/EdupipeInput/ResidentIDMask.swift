@@ -164,7 +164,7 @@ public enum ResidentIDMask {
         let length = first >= 0xF5 ? 0 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC2 ? 2 : 0
         guard length > 0, i + length <= b.count else { return 0 }
         var v = UTF8Validator()
-        let ok = b[i..<(i + length)].withUnsafeBytes { v.validate($0) }
+        let ok = v.validate(b[i..<(i + length)])
         return ok && v.atBoundary ? length : 0
     }
 }

@@ -23,23 +23,26 @@ public struct SubmissionName: Sendable, Equatable, Hashable {
     /// reading a small file's records.
     /// `datasets` are the plan's: a name with any other dataset does not parse.
     public static func parse(_ fileName: String, datasets: [Dataset]) -> SubmissionName? {
-        var fileName = fileName
-        return fileName.withUTF8 { parse(bytes: $0, datasets: datasets) }
+        parse(bytes: Array(fileName.utf8), datasets: datasets)
     }
 
-    private static func parse(bytes u: UnsafeBufferPointer<UInt8>, datasets: [Dataset]) -> SubmissionName? {
-        guard let base = u.baseAddress else { return nil }
+    private static let csvGz = Array(".csv.gz".utf8), xmlGz = Array(".xml.gz".utf8)
+    private static let csv = Array(".csv".utf8), xml = Array(".xml".utf8)
+
+    private static func parse(bytes u: [UInt8], datasets: [Dataset]) -> SubmissionName? {
         var end = u.count
-        func endsWith(_ suffix: StaticString) -> Bool {
-            let n = suffix.utf8CodeUnitCount
-            return end >= n && memcmp(base + end - n, suffix.utf8Start, n) == 0
+        func endsWith(_ suffix: [UInt8]) -> Bool {
+            let n = suffix.count
+            guard end >= n else { return false }
+            for k in 0..<n where u[end - n + k] != suffix[k] { return false }
+            return true
         }
         let format: Format
         var gz = false
-        if endsWith(".csv.gz") { format = .csv; gz = true; end -= 7 }
-        else if endsWith(".xml.gz") { format = .xml; gz = true; end -= 7 }
-        else if endsWith(".csv") { format = .csv; end -= 4 }
-        else if endsWith(".xml") { format = .xml; end -= 4 }
+        if endsWith(Self.csvGz) { format = .csv; gz = true; end -= 7 }
+        else if endsWith(Self.xmlGz) { format = .xml; gz = true; end -= 7 }
+        else if endsWith(Self.csv) { format = .csv; end -= 4 }
+        else if endsWith(Self.xml) { format = .xml; end -= 4 }
         else { return nil }
 
         guard end >= 7, u[0..<6].allSatisfy(isDigit), u[6] == UInt8(ascii: "_") else { return nil }

@@ -14,13 +14,11 @@ enum XMLDeclaredEncoding {
     /// standard names only these. Another declared encoding is
     /// `E_ENCODING` on line 1.
     static func decodingSource(_ content: ByteSource) throws(InputError) -> ByteSource {
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: headLimit, alignment: 1)
-        defer { scratch.deallocate() }
         var head: [UInt8] = []
         while head.count < headLimit {
-            let n = try content.read(into: UnsafeMutableRawBufferPointer(rebasing: scratch[head.count...]))
-            if n == 0 { break }
-            head += scratch[head.count..<(head.count + n)]
+            let more = try content.read(upTo: headLimit - head.count)
+            if more.isEmpty { break }
+            head += more
             if declarationEnd(head, head.count) != nil { break }
         }
         let name = declaredName(head)

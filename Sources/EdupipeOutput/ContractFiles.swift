@@ -41,7 +41,8 @@ public enum ContractFiles {
         tasks.append {
             let errors = try AtomicFile.Writer(path: out + "/errors.csv")
             try errors.append(errorsHeader)
-            try submissions.withUnsafeBufferPointer { records in
+            do {
+                let records = submissions
                 for i in records.indices {
                     if let spool = records[i].spool { try spools[spool.worker].copy(spool.segment, to: errors) }
                     if let issue = records[i].acceptanceIssue { try errors.append(IssueSpool.rows(file: records[i].path, [issue])) }
@@ -77,7 +78,8 @@ public enum ContractFiles {
     public static func submissionsCSV(_ submissions: [SubmissionRecord], into b: inout TextBuffer, _ flush: Flush) throws {
         b.append(submissionsHeader)
         // In place: see `SubmissionRecord`.
-        try submissions.withUnsafeBufferPointer { s in
+        do {
+            let s = submissions
             for i in s.indices {
                 let name = s[i].name
                 b.csvField(s[i].path); b.append(0x2C)

@@ -1,8 +1,8 @@
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeStandard
-#endif
 
 /// Holds the `errors.csv` rows of the files one worker validated, on disk,
 /// so that memory does not grow with the number of errors in an inbox. Each
@@ -31,23 +31,22 @@ public final class IssueSpool: @unchecked Sendable {
 
     /// Appends one file's rows; returns where they are.
     public func append(_ rows: String) throws -> Segment {
-        var text = rows
         let start = size
-        try text.withUTF8 { try AtomicFile.writeAll(fd, UnsafeRawBufferPointer($0), at: start, path: path) }
-        size += text.utf8.count
+        try SystemIO.writeAll(fd, rows, at: start, path: path)
+        size += rows.utf8.count
         return Segment(offset: start, length: size - start)
     }
 
     /// Copies a segment into `writer`.
     public func copy(_ segment: Segment, to writer: AtomicFile.Writer) throws {
-        var chunk = [UInt8](repeating: 0, count: min(segment.length, 1 << 16))
         var done = 0
         while done < segment.length {
-            let want = min(chunk.count, segment.length - done)
-            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, want, off_t(segment.offset + done)) }
-            if n <= 0 { throw EdupipeError(.io, "cannot read back \(path)") }
-            try writer.append(chunk[0..<n])
-            done += n
+            let want = min(1 << 16, segment.length - done)
+            guard let chunk = SystemIO.read(fd, count: want, at: segment.offset + done), !chunk.isEmpty else {
+                throw EdupipeError(.io, "cannot read back \(path)")
+            }
+            try writer.append(chunk)
+            done += chunk.count
         }
     }
 

@@ -35,9 +35,7 @@ extension TextBuffer {
 public enum FormulaGuard {
     /// `s`, or `'` and `s` when a spreadsheet would run it as a formula.
     public static func neutralised(_ s: String) -> String {
-        var s = s
-        let guarded = s.withUTF8 { runsAsFormula(UnsafeRawBufferPointer($0)) }
-        return guarded ? "'" + s : s
+        runsAsFormula(s.utf8Span.span) ? "'" + s : s
     }
 
     /// Whether a spreadsheet would read the text as a formula: it begins
@@ -47,20 +45,16 @@ public enum FormulaGuard {
     /// Text that begins with apostrophes before such a character gets one
     /// more too, so that `restored` gives back exactly what was written
     /// (`'=x` is written `''=x`).
-    public static func runsAsFormula(_ u: UnsafeRawBufferPointer) -> Bool {
-        guard var first = u.first else { return false }
+    public static func runsAsFormula(_ u: Span<UInt8>) -> Bool {
         var start = 0
-        while first == UInt8(ascii: "'") {
-            start += 1
-            guard start < u.count else { return false }
-            first = u[start]
-        }
-        if start > 0 { return runsAsFormula(UnsafeRawBufferPointer(rebasing: u[start...])) }
-        switch first {
+        while start < u.count && u[start] == UInt8(ascii: "'") { start += 1 }
+        guard start < u.count else { return false }
+        let rest = u.extracting(droppingFirst: start)
+        switch rest[0] {
         case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D:
             return true
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            return !isNumber(u)
+            return !isNumber(rest)
         default:
             return false
         }
@@ -70,16 +64,16 @@ public enum FormulaGuard {
     /// back from the contract files).
     public static func restored(_ s: String) -> String {
         guard s.utf8.first == UInt8(ascii: "'") else { return s }
-        var rest = String(s.dropFirst())
-        let guarded = rest.withUTF8 { runsAsFormula(UnsafeRawBufferPointer($0)) }
-        return guarded ? rest : s
+        let rest = String(s.dropFirst())
+        return runsAsFormula(rest.utf8Span.span) ? rest : s
     }
 
     /// A sign, digits, and at most one decimal point with a digit somewhere.
-    private static func isNumber(_ u: UnsafeRawBufferPointer) -> Bool {
+    private static func isNumber(_ u: Span<UInt8>) -> Bool {
         var digits = 0
         var points = 0
-        for (i, b) in u.enumerated() {
+        for i in u.indices {
+            let b = u[i]
             if i == 0 && (b == UInt8(ascii: "+") || b == UInt8(ascii: "-")) { continue }
             if b &- 0x30 < 10 { digits += 1; continue }
             if b == UInt8(ascii: ".") { points += 1; continue }

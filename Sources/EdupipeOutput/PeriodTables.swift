@@ -221,8 +221,9 @@ public struct FileLines: RandomAccessCollection, Sendable {
         case .lines(let lines):
             return lines[k]
         case .records(let records):
-            // In place: see `SubmissionRecord`.
-            return records.withUnsafeBufferPointer { r in
+            // In place, by index: see `SubmissionRecord`.
+            do {
+                let r = records
                 let first = r[k].firstIssue ?? r[k].acceptanceIssue
                 let name = r[k].name
                 return PeriodTables.FileLine(

@@ -1,8 +1,8 @@
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeInput
-#endif
 
 /// Removes the tables of periods the current run no longer produces, so an
 /// output folder never shows last week's period beside this run's

@@ -5,10 +5,11 @@ import EdupipeAggregate
 /// What a run keeps of one file once it is read: counts, the first error,
 /// the totals, and where its issue rows wait on disk.
 ///
-/// Loops over a run's records read their fields in place, through the
-/// array's buffer: binding a record (`for s in submissions`) copies it and
-/// retains every string it holds, and on a national run those are 8,562
-/// records' scattered objects, each retain a cache miss.
+/// Loops over a run's records read their fields in place, by index
+/// (`records[i].path`, which the array's subscript reads where the record
+/// lies): binding a record (`for s in submissions`) copies it and retains
+/// every string it holds, and on a national run those are 8,562 records'
+/// scattered objects, each retain a cache miss.
 public struct SubmissionRecord: Sendable {
     public let path: String
     public let name: SubmissionName?
@@ -48,10 +49,8 @@ public struct SubmissionRecord: Sendable {
 extension Array where Element == SubmissionRecord {
     /// How many records have `status`, read in place.
     package func count(of status: SubmissionStatus) -> Int {
-        withUnsafeBufferPointer { records in
-            var n = 0
-            for i in records.indices where records[i].status == status { n += 1 }
-            return n
-        }
+        var n = 0
+        for i in indices where self[i].status == status { n += 1 }
+        return n
     }
 }

@@ -1,10 +1,10 @@
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeInput
 import EdupipeStandard
 import EdupipeAggregate
-#endif
 
 /// Writes `indicators.xlsx`, an Office Open XML workbook of one period for
 /// the people who act on the indicators: one sheet per level (全国, 省级,

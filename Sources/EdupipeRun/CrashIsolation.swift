@@ -1,9 +1,9 @@
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeInput
 import EdupipeStandard
-#endif
 
 /// Checks a file that a dead run had in hand by reading it in a child
 /// process (`edupipe check-file`), so that a file that crashes the reader
@@ -35,23 +35,13 @@ public enum CrashIsolation {
         var arguments = [Array(executable.utf8), Array("check-file".utf8), Array("--path-hex".utf8), Array(encodeHex(file.bytes).utf8)]
         if let pipeline { arguments += [Array("--pipeline".utf8), Array(pipeline.utf8)] }
         if let registry { arguments += [Array("--registry".utf8), Array(registry.utf8)] }
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { bytes in
-            let p = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
-            for (i, b) in bytes.enumerated() { p[i] = CChar(bitPattern: b) }
-            p[bytes.count] = 0
-            return p
-        } + [nil]
-        defer { argv.forEach { $0?.deallocate() } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
         // The child's messages are not the run's: the parent reads the file
         // itself once the child has shown it is safe to.
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard rc == 0 else { return .notChecked("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        let pid: pid_t
+        switch SystemIO.spawnQuietly(executable, arguments: arguments) {
+        case .success(let child): pid = child
+        case .failure(let rc): return .notChecked("cannot start \(executable): \(String(cString: strerror(rc.number)))")
+        }
         var status: Int32 = 0
         var waited = 0.0
         while true {

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeAggregate
 import EdupipeOutput
-#endif
 
 /// `edupipe export`: rebuilds the tables for people from a finished run's
 /// outputs, without reading the inbox again.

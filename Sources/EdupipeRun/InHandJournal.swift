@@ -1,7 +1,8 @@
 #if canImport(Glibc)
 import Glibc
-import EdupipeInput
 #endif
+import EdupipeInput
+import EdupipeSupport
 
 /// Which file each worker has in hand, so that a run that dies on a file
 /// (a fault in edupipe's readers) does not die on it again every night:
@@ -9,9 +10,11 @@ import EdupipeInput
 /// process first (`CrashIsolation`).
 ///
 /// It lives beside the ledger in the state folder as `in-hand`: one slot per
-/// worker in a file mapped shared into memory, so taking a file costs a
-/// memory copy and no system call, and a process that dies leaves the
-/// slots in the page cache for the next run to read. A run that ends,
+/// worker, written in place (`pwrite`, three calls a file, a few thousand
+/// a night), and what is written stays in the page cache for the next run
+/// to read however the process dies. (It was a shared memory map, which
+/// saved those calls at the price of pointer code in a file read once a
+/// night; docs/performance.md, "Layers".) A run that ends,
 /// however it ends without dying, removes the file.
 final class InHandJournal: @unchecked Sendable {
     static let fileName = "in-hand"
@@ -20,7 +23,6 @@ final class InHandJournal: @unchecked Sendable {
 
     private let path: String
     private let fd: Int32
-    private let base: UnsafeMutableRawPointer
     private let size: Int
 
     /// The paths a dead run had in hand, read before a new journal replaces
@@ -48,36 +50,36 @@ final class InHandJournal: @unchecked Sendable {
         size = max(1, workers) * Self.slotSize
         fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
-        guard ftruncate(fd, off_t(size)) == 0,
-              let mapped = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
+        guard ftruncate(fd, off_t(size)) == 0 else {
             close(fd)
             unlink(path)
             return nil
         }
-        base = mapped
     }
 
     deinit {
-        munmap(base, size)
         close(fd)
     }
+
+    /// A slot's length word: little-endian, as `leftOver` reads it.
+    private static func word(_ n: Int) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: n >> (8 * $0)) } }
 
     /// Worker `worker` starts reading the file at `file`.
     func take(_ worker: Int, _ file: RawPath) {
         guard (worker + 1) * Self.slotSize <= size else { return }
-        let slot = base + worker * Self.slotSize
-        slot.storeBytes(of: 0, as: Int.self)
+        // The page cache keeps what is written even when the process dies
+        // the next moment: the length goes last, so a slot is whole or empty.
+        let slot = worker * Self.slotSize
         let n = min(file.bytes.count, Self.slotSize - 8)
-        file.bytes.withUnsafeBytes { b in
-            if let from = b.baseAddress { (slot + 8).copyMemory(from: from, byteCount: n) }
-        }
-        slot.storeBytes(of: n, as: Int.self)
+        try? SystemIO.writeAll(fd, Self.word(0), at: slot, path: path)
+        try? SystemIO.writeAll(fd, file.bytes[..<n], at: slot + 8, path: path)
+        try? SystemIO.writeAll(fd, Self.word(n), at: slot, path: path)
     }
 
     /// Worker `worker` is done with its file.
     func release(_ worker: Int) {
         guard (worker + 1) * Self.slotSize <= size else { return }
-        (base + worker * Self.slotSize).storeBytes(of: 0, as: Int.self)
+        try? SystemIO.writeAll(fd, Self.word(0), at: worker * Self.slotSize, path: path)
     }
 
     /// The run ended without dying: nothing is in hand.

@@ -1,8 +1,8 @@
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeInput
-#endif
 
 /// The per-installation secret of the student keys: `EDUPIPE_KEY` (hex) when
 /// set, else `<state>/key`, created on first use with mode 0600 from the
@@ -35,10 +35,9 @@ public enum InstallationSecret {
             throw EdupipeError.system("cannot create the key file \(path)")
         }
         let text = encodeHex(secret) + "\n"
-        let written = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress!, text.utf8.count) }
-        fsync(fd)
-        close(fd)
-        guard written == text.utf8.count else { throw EdupipeError(.io, "cannot write the key file \(path)") }
+        defer { close(fd) }
+        try SystemIO.writeAll(fd, text, path: path)
+        guard fsync(fd) == 0 else { throw EdupipeError.system("cannot sync the key file \(path)") }
         return (secret, path)
     }
 }

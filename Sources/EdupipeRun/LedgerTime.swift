@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-import EdupipeSupport
 #endif
+import EdupipeSupport
 
 /// Times in the ledger: whole seconds since the Unix epoch, shown in China
 /// Standard Time (UTC+8, no daylight saving), the time the offices work in.

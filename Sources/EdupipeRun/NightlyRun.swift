@@ -219,7 +219,9 @@ public struct NightlyRun: Sendable {
         let datasetCount = setup.config.datasetPlans.count
         // The files in force of every period found, so that a period's
         // predecessor is at hand (section 8.1) even with --period.
-        submissions.withUnsafeBufferPointer { records in
+        do {
+            // In place, by index: see `SubmissionRecord`.
+            let records = submissions
             for i in records.indices where records[i].status == .accepted {
                 guard let name = records[i].name, let totals = records[i].totals else { continue }
                 countiesByPeriod[name.period, default: [:]][name.county, default: CountyFiles(datasets: datasetCount)].set(totals)

@@ -43,23 +43,15 @@ public final class ProgressCounter: Sendable {
 public final class ProgressDisplay: @unchecked Sendable {
     private let counter: ProgressCounter
     private let stopFlag = Atomic<Bool>(false)
-    private var thread: pthread_t?
+    private var thread: WorkerPool.Background?
     private let started: Double
 
     /// Starts drawing when stderr is a terminal; nil otherwise.
     public static func start(counter: ProgressCounter) -> ProgressDisplay? {
         guard isatty(2) == 1 else { return nil }
         let display = ProgressDisplay(counter: counter)
-        var tid = pthread_t()
-        let box = Unmanaged.passRetained(display).toOpaque()
-        guard pthread_create(&tid, nil, { raw in
-            Unmanaged<ProgressDisplay>.fromOpaque(raw!).takeRetainedValue().loop()
-            return nil
-        }, box) == 0 else {
-            Unmanaged<ProgressDisplay>.fromOpaque(box).release()
-            return nil
-        }
-        display.thread = tid
+        guard let thread = WorkerPool.thread({ display.loop() }) else { return nil }
+        display.thread = thread
         return display
     }
 
@@ -87,7 +79,7 @@ public final class ProgressDisplay: @unchecked Sendable {
     /// Stops the thread and clears the line.
     public func stop() {
         stopFlag.store(true, ordering: .relaxed)
-        if let thread { pthread_join(thread, nil) }
+        thread?.join()
         thread = nil
         StandardStream.write(2, "\r\u{1B}[K")
     }

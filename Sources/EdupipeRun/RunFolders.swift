@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-import EdupipeSupport
 #endif
+import EdupipeSupport
 
 /// Checks that a run's inbox, output and state folders are apart: a run
 /// whose outputs land in its inbox reads them the next night as

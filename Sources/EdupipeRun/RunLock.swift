@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-import EdupipeSupport
 #endif
+import EdupipeSupport
 
 /// One run at a time per state folder: an exclusive `flock` on
 /// `<state>/run.lock`, held for the whole run. The kernel releases it when
@@ -60,7 +60,7 @@ public final class RunLock {
         // Who holds the lock is a courtesy for the next run's message: a
         // failure to write it changes nothing.
         if ftruncate(fd, 0) == 0 {
-            _ = note.utf8CString.withUnsafeBufferPointer { b in b.baseAddress.map { pwrite(fd, $0, note.utf8.count, 0) } }
+            try? SystemIO.writeAll(fd, note, at: 0, path: path)
         }
     }
 
@@ -73,9 +73,7 @@ public final class RunLock {
     }
 
     private static func holder(_ fd: Int32) -> String {
-        var buffer = [UInt8](repeating: 0, count: 256)
-        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, 255, 0) }
-        let text = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : ""
+        let text = String(decoding: SystemIO.read(fd, count: 255, at: 0) ?? [], as: UTF8.self)
         let line = text.split(separator: "\n").first.map(String.init) ?? ""
         return line.isEmpty ? "its process id is not recorded yet" : line
     }

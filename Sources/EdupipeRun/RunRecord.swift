@@ -41,7 +41,8 @@ public enum RunRecord {
             b.append(head)
             b.append(0x5B)
             // In place: see `SubmissionRecord`.
-            try result.submissions.withUnsafeBufferPointer { submissions in
+            do {
+                let submissions = result.submissions
                 for i in submissions.indices {
                     if i > 0 { b.append(0x2C) }
                     b.append("{\"path\":" as StaticString); b.jsonString(submissions[i].path)

@@ -2,9 +2,9 @@ import Hummingbird
 import Logging
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeInput
 import EdupipeRun
-#endif
 
 /// Every request into the JSON log and the ledger's `request` table: when,
 /// which account and unit, method and target, status, the file, its

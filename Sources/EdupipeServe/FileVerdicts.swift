@@ -1,8 +1,8 @@
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-import EdupipeStandard
 #endif
+import EdupipeStandard
 
 /// What the acceptance rules need of each file in the inbox (valid or not,
 /// its records' digest and count), remembered by path and checked against

@@ -2,8 +2,8 @@ import Crypto
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-import EdupipeSupport
 #endif
+import EdupipeSupport
 
 /// An upload on its way in: an unnamed file (`O_TMPFILE`) in the inbox's
 /// hidden folder `.edupipe-uploads/`, and the SHA-256 and size of what has
@@ -65,16 +65,10 @@ final class IncomingFile: @unchecked Sendable {
     }
 
     /// Appends a chunk of the body.
-    func write(_ chunk: UnsafeRawBufferPointer) throws {
-        guard let base = chunk.baseAddress, chunk.count > 0 else { return }
-        hasher.update(bufferPointer: chunk)
-        var offset = 0
-        while offset < chunk.count {
-            let n = Glibc.write(fd, base + offset, chunk.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw EdupipeError.system("cannot write the upload") }
-            offset += n
-        }
+    func write(_ chunk: [UInt8]) throws {
+        guard !chunk.isEmpty else { return }
+        hasher.update(data: chunk)
+        try SystemIO.writeAll(fd, chunk, path: "the upload")
         bytes += chunk.count
     }
 

@@ -1,12 +1,12 @@
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeInput
 import EdupipeStandard
 import EdupipeAggregate
 import EdupipeRun
-#endif
 
 /// The intake behind `edupipe serve`, without HTTP: who may send what, where
 /// an upload is stored, its verdict (the validator `edupipe run` uses) and

@@ -3,12 +3,12 @@ import HummingbirdAuth
 import HTTPTypes
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeInput
 import EdupipeStandard
 import EdupipeAggregate
 import EdupipeOutput
 import EdupipeRun
-#endif
 
 /// The HTTP face of the intake: the clerks' page, the format guide and
 /// templates, and the API (`/api/v1/...`). Every API route names its
@@ -225,7 +225,7 @@ struct ServeRoutes: Sendable {
                 if pending.readableBytes >= 1 << 20 {
                     let batch = pending
                     pending = ByteBuffer()
-                    try await Offload.run { Result { try batch.withUnsafeReadableBytes { try file.write($0) } } }.get()
+                    try await Offload.run { Result { try file.write(Array(batch.readableBytesView)) } }.get()
                 }
                 if received > intake.maxBytes {
                     file.discard()
@@ -242,7 +242,7 @@ struct ServeRoutes: Sendable {
                 }
             }
             let batch = pending
-            try await Offload.run { Result { try batch.withUnsafeReadableBytes { try file.write($0) }; try file.finish() } }.get()
+            try await Offload.run { Result { try file.write(Array(batch.readableBytesView)); try file.finish() } }.get()
         } catch let refused as Refused {
             throw refused
         } catch {

@@ -43,31 +43,23 @@ public enum AtomicFile {
             }
         }
 
+        /// Small pieces are gathered; large ones go straight to the file
+        /// (without a copy when their storage is contiguous).
         public func append(_ bytes: some Collection<UInt8>) throws {
-            buffer.append(contentsOf: bytes)
-            if buffer.count >= 1 << 16 { try flush() }
-        }
-
-        /// Large pieces go straight to the file, without a copy.
-        public func append(_ bytes: UnsafeBufferPointer<UInt8>) throws {
             guard bytes.count >= 1 << 14 else {
                 buffer.append(contentsOf: bytes)
                 if buffer.count >= 1 << 16 { try flush() }
                 return
             }
             try flush()
-            try writeAll(UnsafeRawBufferPointer(bytes))
+            try SystemIO.writeAll(fd, bytes, path: path)
         }
 
         public func append(_ text: String) throws { try append(text.utf8) }
 
         private func flush() throws {
-            try buffer.withUnsafeBytes { try writeAll($0) }
+            try SystemIO.writeAll(fd, buffer, path: path)
             buffer.removeAll(keepingCapacity: true)
-        }
-
-        private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
-            try AtomicFile.writeAll(fd, raw, path: path)
         }
 
         /// Flushes, syncs and renames; the file then exists under its name.
@@ -84,33 +76,10 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes every byte of `raw` to `fd`: at `offset` when given, else at
-    /// the file's position; a write a signal cut short goes on. `path`
-    /// names the file in the error.
-    package static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer, at offset: Int? = nil, path: String) throws {
-        var done = 0
-        while done < raw.count {
-            let n = offset.map { pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t($0 + done)) }
-                ?? Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw EdupipeError.system("cannot write \(path)")
-            }
-            done += n
-        }
-    }
-
     /// The names in folder `dir` (not `.` and `..`), or nil when it cannot
     /// be read.
     public static func names(in dir: String) -> [String]? {
-        guard let d = opendir(dir) else { return nil }
-        defer { closedir(d) }
-        var names: [String] = []
-        while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        SystemIO.names(in: dir)
     }
 
     /// Where a file is written before it is renamed to `path`: the same

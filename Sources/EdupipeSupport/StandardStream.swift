@@ -12,18 +12,9 @@ public enum StandardStream: Int32, Sendable {
     /// the descriptor is gone (a closed pipe must not stop a run).
     public func write(_ text: String) { Self.write(rawValue, text) }
 
+    /// Bytes as they are (a template, a guide), quietly as `write`.
+    public func write(_ bytes: [UInt8]) { try? SystemIO.writeAll(rawValue, bytes, path: "standard output") }
+
     /// The same on any descriptor (the log file's).
-    public static func write(_ fd: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { buf in
-            guard let base = buf.baseAddress else { return }
-            var offset = 0
-            while offset < buf.count {
-                let n = Glibc.write(fd, base + offset, buf.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
-        }
-    }
+    public static func write(_ fd: Int32, _ text: String) { SystemIO.writeQuietly(fd, text) }
 }

@@ -1,11 +1,11 @@
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeInput
 import EdupipeStandard
 import EdupipeAggregate
 import EdupipeOutput
-#endif
 
 /// Writes a realistic synthetic inbox from the registry (`edupipe synth`):
 /// one file per county and dataset under `<out>/<province>/`, deterministic
@@ -200,22 +200,6 @@ public struct SyntheticInbox {
     /// Windows software saves it. The text is edupipe's own, so a character
     /// the charset lacks is a programming error.
     static func toGB18030(_ text: String, charset: String = "GB18030") -> [UInt8] {
-        let cd = iconv_open(charset, "UTF-8")
-        precondition(cd != iconv_t(bitPattern: -1), "iconv has no \(charset) converter")
-        defer { iconv_close(cd) }
-        var input = Array(text.utf8)
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
-        let produced: Int = input.withUnsafeMutableBytes { inBuf in
-            output.withUnsafeMutableBytes { outBuf in
-                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress?.assumingMemoryBound(to: CChar.self)
-                var inLeft = inBuf.count
-                var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress?.assumingMemoryBound(to: CChar.self)
-                var outLeft = outBuf.count
-                let rc = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                precondition(rc != -1 && inLeft == 0, "text not representable in \(charset)")
-                return outBuf.count - outLeft
-            }
-        }
-        return Array(output[0..<produced])
+        TextSource.encode(text, charset: charset)
     }
 }

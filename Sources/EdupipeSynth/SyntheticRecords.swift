@@ -54,19 +54,7 @@ struct SyntheticRecords {
     private func isValid(_ row: [String], county: String) -> Bool {
         var rules = RecordRules(plan: plan, checker: RecordChecker(log: IssueLog(listLimit: 1), fileCounty: county, plan: plan, config: config),
                                 digest: false)
-        // The record's values back to back in one buffer, each a view into
-        // it only while the buffer is borrowed: no pointer outlives it.
-        var joined: [UInt8] = []
-        var spans: [Range<Int>] = []
-        for value in row {
-            let start = joined.count
-            joined += value.utf8
-            spans.append(start..<joined.count)
-        }
-        let values = FieldValues(count: row.count)
-        defer { values.deallocate() }
-        return joined.withUnsafeBytes { all in
-            for (i, span) in spans.enumerated() { values[i] = UnsafeRawBufferPointer(rebasing: all[span]) }
+        return FieldValues.with(row) { values in
             rules.check(values, line: 2)
             return rules.checker.recordValid
         }

@@ -1,9 +1,9 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeRun
 import EdupipeSupport
-#endif
 
 @main
 struct Edupipe: ParsableCommand {

@@ -2,11 +2,11 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+#endif
 @testable import EdupipeInput
 @testable import EdupipeStandard
 @testable import EdupipeAggregate
 @testable import EdupipeRun
-#endif
 
 /// The findings of "hostile input cannot hurt", each as the file that found
 /// it: what it must give now, code, line and column.

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
-@testable import EdupipeRun
 #endif
+@testable import EdupipeRun
 
 /// Hostile input against the release binary: what a whole run does with
 /// files that crash it, folders that overlap, outputs another run holds,

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+#endif
 @testable import EdupipeOutput
 @testable import EdupipeRun
-#endif
 
 /// `edupipe run`, `status`, `history` and `export` as an operator uses them: the lock
 /// between runs, kills, logs and progress, through the release binary.

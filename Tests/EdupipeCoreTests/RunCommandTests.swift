@@ -2,8 +2,8 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
-@testable import EdupipeSupport
 #endif
+@testable import EdupipeSupport
 
 /// `edupipe run` as cron runs it: exit statuses, and what a kill leaves.
 @Suite(.serialized, .enabled(if: optimizedBuild, "runs the release binary"))

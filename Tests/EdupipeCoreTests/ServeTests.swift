@@ -3,9 +3,9 @@ import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
+#endif
 @testable import EdupipeInput
 @testable import EdupipeRun
-#endif
 
 /// `edupipe serve` driven as a clerk's browser or script would: accounts
 /// from the real command, the real binary listening on loopback.

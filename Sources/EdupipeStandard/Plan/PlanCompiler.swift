@@ -39,7 +39,7 @@ enum PlanCompiler {
                     try r.onlyKeys(p, ["deadline"], in: "periods.\(period)")
                     if let d = p["deadline"] {
                         let text = try r.string(d, "periods.\(period).deadline")
-                        let parsed = Array(text.utf8).withUnsafeBytes { ValueParsers.date($0) }
+                        let parsed = ValueParsers.date(text)
                         guard parsed != nil, !text.contains("/") else {
                             throw r.error(d, "periods.\(period).deadline", "expected a date YYYY-MM-DD, found \(text)")
                         }

@@ -1,11 +1,11 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeAggregate
 import EdupipeOutput
 import EdupipeRun
 import EdupipeSupport
-#endif
 
 struct Accounts: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,10 +1,10 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeInput
 import EdupipeStandard
-#endif
 
 /// `edupipe check-file`, hidden: reads one file in a process of its own for
 /// a run that found it left in hand by a run that died (`CrashIsolation`).

@@ -1,10 +1,10 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeInput
 import EdupipeRun
 import EdupipeSupport
-#endif
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeRun
 import EdupipeSupport
-#endif
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,10 +1,10 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeStandard
 import EdupipeOutput
-#endif
 
 /// `edupipe plan check|show|doc`: for the people who write plans.
 struct Plan: ParsableCommand {
@@ -122,7 +122,7 @@ struct Template: ParsableCommand {
                 Glibc.exit(1)
             }
         } else {
-            bytes.withUnsafeBytes { _ = Glibc.write(1, $0.baseAddress, $0.count) }
+            StandardStream.output.write(bytes)
         }
     }
 }

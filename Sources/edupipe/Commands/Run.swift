@@ -2,10 +2,10 @@ import ArgumentParser
 import Logging
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeSupport
 import EdupipeInput
 import EdupipeRun
-#endif
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,9 +4,9 @@ import EdupipeServe
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeRun
 import EdupipeSupport
-#endif
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,10 +1,10 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeAggregate
 import EdupipeRun
 import EdupipeSupport
-#endif
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,10 +1,10 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeInput
 import EdupipeSynth
 import EdupipeSupport
-#endif
 
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,12 +1,12 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeStandard
 import EdupipeAggregate
 import EdupipeOutput
 import EdupipeRun
 import EdupipeSupport
-#endif
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(

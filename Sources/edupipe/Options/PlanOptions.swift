@@ -1,10 +1,10 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeStandard
 import EdupipeRun
 import EdupipeSupport
-#endif
 
 /// The plan and registry every command reads, shipped ones by default, and
 /// the language people read.

@@ -2,10 +2,10 @@ import SystemZlib
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#endif
 @testable import EdupipeStandard
 @testable import EdupipeAggregate
 @testable import EdupipeSynth
-#endif
 
 /// Shared test material: the package's shipped plan and registry, temporary
 /// folders, and a gzip writer so fixtures are made by the tests themselves.

@@ -18,6 +18,10 @@ package struct UTF8Validator {
     /// True when the stream so far ends on a character boundary.
     package var atBoundary: Bool { need == 0 }
 
+    /// The same over an array or a slice of one (the registry, a mask's
+    /// candidate character).
+    package mutating func validate(_ bytes: ArraySlice<UInt8>) -> Bool { bytes.withUnsafeBytes { validate($0) } }
+
     package mutating func validate(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count

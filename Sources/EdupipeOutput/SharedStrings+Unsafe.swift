@@ -1,8 +1,8 @@
 #if canImport(Glibc)
 import Glibc
+#endif
 import EdupipeStandard
 import EdupipeAggregate
-#endif
 
 /// The workbook's shared strings: the words that repeat down a column
 /// (dataset and status labels, error codes, province and prefecture

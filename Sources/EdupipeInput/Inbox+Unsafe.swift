@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-import EdupipeSupport
 #endif
+import EdupipeSupport
 
 /// The files of an inbox folder, read recursively with `opendir`/`readdir`
 /// (Foundation's enumerator costs more than the files' parsing on Linux).

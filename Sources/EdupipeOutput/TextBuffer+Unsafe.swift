@@ -135,7 +135,7 @@ public struct TextBuffer: ~Copyable {
     public mutating func csvField(_ s: String?) {
         guard var s else { return }
         s.withUTF8 { u in
-            let guarded = FormulaGuard.runsAsFormula(UnsafeRawBufferPointer(u))
+            let guarded = FormulaGuard.runsAsFormula(u.span)
             if !guarded && !u.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
                 append(u)
                 return

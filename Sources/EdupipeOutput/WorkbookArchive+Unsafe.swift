@@ -177,12 +177,12 @@ final class WorkbookArchive {
     }
 
     private func write(_ raw: UnsafeRawBufferPointer) throws {
-        try AtomicFile.writeAll(fd, raw, at: position, path: path)
+        try SystemIO.writeAll(fd, raw, at: position, path: path)
         position += raw.count
     }
 
     private func rewrite(_ b: borrowing TextBuffer, at offset: Int) throws {
-        try AtomicFile.writeAll(fd, UnsafeRawBufferPointer(b.bytes), at: offset, path: path)
+        try SystemIO.writeAll(fd, UnsafeRawBufferPointer(b.bytes), at: offset, path: path)
     }
 }
 

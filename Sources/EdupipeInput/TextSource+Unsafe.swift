@@ -221,3 +221,29 @@ public final class TextSource: ByteSource {
                          "the text is neither UTF-8 nor GB18030 (\(what)); save the file as UTF-8 or GB18030 and upload it again")
     }
 }
+
+extension TextSource {
+    /// UTF-8 text in another charset (GB18030, GBK, GB2312), as Chinese
+    /// Windows software saves it: the synthetic inboxes' and the tests'
+    /// files. The text is edupipe's own, so a character the charset lacks
+    /// is a programming error.
+    package static func encode(_ text: String, charset: String) -> [UInt8] {
+        let cd = iconv_open(charset, "UTF-8")
+        precondition(cd != iconv_t(bitPattern: -1), "iconv has no \(charset) converter")
+        defer { iconv_close(cd) }
+        var input = Array(text.utf8)
+        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+        let produced: Int = input.withUnsafeMutableBytes { inBuf in
+            output.withUnsafeMutableBytes { outBuf in
+                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuf.count
+                var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var outLeft = outBuf.count
+                let rc = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                precondition(rc != -1 && inLeft == 0, "text not representable in \(charset)")
+                return outBuf.count - outLeft
+            }
+        }
+        return Array(output[0..<produced])
+    }
+}

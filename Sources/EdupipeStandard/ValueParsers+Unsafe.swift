@@ -49,6 +49,9 @@ package enum ValueParsers {
     }
 
     /// `YYYY-MM-DD` or `YYYY/M/D`, a real calendar date, as `yyyymmdd`.
+    /// The same over text (a plan's deadline).
+    static func date(_ text: String) -> Int? { Array(text.utf8).withUnsafeBytes { date($0) } }
+
     static func date(_ v: UnsafeRawBufferPointer) -> Int? {
         guard v.count >= 8, v.count <= 10 else { return nil }
         guard let year = digits(v, 0, 4) else { return nil }

@@ -65,14 +65,21 @@ public enum WorkerPool {
     /// Starts `work` on a thread of its own and returns at once; `join`
     /// waits for it. Without a thread, `work` runs here, now.
     public static func background(_ work: @escaping @Sendable () -> Void) -> Background {
-        Background(work)
+        // Never nil: without a thread the work has run.
+        Background(work, runHereWithoutThread: true)!
+    }
+
+    /// Starts `work` on a thread of its own; nil when no thread can be
+    /// started (work that never ends by itself, such as a display).
+    public static func thread(_ work: @escaping @Sendable () -> Void) -> Background? {
+        Background(work, runHereWithoutThread: false)
     }
 
     /// A thread started by `background`.
     public final class Background {
         private var thread: pthread_t?
 
-        fileprivate init(_ work: @escaping @Sendable () -> Void) {
+        fileprivate init?(_ work: @escaping @Sendable () -> Void, runHereWithoutThread: Bool) {
             final class Box {
                 let work: @Sendable () -> Void
                 init(_ work: @escaping @Sendable () -> Void) { self.work = work }
@@ -85,8 +92,11 @@ public enum WorkerPool {
             }, box)
             if rc == 0 {
                 thread = tid
-            } else {
+            } else if runHereWithoutThread {
                 Unmanaged<Box>.fromOpaque(box).takeRetainedValue().work()
+            } else {
+                Unmanaged<Box>.fromOpaque(box).release()
+                return nil
             }
         }
 

@@ -400,5 +400,5 @@ struct RangeProgram {
 
 #if canImport(Glibc)
 import Glibc
-import EdupipeInput
 #endif
+import EdupipeInput
