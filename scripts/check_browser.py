@@ -108,6 +108,20 @@ try:
     WebDriverWait(d, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#runs a"))
     links = [a.text for a in d.find_elements(By.CSS_SELECTOR, "#runs a")]
     check("the night's report and workbook are offered", "报告" in links and "工作簿" in links, str(links))
+    WebDriverWait(d, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#runs table.flags a.receipt"))
+    flagged = d.find_elements(By.CSS_SELECTOR, "#runs table.flags tbody tr")
+    first = d.find_elements(By.CSS_SELECTOR, "#runs table.flags a.receipt")[0]
+    row = first.find_element(By.XPATH, "./ancestor::tr").text
+    check("the night's quality flags are listed, each linked to the county's file",
+          len(flagged) > 0 and first.text.startswith(row.split()[1]) if len(row.split()) > 1 else False, row)
+    name = first.text
+    first.click()
+    WebDriverWait(d, 10).until(lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, "#results .file")
+                                          if b.find_element(By.CSS_SELECTOR, ".name").text == name
+                                          and b.find_element(By.CSS_SELECTOR, ".state").text])
+    shown = [b.find_element(By.CSS_SELECTOR, ".state").text for b in d.find_elements(By.CSS_SELECTOR, "#results .file")
+             if b.find_element(By.CSS_SELECTOR, ".name").text == name]
+    check("a flag's file opens its receipt (or says it has none)", bool(shown) and shown[0] != "", str(shown))
     d.save_screenshot(os.path.join(shots, "office-zh.png"))
     blocked = [e["message"] for e in d.get_log("browser") if "Content Security Policy" in e.get("message", "")]
     check("the page's own script and style run under its Content-Security-Policy", not blocked, str(blocked[:2]))

@@ -106,7 +106,7 @@ const T = {
         token:"令牌", signinButton:"登录", badToken:"令牌无效或已被吊销", upload:"上传文件", dropHelp:"把文件拖到这里，或", dryRun:"只检查，不提交（试传）",
         status:"报送情况", period:"学期", night:"最近一次汇总", help:"格式说明与空白模板", guide:"数据格式说明", accepted:"通过", rejected:"拒收",
         records:"条记录", errors:"个错误", quality:"数据质量核查（文件已接收，但请核实）：",
-        noFlags:"本期没有需要核实的数据", check:"核查", subject:"对象", value:"数值", reference:"参照", flag:"方向",
+        noFlags:"本期没有需要核实的数据", noReceipt:"没有这个文件的回执", check:"核查", subject:"对象", value:"数值", reference:"参照", flag:"方向",
         over_time:"与上期相比", outlier:"与本省各县相比", related:"与相关报送相比", high:"偏高", low:"偏低", line:"行", column:"列", code:"代码", message:"说明", download:"下载错误清单（CSV）", uploading:"上传中…",
         checking:"检查中…", failed:"上传失败", stored:"已保存", notStored:"未保存（试传）", county:"县", dataset:"数据集", file:"现行文件",
         arrived:"收到时间", late:"逾期", onTime:"按时", missing:"未报送", province:"省", expected:"应报", reporting:"已报", noRun:"尚无汇总结果",
@@ -115,7 +115,7 @@ const T = {
         token:"Token", signinButton:"Sign in", badToken:"The token is unknown or was revoked", upload:"Upload files", dropHelp:"Drop files here, or", dryRun:"Check only, do not submit (dry run)",
         status:"Reporting status", period:"Period", night:"Latest tables", help:"Format guide and empty templates", guide:"Format guide", accepted:"accepted", rejected:"rejected",
         records:"records", errors:"errors", quality:"Quality checks (the file is accepted, but please check):",
-        noFlags:"Nothing to check this period", check:"Check", subject:"Subject", value:"Value", reference:"Reference", flag:"Flag",
+        noFlags:"Nothing to check this period", noReceipt:"No receipt for this file", check:"Check", subject:"Subject", value:"Value", reference:"Reference", flag:"Flag",
         over_time:"over time", outlier:"among the province's counties", related:"against the other collection", high:"high", low:"low", line:"Line", column:"Column", code:"Code", message:"Message", download:"Download the errors (CSV)", uploading:"Uploading…",
         checking:"Checking…", failed:"Upload failed", stored:"stored", notStored:"not stored (dry run)", county:"County", dataset:"Dataset", file:"File in force",
         arrived:"Arrived", late:"late", onTime:"on time", missing:"missing", province:"Province", expected:"Expected", reporting:"Reporting", noRun:"No run yet",
@@ -295,17 +295,59 @@ function csvCells(line) {
   return cells;
 }
 
-// The night's quality flags of the office's counties (quality.csv, its rows only).
+// The files in force of a period, by county (the live status).
+const inForce = {};
+function filesInForce(period) {
+  if (!inForce[period]) {
+    inForce[period] = api("/api/v1/status?period=" + encodeURIComponent(period)).then(async (r) => {
+      const byCounty = {}; if (!r.ok) { return byCounty; }
+      const s = await r.json(); const p = s.periods[0]; if (!p) { return byCounty; }
+      p.counties.forEach((c) => { (byCounty[c.county] = byCounty[c.county] || []).push(c); });
+      return byCounty;
+    });
+  }
+  return inForce[period];
+}
+
+// The night's quality flags of the office's counties (quality.csv, its
+// rows only), each linked to the files it concerns: the file in force of
+// the subject's dataset (class_size.classes, after_school.x), or every
+// file in force of the county for a check between collections.
 async function renderFlags(p) {
   const r = await api(p.quality); if (!r.ok) { return; }
   const rows = (await r.text()).split("\n").slice(1).filter((l) => l).map(csvCells);
   const box = $("runs").querySelector("div.flags[data-period=\"" + p.period + "\"]");
   if (!box) { return; }
   if (!rows.length) { box.textContent = t("noFlags"); return; }
+  const files = await filesInForce(p.period);
+  const links = (c) => {
+    const mine = files[c[1]] || [], dataset = c[4].split(".")[0];
+    const concerned = mine.filter((f) => f.dataset === dataset);
+    return (concerned.length ? concerned : mine).map((f) => { const name = f.path.split("/").pop();
+      return "<a href=\"#\" class=\"receipt\" data-file=\"" + esc(name) + "\">" + esc(name) + "</a>"; }).join("<br>");
+  };
   box.innerHTML = "<table class=\"flags\"><thead><tr><th>" + esc(t("county")) + "</th><th>" + esc(t("check")) + "</th><th>" + esc(t("subject")) +
-    "</th><th>" + esc(t("value")) + "</th><th>" + esc(t("reference")) + "</th><th>" + esc(t("flag")) + "</th></tr></thead><tbody>" +
+    "</th><th>" + esc(t("value")) + "</th><th>" + esc(t("reference")) + "</th><th>" + esc(t("flag")) + "</th><th>" + esc(t("file")) + "</th></tr></thead><tbody>" +
     rows.map((c) => "<tr><td>" + esc(c[2]) + " " + esc(c[1]) + "</td><td>" + esc(t(c[3]) || c[3]) + "</td><td>" + esc(c[4]) + "</td><td>" + esc(c[5]) +
-      "</td><td>" + esc(c[6]) + "</td><td>" + esc(t(c[7]) || c[7]) + "</td></tr>").join("") + "</tbody></table>";
+      "</td><td>" + esc(c[6]) + "</td><td>" + esc(t(c[7]) || c[7]) + "</td><td>" + links(c) + "</td></tr>").join("") + "</tbody></table>";
+  box.querySelectorAll("a.receipt").forEach((a) => a.addEventListener("click", (e) => { e.preventDefault(); showReceipt(a.dataset.file); }));
+}
+
+// A stored file's receipt (its verdict, standing and flags), shown as an
+// upload's is.
+async function showReceipt(name) {
+  const box = document.createElement("div"); box.className = "file";
+  box.innerHTML = "<div class=\"name\"></div><div class=\"state\"></div><div class=\"detail\"></div>";
+  box.querySelector(".name").textContent = name;
+  $("results").prepend(box);
+  const r = await api("/api/v1/files/" + encodeURIComponent(name));
+  const body = await r.json().catch(() => null);
+  if (!r.ok || !body || !body.validation) {
+    box.querySelector(".state").textContent = t("noReceipt") + (body && body.message ? "：" + body.message : "");
+    return;
+  }
+  renderReceipt(box, body);
+  box.scrollIntoView();
 }
 
 $("signinForm").addEventListener("submit", (e) => { e.preventDefault(); $("signinError").textContent = ""; signIn($("token").value); });
