@@ -8,8 +8,11 @@ Checks: the sheets and their order; frozen panes and autofilters; every
 indicator cell is numeric with the exact value of indicators.csv (empty for
 no_data), in percent format for ratios, highlighted exactly when not_met;
 the not-reported sheet lists the counties with no file in force; the files
-sheet has the period's files with status and first error; no text cell
-starts with = + - @ (formula injection). Exits 1 on the first difference.
+sheet has the period's files with status and first error; the trends sheet
+holds, for the nation and each province, every indicator's value of each
+period the run wrote, equal to that period's indicators.csv; the quality
+sheet holds the period's quality.csv row for row; no text cell starts
+with = + - @ (formula injection). Exits 1 on the first difference.
 """
 import csv
 import sys
@@ -18,8 +21,26 @@ import openpyxl
 import yaml
 
 LEVELS = [("national", "全国"), ("province", "省级"), ("prefecture", "地市级"), ("county", "县级")]
-SHEETS = [s for _, s in LEVELS] + ["未报送", "报送文件"]
+SHEETS = [s for _, s in LEVELS] + ["未报送", "报送文件", "趋势", "数据质量"]
 NOT_MET_FILL = "FFFFC7CE"
+
+
+def load_plan(path):
+    """The plan and the plans it extends, datasets replaced by name."""
+    import os
+    plan = yaml.safe_load(open(path, encoding="utf-8"))
+    if "extends" in plan:
+        base = load_plan(os.path.join(os.path.dirname(path), plan["extends"]))
+        names = [d["name"] for d in plan.get("datasets", [])]
+        base["datasets"] = [d for d in base["datasets"] if d["name"] not in names] + plan.get("datasets", [])
+        base["indicators"] = base.get("indicators", []) + plan.get("indicators", [])
+        return base
+    return plan
+
+
+def period_key(p):
+    year, half = p.split("-")
+    return (int(year), 0 if half == "spring" else 1)
 
 
 def fail(msg):
@@ -29,8 +50,15 @@ def fail(msg):
 
 def main():
     out, period = sys.argv[1], sys.argv[2]
-    plan = yaml.safe_load(open(sys.argv[3] if len(sys.argv) > 3 else "pipelines/basic-education-2022.yaml", encoding="utf-8"))
-    by_zh = {v["zh"]: k for k, v in plan.get("indicators", {}).items()}
+    plan = load_plan(sys.argv[3] if len(sys.argv) > 3 else "pipelines/basic-education-2022.yaml")
+    by_zh = {}
+    dataset_names = {}
+    for d in plan["datasets"]:
+        dataset_names[d["zh"] + " " + d["en"]] = d["name"]
+        for ind in d.get("indicators", []):
+            by_zh[ind["zh"]] = d["name"] + "." + ind["name"]
+    for ind in plan.get("indicators", []):
+        by_zh[ind["zh"]] = ind["dataset"] + "." + ind["name"]
 
     rows = {}
     with open(f"{out}/{period}/indicators.csv", encoding="utf-8", newline="") as f:
@@ -84,9 +112,8 @@ def main():
         if level == "county" and indicator.endswith(".reporting_rate") and r["numerator"] == "0":
             missing.add((indicator.split(".")[0], code))
     listed = set()
-    names = {v["zh"] + " " + v["en"]: k for k, v in plan.get("dataset_names", {}).items()}
     for row in wb["未报送"].iter_rows(min_row=2, values_only=True):
-        listed.add((names.get(row[0], row[0]), row[3]))
+        listed.add((dataset_names.get(row[0], row[0]), row[3]))
     if listed != missing:
         fail(f"not-reported sheet: {len(listed)} rows, expected {len(missing)}")
 
@@ -100,6 +127,46 @@ def main():
         if path != r["file"] or (row[9] or "") != r["first_error"] or r["status"] not in row[5]:
             fail(f"files sheet row {row} does not match {r}")
 
+    # Trends: each period the run wrote, as its own indicators.csv says.
+    import os
+    periods = sorted((p for p in os.listdir(out) if os.path.exists(f"{out}/{p}/indicators.csv")), key=period_key)
+    by_period = {}
+    for p in periods:
+        with open(f"{out}/{p}/indicators.csv", encoding="utf-8", newline="") as f:
+            by_period[p] = {(r["code"], r["indicator"]): r for r in csv.DictReader(f) if r["level"] in ("national", "province")}
+    trends = wb["趋势"]
+    header = [c.value for c in trends[1]]
+    shown_periods = header[5:]
+    if shown_periods != [p for p in periods if period_key(p) <= period_key(period)]:
+        fail(f"trends sheet: periods {shown_periods}, the run wrote {periods} up to {period}")
+    trend_cells = 0
+    for row in trends.iter_rows(min_row=2, values_only=True):
+        code, indicator = row[1], row[4]
+        for p, v in zip(shown_periods, row[5:]):
+            r = by_period[p].get((code, indicator))
+            if r is None or r["status"] == "no_data":
+                if v is not None:
+                    fail(f"trends {code} {indicator} {p}: {v!r} where indicators.csv has no data")
+                continue
+            if not isinstance(v, (int, float)) or abs(v - float(r["value"])) > 1e-12:
+                fail(f"trends {code} {indicator} {p}: {v!r} but indicators.csv has {r['value']}")
+            trend_cells += 1
+    if trends.max_row - 1 != len(by_period[period]):
+        fail(f"trends sheet: {trends.max_row - 1} rows, indicators.csv has {len(by_period[period])} national and province rows")
+
+    # Quality: quality.csv, row for row.
+    with open(f"{out}/{period}/quality.csv", encoding="utf-8", newline="") as f:
+        flags = list(csv.DictReader(f))
+    sheet_flags = list(wb["数据质量"].iter_rows(min_row=2, values_only=True))
+    if len(sheet_flags) != len(flags):
+        fail(f"quality sheet: {len(sheet_flags)} rows, quality.csv has {len(flags)}")
+    for r, row in zip(flags, sheet_flags):
+        if (row[1], row[2], row[4], str(row[5]), str(row[6])) != (r["code"], r["name"], r["subject"], r["value"], r["reference"]) \
+                or r["check"].replace("_", " ") not in row[3] or r["flag"] not in row[7]:
+            fail(f"quality sheet row {row} does not match {r}")
+    if not wb["数据质量"].auto_filter.ref or not wb["趋势"].auto_filter.ref:
+        fail("the trends or quality sheet has no autofilter")
+
     for ws in wb.worksheets:
         for row in ws.iter_rows(values_only=True):
             for v in row:
@@ -107,7 +174,8 @@ def main():
                     fail(f"{ws.title}: text cell {v!r} starts like a formula")
 
     print(f"workbook ok: {len(SHEETS)} sheets, {checked} indicator cells equal to indicators.csv, "
-          f"{len(listed)} not-reported rows, {len(sheet_files)} files")
+          f"{len(listed)} not-reported rows, {len(sheet_files)} files, {trend_cells} trend cells over {len(shown_periods)} periods, "
+          f"{len(sheet_flags)} quality flags")
 
 
 main()
