@@ -10,6 +10,8 @@ let package = Package(
         // registry), for the fuzz harnesses (Fuzz/), which build it under
         // the sanitizers without the ledger, the outputs or the server.
         .library(name: "EdupipeValidation", targets: ["EdupipeSupport", "EdupipeInput", "EdupipeStandard", "EdupipeAggregate"]),
+        // The writers, for the harness of the output buffers (FuzzOutput).
+        .library(name: "EdupipeWriters", targets: ["EdupipeOutput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

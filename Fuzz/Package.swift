@@ -8,6 +8,8 @@
 import PackageDescription
 
 let harnesses = ["FuzzCSV", "FuzzXML", "FuzzName", "FuzzConfig", "FuzzValidate", "FuzzGzip"]
+// The writers (Output) for FuzzOutput only.
+let writers = ["FuzzOutput"]
 
 let package = Package(
     name: "EdupipeFuzz",
@@ -15,6 +17,10 @@ let package = Package(
     dependencies: [.package(name: "edupipe", path: "..")],
     targets: [.target(name: "FuzzDriver")] + harnesses.map { name in
         .executableTarget(name: name, dependencies: ["FuzzDriver", .product(name: "EdupipeValidation", package: "edupipe")])
+    } + writers.map { name in
+        .executableTarget(name: name, dependencies: [
+            "FuzzDriver", .product(name: "EdupipeValidation", package: "edupipe"), .product(name: "EdupipeWriters", package: "edupipe"),
+        ])
     },
     swiftLanguageModes: [.v6]
 )

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-fuzz}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(FuzzCSV FuzzXML FuzzName FuzzConfig FuzzValidate FuzzGzip)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(FuzzCSV FuzzXML FuzzName FuzzConfig FuzzValidate FuzzGzip FuzzOutput)
 scratch=.build-fuzz
 seconds=${FUZZ_SECONDS:-60}
 # Swift's backtracer and AddressSanitizer both catch a crash; the
@@ -30,6 +30,7 @@ dict_of() {
         FuzzConfig) echo Fuzz/dict/config.dict ;;
         FuzzValidate) echo Fuzz/dict/validate.dict ;;
         FuzzGzip) echo Fuzz/dict/gzip.dict ;;
+        FuzzOutput) echo Fuzz/dict/output.dict ;;
     esac
 }
 
