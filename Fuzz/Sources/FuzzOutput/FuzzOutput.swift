@@ -17,7 +17,12 @@ import FuzzDriver
 ///   writes through `SystemIO`) reads back byte for byte;
 /// - a JSON string and an XML text escape every byte that must be;
 /// - a student key of any 18-digit number is the same twice and differs
-///   for the next number.
+///   for the next number;
+/// - the line deflated by zlib (`GzipCompressor`, the generator's) and
+///   inflated by igzip (`GzipSource`, the readers') is the line again;
+/// - the workbook's ZIP writer (`WorkbookArchive`, igzip's deflate) makes
+///   an archive of it that begins and ends as a ZIP does;
+/// - the worker pool gives every index to exactly one worker.
 /// NUL bytes split the input into fields.
 let folder: String = {
     let dir = "/dev/shm/edupipe-fuzz-output-\(getpid())"
@@ -71,6 +76,36 @@ public func fuzzOutput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         xml.markup(f)
         precondition(!xml.bytes.contains(UInt8(ascii: "<")) && !xml.bytes.contains(UInt8(ascii: ">")), "markup left a bracket")
     }
+
+    let gz = GzipCompressor.compress(written, level: Int32(size % 10))
+    var inflated: [UInt8] = []
+    do {
+        let source = try GzipSource(input: MemorySource(gz, maxChunk: 1 + size % 64), limit: 1 << 24, chunkSize: 64)
+        while true {
+            let more = try source.read(upTo: 1 << 12)
+            if more.isEmpty { break }
+            inflated += more
+        }
+    } catch {
+        preconditionFailure("igzip refused zlib's gzip: \(error)")
+    }
+    precondition(inflated == written, "zlib's gzip inflates to other bytes")
+
+    if let archive = try? WorkbookArchive(path: folder + "/w.xlsx") {
+        let text = String(decoding: written, as: UTF8.self)
+        try? archive.add("xl/line.csv") { b, _ in b.append(text) }
+        try? archive.add("xl/fields.txt") { b, _ in for f in fields { b.markup(f) } }
+        if (try? archive.finish()) != nil, let zip = try? readWholeFile(folder + "/w.xlsx", limit: 1 << 26) {
+            precondition(zip.starts(with: [0x50, 0x4B, 0x03, 0x04]), "the archive does not begin with a local header")
+            precondition(zip.count >= 22 && zip[(zip.count - 22)..<(zip.count - 18)].elementsEqual([0x50, 0x4B, 0x05, 0x06]),
+                         "the archive does not end with its directory's end")
+        }
+    }
+
+    let count = fields.count
+    let seen = ResultSlots<Int>(count: count)
+    WorkerPool.run(count: count, threads: 1 + size % 3) { i, _ in seen[i] = (seen[i] ?? 0) + i + 1 }
+    for i in 0..<count { precondition(seen[i] == i + 1, "the pool gave index \(i) to no worker or to two") }
 
     if size >= 8 {
         let word = UnsafeRawPointer(data).loadUnaligned(as: UInt64.self)
