@@ -3,6 +3,7 @@ import Glibc
 #endif
 @testable import EdupipeSupport
 @testable import EdupipeInput
+@testable import EdupipeStandard
 @testable import EdupipeAggregate
 @testable import EdupipeOutput
 import FuzzDriver
@@ -22,7 +23,9 @@ import FuzzDriver
 ///   inflated by igzip (`GzipSource`, the readers') is the line again;
 /// - the workbook's ZIP writer (`WorkbookArchive`, igzip's deflate) makes
 ///   an archive of it that begins and ends as a ZIP does;
-/// - the worker pool gives every index to exactly one worker.
+/// - the worker pool gives every index to exactly one worker;
+/// - the workbook's shared strings find a text exactly when it is one of
+///   theirs, at its own index.
 /// NUL bytes split the input into fields.
 let folder: String = {
     let dir = "/dev/shm/edupipe-fuzz-output-\(getpid())"
@@ -30,6 +33,15 @@ let folder: String = {
     return dir
 }()
 let keys = StudentKeys(secret: Array("fuzz-secret-of-32-bytes-or-more!".utf8))
+/// The shared strings of the shipped plan and a registry of one county.
+let shared: SharedStrings? = {
+    var root = #filePath
+    for _ in 0..<4 { root = String(root[..<(root.lastIndex(of: "/") ?? root.startIndex)]) }
+    let registry = "code,name,level,parent_code\n110000,北京市,province,\n110100,北京市市辖区,prefecture,110000\n110101,东城区,county,110100\n"
+    guard let config = try? CompiledPlan.load(path: root + "/pipelines/basic-education-2023.yaml"),
+          let r = try? Registry.parse(Array(registry.utf8), source: "fuzz") else { return nil }
+    return SharedStrings(registry: r, config: config)
+}()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOutput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
@@ -100,6 +112,20 @@ public func fuzzOutput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             precondition(zip.count >= 22 && zip[(zip.count - 22)..<(zip.count - 18)].elementsEqual([0x50, 0x4B, 0x05, 0x06]),
                          "the archive does not end with its directory's end")
         }
+    }
+
+    if let shared {
+        for f in fields {
+            let text = FormulaGuard.neutralised(f)
+            if let k = shared.position(of: text) {
+                // Bytes, not String's ==, which equates canonical twins
+                // (a CJK compatibility ideograph and its unified one).
+                precondition(shared.strings[k].utf8.elementsEqual(text.utf8), "a shared string found at another's index")
+            } else {
+                precondition(!shared.strings.contains { $0.utf8.elementsEqual(text.utf8) }, "a shared string not found")
+            }
+        }
+        for (k, s) in shared.strings.enumerated() { precondition(shared.position(of: s) == k) }
     }
 
     let count = fields.count
