@@ -41,12 +41,9 @@ public enum ContractFiles {
         tasks.append {
             let errors = try AtomicFile.Writer(path: out + "/errors.csv")
             try errors.append(errorsHeader)
-            do {
-                let records = submissions
-                for i in records.indices {
-                    if let spool = records[i].spool { try spools[spool.worker].copy(spool.segment, to: errors) }
-                    if let issue = records[i].acceptanceIssue { try errors.append(IssueSpool.rows(file: records[i].path, [issue])) }
-                }
+            for i in submissions.indices {
+                if let spool = submissions[i].spool { try spools[spool.worker].copy(spool.segment, to: errors) }
+                if let issue = submissions[i].acceptanceIssue { try errors.append(IssueSpool.rows(file: submissions[i].path, [issue])) }
             }
             try errors.commit()
         }
@@ -78,24 +75,21 @@ public enum ContractFiles {
     public static func submissionsCSV(_ submissions: [SubmissionRecord], into b: inout TextBuffer, _ flush: Flush) throws {
         b.append(submissionsHeader)
         // In place: see `SubmissionRecord`.
-        do {
-            let s = submissions
-            for i in s.indices {
-                let name = s[i].name
-                b.csvField(s[i].path); b.append(0x2C)
-                b.csvField(name?.county); b.append(0x2C)
-                b.csvField(name?.dataset.rawValue); b.append(0x2C)
-                b.csvField(name?.period); b.append(0x2C)
-                if let n = name { b.appendInt(n.revision) }
-                b.append(0x2C)
-                b.append(s[i].status.rawValue); b.append(0x2C)
-                b.appendInt(s[i].records); b.append(0x2C)
-                b.appendInt(s[i].errors); b.append(0x2C)
-                b.appendInt(s[i].warnings); b.append(0x2C)
-                b.csvField(s[i].firstError?.rawValue)
-                b.append(0x0A)
-                try rowDone(&b, flush)
-            }
+        for i in submissions.indices {
+            let name = submissions[i].name
+            b.csvField(submissions[i].path); b.append(0x2C)
+            b.csvField(name?.county); b.append(0x2C)
+            b.csvField(name?.dataset.rawValue); b.append(0x2C)
+            b.csvField(name?.period); b.append(0x2C)
+            if let n = name { b.appendInt(n.revision) }
+            b.append(0x2C)
+            b.append(submissions[i].status.rawValue); b.append(0x2C)
+            b.appendInt(submissions[i].records); b.append(0x2C)
+            b.appendInt(submissions[i].errors); b.append(0x2C)
+            b.appendInt(submissions[i].warnings); b.append(0x2C)
+            b.csvField(submissions[i].firstError?.rawValue)
+            b.append(0x0A)
+            try rowDone(&b, flush)
         }
     }
 

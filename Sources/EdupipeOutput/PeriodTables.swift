@@ -222,15 +222,12 @@ public struct FileLines: RandomAccessCollection, Sendable {
             return lines[k]
         case .records(let records):
             // In place, by index: see `SubmissionRecord`.
-            do {
-                let r = records
-                let first = r[k].firstIssue ?? r[k].acceptanceIssue
-                let name = r[k].name
-                return PeriodTables.FileLine(
-                    path: r[k].path, county: name?.county, dataset: name?.dataset, revision: name?.revision,
-                    status: r[k].status, records: r[k].records, errors: r[k].errors, warnings: r[k].warnings,
-                    firstError: r[k].firstError?.rawValue, firstMessage: first?.message, line: first?.line, column: first?.column)
-            }
+            let first = records[k].firstIssue ?? records[k].acceptanceIssue
+            let name = records[k].name
+            return PeriodTables.FileLine(
+                path: records[k].path, county: name?.county, dataset: name?.dataset, revision: name?.revision,
+                status: records[k].status, records: records[k].records, errors: records[k].errors, warnings: records[k].warnings,
+                firstError: records[k].firstError?.rawValue, firstMessage: first?.message, line: first?.line, column: first?.column)
         }
     }
 }

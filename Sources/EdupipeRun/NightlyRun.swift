@@ -219,15 +219,12 @@ public struct NightlyRun: Sendable {
         let datasetCount = setup.config.datasetPlans.count
         // The files in force of every period found, so that a period's
         // predecessor is at hand (section 8.1) even with --period.
-        do {
-            // In place, by index: see `SubmissionRecord`.
-            let records = submissions
-            for i in records.indices where records[i].status == .accepted {
-                guard let name = records[i].name, let totals = records[i].totals else { continue }
-                countiesByPeriod[name.period, default: [:]][name.county, default: CountyFiles(datasets: datasetCount)].set(totals)
-                if setup.config.datasetPlans[totals.dataset.index].link != nil {
-                    listsByPeriod[name.period, default: [:]][totals.dataset.index, default: []].append((name.county, records[i].studentKeys))
-                }
+        // In place, by index: see `SubmissionRecord`.
+        for i in submissions.indices where submissions[i].status == .accepted {
+            guard let name = submissions[i].name, let totals = submissions[i].totals else { continue }
+            countiesByPeriod[name.period, default: [:]][name.county, default: CountyFiles(datasets: datasetCount)].set(totals)
+            if setup.config.datasetPlans[totals.dataset.index].link != nil {
+                listsByPeriod[name.period, default: [:]][totals.dataset.index, default: []].append((name.county, submissions[i].studentKeys))
             }
         }
         // How far back a sustained indicator looks.

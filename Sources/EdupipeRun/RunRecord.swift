@@ -41,27 +41,25 @@ public enum RunRecord {
             b.append(head)
             b.append(0x5B)
             // In place: see `SubmissionRecord`.
-            do {
-                let submissions = result.submissions
-                for i in submissions.indices {
-                    if i > 0 { b.append(0x2C) }
-                    b.append("{\"path\":" as StaticString); b.jsonString(submissions[i].path)
-                    b.append(",\"size\":" as StaticString); int(submissions[i].file?.size, &b)
-                    b.append(",\"sha256\":" as StaticString)
-                    if let file = submissions[i].file {
-                        b.append(0x22); b.appendHex(file.sha256); b.append(0x22)
-                    } else {
-                        b.append("null" as StaticString)
-                    }
-                    b.append(",\"status\":" as StaticString); b.jsonString(submissions[i].status.rawValue)
-                    let name = submissions[i].name
-                    b.append(",\"county\":" as StaticString); b.jsonString(name?.county)
-                    b.append(",\"dataset\":" as StaticString); b.jsonString(name?.dataset.rawValue)
-                    b.append(",\"period\":" as StaticString); b.jsonString(name?.period)
-                    b.append(",\"revision\":" as StaticString); int(name?.revision, &b)
-                    b.append(0x7D)
-                    try ContractFiles.rowDone(&b, flush)
+            let submissions = result.submissions
+            for i in submissions.indices {
+                if i > 0 { b.append(0x2C) }
+                b.append("{\"path\":" as StaticString); b.jsonString(submissions[i].path)
+                b.append(",\"size\":" as StaticString); int(submissions[i].file?.size, &b)
+                b.append(",\"sha256\":" as StaticString)
+                if let file = submissions[i].file {
+                    b.append(0x22); b.appendHex(file.sha256); b.append(0x22)
+                } else {
+                    b.append("null" as StaticString)
                 }
+                b.append(",\"status\":" as StaticString); b.jsonString(submissions[i].status.rawValue)
+                let name = submissions[i].name
+                b.append(",\"county\":" as StaticString); b.jsonString(name?.county)
+                b.append(",\"dataset\":" as StaticString); b.jsonString(name?.dataset.rawValue)
+                b.append(",\"period\":" as StaticString); b.jsonString(name?.period)
+                b.append(",\"revision\":" as StaticString); int(name?.revision, &b)
+                b.append(0x7D)
+                try ContractFiles.rowDone(&b, flush)
             }
             b.append("]}\n" as StaticString)
         }

@@ -69,9 +69,9 @@ public enum AtomicFile {
             close(fd)
             fd = -1
             if rename(temporary, path) != 0 {
-                let why = String(cString: strerror(errno))
+                let failure = EdupipeError.system("cannot rename \(temporary) to \(path)")
                 unlink(temporary)
-                throw EdupipeError(.io, "cannot rename \(temporary) to \(path): \(why)")
+                throw failure
             }
         }
     }
@@ -96,16 +96,16 @@ public enum AtomicFile {
     public static func publish(_ temporary: String, as path: String) throws {
         let fd = open(temporary, O_RDONLY | O_CLOEXEC)
         guard fd >= 0, fsync(fd) == 0 else {
-            let why = String(cString: strerror(errno))
+            let failure = EdupipeError.system("cannot sync \(path)")
             if fd >= 0 { close(fd) }
             unlink(temporary)
-            throw EdupipeError(.io, "cannot sync \(path): \(why)")
+            throw failure
         }
         close(fd)
         if rename(temporary, path) != 0 {
-            let why = String(cString: strerror(errno))
+            let failure = EdupipeError.system("cannot rename \(temporary) to \(path)")
             unlink(temporary)
-            throw EdupipeError(.io, "cannot rename \(temporary) to \(path): \(why)")
+            throw failure
         }
     }
 

@@ -43,9 +43,9 @@ public struct EdupipeError: Error, CustomStringConvertible, Sendable {
     }
 
     /// A system call's failure: `what` failed, then the system's words for
-    /// the current `errno`.
-    public static func system(_ what: String) -> EdupipeError {
-        let number = Glibc.errno
-        return EdupipeError(.io, "\(what): \(String(cString: strerror(number)))", errno: number)
+    /// `number`, the current `errno` unless the caller kept it before
+    /// cleaning up (an `unlink` or `close` changes it).
+    public static func system(_ what: String, errno number: Int32 = Glibc.errno) -> EdupipeError {
+        EdupipeError(.io, "\(what): \(String(cString: strerror(number)))", errno: number)
     }
 }

@@ -31,17 +31,7 @@ package enum SystemIO {
     /// Writes what it can of `text` and gives up quietly on an error (a
     /// closed pipe must not stop a run); for standard output and logs.
     package static func writeQuietly(_ fd: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, base + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        try? writeAll(fd, text, path: "")
     }
 
     /// Up to `count` bytes of `fd` from `offset` (fewer at the end of the
@@ -111,10 +101,9 @@ package enum SystemIO {
         while done < raw.count {
             let n = offset.map { pwrite(fd, base + done, raw.count - done, off_t($0 + done)) }
                 ?? Glibc.write(fd, base + done, raw.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw EdupipeError.system("cannot write \(path)")
-            }
+            if n < 0 && errno == EINTR { continue }
+            // Nothing written is a failure too, not a reason to try forever.
+            guard n > 0 else { throw EdupipeError.system("cannot write \(path)") }
             done += n
         }
     }
