@@ -14,6 +14,7 @@ command -v xmllint >/dev/null || { apt-get update -qq && apt-get install -y -qq 
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
 
 # The inboxes are generated once and kept outside git.
+. bench/data-stamp.sh
 [ -d $DATA/csv ] || $BIN synth --out $DATA/csv --seed 2022 --forms csv.gz
 [ -d $DATA/xml ] || $BIN synth --out $DATA/xml --seed 2022 --forms xml.gz
 # As badly compressible as a real national inbox (about 3.7:1, against

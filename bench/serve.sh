@@ -14,6 +14,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 [ -x "$BIN" ] || swift build -c release --static-swift-stdlib
 command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 command -v gcc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc; }
+. bench/data-stamp.sh
 [ -d $DATA/csv ] || $BIN synth --out $DATA/csv --seed 2022 --forms csv.gz
 OUT=$(mktemp -d)
 cleanup() {

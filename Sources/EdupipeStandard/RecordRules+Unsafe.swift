@@ -48,7 +48,9 @@ package struct RecordRules {
     /// Bytes of content read, after decompression (set by the reader).
     var contentBytes = 0
 
-    package init(plan: DatasetPlan, checker: RecordChecker, digest: Bool) {
+    /// `checksKeys: false` leaves the key unchecked (`edupipe synth`, which
+    /// redraws a rejected record with the same key and keeps keys unique itself).
+    package init(plan: DatasetPlan, checker: RecordChecker, digest: Bool, checksKeys: Bool = true) {
         self.plan = plan
         self.checker = checker
         scratch = Scratch(fields: plan.fields.count, slots: plan.slotCount, cells: plan.histogramSize)
@@ -66,7 +68,7 @@ package struct RecordRules {
         ruleCount = plan.ruleCount
         measureCount = plan.measureCount
         firstSlot = plan.firstSlot
-        keyCount = plan.keyCount
+        keyCount = checksKeys ? plan.keyCount : 0
         link = plan.link ?? -1
         wordSpans = plan.wordSpans
         wordBytes = plan.wordBytes

@@ -57,11 +57,9 @@ public struct SyntheticInbox {
         public var records = 0
     }
 
-    /// `config`: the plan; datasets beyond the three of the 2022 standard
-    /// (which have hand-written models) are drawn from their declarations.
-    public static func write(_ o: Options, registry: Registry, config: CompiledPlan? = nil) throws -> Summary {
-        let known = ["after_school", "dropout", "class_size"]
-        let others = config.map { c in c.datasetPlans.filter { !known.contains($0.dataset.rawValue) }.map { SyntheticRecords(plan: $0, config: c) } } ?? []
+    /// Writes the inbox of `config`, the plan: every dataset drawn from its
+    /// `synth:` model (`CountyDraw`).
+    public static func write(_ o: Options, registry: Registry, config: CompiledPlan) throws -> Summary {
         var codes = registry.counties
         if !o.provinces.isEmpty {
             codes = codes.filter { c in o.provinces.contains { c.hasPrefix($0.prefix(2)) } }
@@ -72,30 +70,29 @@ public struct SyntheticInbox {
         let results = ResultSlots<Summary>(count: codes.count)
         let failures = ResultSlots<String>(count: codes.count)
         let periods = Array(PeriodOrder.before(o.period, count: max(0, o.periods - 1)).reversed()) + [o.period]
+        let synth = config.synth
         WorkerPool.run(count: selected.count, threads: o.jobs) { i, _ in
             let code = selected[i]
-            // Every 20th county also lists the first child of the county before it.
-            let previous = i > 0 && i % 20 == 1 ? selected[i - 1] : nil
-            var drift = SynthRandom(seed: o.seed ^ 0xD41F7, stream: UInt64(code)!)
+            let stream = UInt64(code) ?? 0
+            var drift = SynthRandom(seed: o.seed ^ 0xD41F7, stream: stream)
             var factor = 1.0
-            var breaking = SynthRandom(seed: o.seed ^ 0xB4EA, stream: UInt64(code)!)
-            let fault: SyntheticCounty.Fault? = breaking.chance(o.breakShare) ? (breaking.chance(0.5) ? .partial : .perGrade) : nil
+            var breaking = SynthRandom(seed: o.seed ^ 0xB4EA, stream: stream)
+            let fault = !synth.faults.isEmpty && breaking.chance(o.breakShare)
+                ? synth.faults[breaking.int(0...(synth.faults.count - 1))] : nil
             var summary = SyntheticInbox.Summary()
             for (k, period) in periods.enumerated() {
-                let shared = previous.flatMap { p in
-                    SyntheticCounty.childCount(code: p, seed: o.seed) > 0
-                        ? SyntheticCounty.sharedChild(code: p, seed: o.seed, year: Int(period.prefix(4)) ?? 2022) : nil
-                }
-                // A few percent a period, up or down: well inside the 33% the
+                // A few percent a period, up or down: well inside what the
                 // over-time check allows.
-                if k > 0 { factor *= 1 + Double(drift.int(-3...3)) / 100 }
+                if k > 0 { factor *= 1 + Double(drift.int(-synth.drift...synth.drift)) / 100 }
+                let last = k == periods.count - 1
                 var options = o
                 options.period = period
-                let county = SyntheticCounty(code: code, name: registry.units[code]?.name ?? code, seed: o.seed,
-                                             scale: o.scale * factor, period: period, shared: shared, noise: o.noise,
-                                             fault: k == periods.count - 1 ? fault : nil)
+                let county = CountyDraw(config: config, code: code, name: registry.units[code]?.name ?? code, seed: o.seed, period: period,
+                                        scale: o.scale * factor * (last ? fault?.scale ?? 1 : 1), noise: o.noise,
+                                        fault: last && fault?.field != nil ? fault : nil, previous: i > 0 ? selected[i - 1] : nil,
+                                        position: i)
                 do {
-                    let s = try writeCounty(county, options: options, province: registry.province(of: code) ?? "000000", others: others)
+                    let s = try writeCounty(code, county.draw(), options: options, province: registry.province(of: code) ?? "000000")
                     summary.files += s.files
                     summary.bytes += s.bytes
                     summary.records += s.records
@@ -108,43 +105,34 @@ public struct SyntheticInbox {
         var total = Summary()
         for i in codes.indices {
             if let f = failures[i] { throw EdupipeError(.io, f) }
-            total.files += results[i]!.files
-            total.bytes += results[i]!.bytes
-            total.records += results[i]!.records
+            guard let s = results[i] else { continue }
+            total.files += s.files
+            total.bytes += s.bytes
+            total.records += s.records
         }
         return total
     }
 
-    private static func writeCounty(_ county: SyntheticCounty, options o: Options, province: String,
-                                    others: [SyntheticRecords] = []) throws -> Summary {
-        var rng = SynthRandom(seed: o.seed ^ 0xF0F0, stream: UInt64(county.code)!)
+    private static func writeCounty(_ code: String, _ sets: [(plan: DatasetPlan, rows: [[String]])], options o: Options,
+                                    province: String) throws -> Summary {
+        var rng = SynthRandom(seed: o.seed ^ 0xF0F0, stream: UInt64(code) ?? 0)
         let dir = o.out + "/" + province
         try makeDirectories(dir)
         var summary = Summary()
-        var sets: [(String, [String], [[String]])] = [
-            ("after_school", SyntheticCounty.afterColumns, county.afterSchool),
-            ("class_size", SyntheticCounty.classColumns, county.classes),
-            ("dropout", SyntheticCounty.dropoutColumns, county.dropout),
-        ]
-        // Collections the plan adds: one record per school of the county,
-        // from a stream of their own (the three above stay as they were).
-        var drawn = SynthRandom(seed: o.seed ^ 0x2023, stream: UInt64(county.code)!)
-        let year = Int(o.period.prefix(4)) ?? 2022
-        for other in others {
-            sets.append((other.plan.dataset.rawValue, other.plan.fields.map(\.name),
-                         other.draw(county: county.code, count: county.afterSchool.count, year: year, rng: &drawn)))
-        }
-        for (dataset, columns, rows) in sets {
+        for (plan, rows) in sets {
+            let dataset = plan.dataset.rawValue
+            let columns = plan.fields.map(\.name)
             let form = o.forms[rng.int(0...(o.forms.count - 1))]
             var bytes: [UInt8]
             if form == .csv || form == .csvGz {
-                bytes = csv(columns: columns, rows: rows, rng: &rng)
+                let booleans = Set(plan.fields.indices.filter { plan.fields[$0].kind == .boolean })
+                bytes = csv(columns: columns, rows: rows, booleans: booleans, rng: &rng)
             } else {
-                bytes = xml(dataset: dataset, county: county.code, period: o.period, columns: columns, rows: rows, rng: &rng)
+                bytes = xml(dataset: dataset, county: code, period: o.period, columns: columns, rows: rows, rng: &rng)
             }
             if form == .csvGz || form == .xmlGz { bytes = GzipCompressor.compress(bytes) }
             let ext = form.rawValue
-            try AtomicFile.write(bytes, to: "\(dir)/\(county.code)_\(dataset)_\(o.period).\(ext)")
+            try AtomicFile.write(bytes, to: "\(dir)/\(code)_\(dataset)_\(o.period).\(ext)")
             summary.files += 1
             summary.bytes += bytes.count
             summary.records += rows.count
@@ -152,15 +140,15 @@ public struct SyntheticInbox {
         return summary
     }
 
-    /// CSV as county offices export it: 15% GB18030 with 是/否 booleans, 10%
-    /// CRLF, 10% with the columns in another order.
-    static func csv(columns: [String], rows: [[String]], rng: inout SynthRandom) -> [UInt8] {
+    /// CSV as county offices export it: 15% GB18030 with 是/否 in the
+    /// boolean columns, 10% CRLF, 10% with the columns in another order.
+    static func csv(columns: [String], rows: [[String]], booleans: Set<Int>, rng: inout SynthRandom) -> [UInt8] {
         let gb = rng.chance(0.15)
         let crlf = rng.chance(0.10)
         var order = Array(columns.indices)
         if rng.chance(0.10) { order.shuffle(using: &rng) }
         let newline = crlf ? "\r\n" : "\n"
-        let booleanColumns: Set<Int> = gb ? Set(columns.indices.filter { ["offers_service", "funding_secured"].contains(columns[$0]) }) : []
+        let booleanColumns: Set<Int> = gb ? booleans : []
         var text = order.map { columns[$0] }.joined(separator: ",") + newline
         for row in rows {
             text += order.map { i -> String in

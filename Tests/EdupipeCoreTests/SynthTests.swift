@@ -15,15 +15,15 @@ import Testing
         let forms: [SyntheticInbox.Form] = [.csv, .csvGz, .xml, .xmlGz]
         let a = Fixtures.tempDirectory("synth-a"), b = Fixtures.tempDirectory("synth-b")
         let made = try SyntheticInbox.write(.init(out: a, seed: 42, counties: 25, scale: 0.03, forms: forms, jobs: 1),
-                                            registry: Fixtures.registry)
+                                            registry: Fixtures.registry, config: Fixtures.config)
         _ = try SyntheticInbox.write(.init(out: b, seed: 42, counties: 25, scale: 0.03, forms: forms, jobs: 3),
-                                     registry: Fixtures.registry)
+                                     registry: Fixtures.registry, config: Fixtures.config)
         #expect(made.files == 75)
         let x = try files(a), y = try files(b)
         #expect(x.count == 75 && x == y)
         let other = Fixtures.tempDirectory("synth-c")
         _ = try SyntheticInbox.write(.init(out: other, seed: 43, counties: 25, scale: 0.03, forms: forms, jobs: 2),
-                                     registry: Fixtures.registry)
+                                     registry: Fixtures.registry, config: Fixtures.config)
         #expect(try files(other) != x)
 
         let out = Fixtures.tempDirectory("synth-out")
@@ -46,7 +46,7 @@ extension SynthTests {
             var o = SyntheticInbox.Options(out: inbox, seed: 7, provinces: ["42"], scale: 0.3, forms: [.csv], period: "2023-spring", jobs: 2)
             o.periods = 3
             o.breakShare = breakShare
-            let made = try SyntheticInbox.write(o, registry: Fixtures.registry)
+            let made = try SyntheticInbox.write(o, registry: Fixtures.registry, config: Fixtures.config)
             #expect(made.files == 103 * 3 * 3)
             let out = Fixtures.tempDirectory("synth-p-out")
             _ = try NightlyRun(setup: Setup(config: Fixtures.config, registry: Fixtures.registry),

@@ -27,10 +27,14 @@ public struct CompiledPlan: Sendable {
     public var language: Language = .en
     /// The checks across periods, peers and collections (section 8).
     public let quality: QualityPlan
+    /// How `edupipe synth` draws an inbox for the plan.
+    public let synth: SynthPlan
 
     init(plan: String, limits: (Int, Int, Int), datasets: [DatasetPlan], catalog: IndicatorCatalog,
-         messages: TypeMessages, deadlines: [String: String], source: String, quality: QualityPlan = QualityPlan()) {
+         messages: TypeMessages, deadlines: [String: String], source: String, quality: QualityPlan = QualityPlan(),
+         synth: SynthPlan = SynthPlan()) {
         self.quality = quality
+        self.synth = synth
         self.plan = plan
         (maxDecompressedBytes, maxRecordBytes, maxListedIssuesPerFile) = limits
         datasetPlans = datasets

@@ -77,7 +77,7 @@ struct PlanFile {
             throw PlanError(source: source, line: nil, column: nil, "not valid YAML: \(error)")
         }
         top = try r.mapping(root, "the top level")
-        try r.onlyKeys(top, ["plan", "extends", "limits", "periods", "messages", "datasets", "indicators", "targets", "quality"],
+        try r.onlyKeys(top, ["plan", "extends", "limits", "periods", "messages", "datasets", "indicators", "targets", "quality", "synth"],
                        in: "the top level")
         if let e = top["extends"] {
             let name = try r.string(e, "extends")

@@ -18,6 +18,7 @@ enum PlanCompiler {
         var targetNodes: [(key: Node, value: Node, r: YAMLWalker)] = []
         var indicatorNodes: [(node: Node, r: YAMLWalker)] = []
         var qualityNodes: [(node: Node, r: YAMLWalker)] = []
+        var synthNodes: [(node: Node, r: YAMLWalker)] = []
         for doc in chain {
             let r = doc.r
             let top = doc.top
@@ -80,6 +81,7 @@ enum PlanCompiler {
                 for item in try r.list(node, "indicators") { indicatorNodes.append((item, r)) }
             }
             if let node = top["quality"] { qualityNodes.append((node, r)) }
+            if let node = top["synth"] { synthNodes.append((node, r)) }
         }
         guard let plan else { throw PlanError(source: last.r.source, line: nil, column: nil, "plan: missing; the plan needs a name") }
         guard !datasetNodes.isEmpty else { throw PlanError(source: last.r.source, line: nil, column: nil, "datasets: missing; a plan declares at least one dataset") }
@@ -147,7 +149,9 @@ enum PlanCompiler {
         var quality = QualityPlan()
         let compiler = QualityCompiler(datasets: datasets, indicators: Set(specs.map(\.name)))
         for (node, r) in qualityNodes { try compiler.apply(node, r: r, to: &quality) }
+        var synth = SynthPlan()
+        for (node, r) in synthNodes { try SynthCompiler(datasets: datasets).apply(node, r: r, to: &synth) }
         return CompiledPlan(plan: plan, limits: limits, datasets: datasets, catalog: IndicatorCatalog(specs),
-                              messages: messages, deadlines: deadlines, source: last.r.source, quality: quality)
+                              messages: messages, deadlines: deadlines, source: last.r.source, quality: quality, synth: synth)
     }
 }

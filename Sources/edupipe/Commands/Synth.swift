@@ -38,7 +38,7 @@ struct Synth: ParsableCommand {
     @Option(help: "Periods to write, ending with --period (counts drift a few percent from one to the next).")
     var periods: Int = 1
 
-    @Option(help: "0 to 1: the share of counties whose last period is broken on purpose (part of the schools sent, or pupils per grade), for the quality checks to find.")
+    @Option(help: "0 to 1: the share of counties whose last period is broken on purpose, in one of the ways the plan's synth: section declares (part of the schools sent, pupils per grade), for the quality checks to find.")
     var breakShare: Double = 0
 
     @OptionGroup var plan: PlanOptions
