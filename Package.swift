@@ -148,7 +148,8 @@ let package = Package(
                 "EdupipeSynth",
                 "EdupipeServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
         ),
         .testTarget(
             name: "EdupipeCoreTests",

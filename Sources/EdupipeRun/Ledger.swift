@@ -123,8 +123,9 @@ public final class Ledger: Sendable {
     /// the transaction is rolled back: a run is never recorded completed
     /// without its outputs. Returns what changed since the files' previous
     /// state, and who has reported.
-    public func finishRun(id: Int64, startedAt: Int64, files: some Sequence<LedgerSeenFile>, reporting query: ReportingQuery,
-                          beforeCommit: () throws -> Int64) throws -> (changes: [LedgerChange], reporting: [ReportingStatus]) {
+    public func finishRun<Files: RandomAccessCollection<LedgerSeenFile>>(
+        id: Int64, startedAt: Int64, files: Files, reporting query: ReportingQuery, beforeCommit: () throws -> Int64
+    ) throws -> (changes: [LedgerChange], reporting: [ReportingStatus]) where Files.Index == Int {
         try pool.write { db in
             let (changes, byStatus) = try LedgerUpdate(db: db, run: id, seenAt: startedAt).apply(files)
             // Arrival is the first sighting of a file, whatever became of

@@ -192,12 +192,15 @@ public struct NightlyRun: Sendable {
         let journal = InHandJournal(directory: options.stateDirectory, workers: jobs)
         var submissions = try readAll(paths, spools: spools, jobs: jobs, keys: keys, journal: journal, suspects: suspects)
         journal?.remove()
-        var candidates = submissions.map {
-            AcceptanceCandidate(path: $0.path, name: $0.name, isValid: $0.errors == 0, contentDigest: nil)
-        }
-        let groups = Acceptance.RevisionGroups(candidates)
-        digestSharedRevisions(&candidates, entries: paths, shared: Acceptance.filesSharingARevision(groups))
-        let decision = Acceptance.decide(candidates, groups: groups)
+        // The candidates live only as long as the decision needs them.
+        let decision = {
+            var candidates = submissions.map {
+                AcceptanceCandidate(path: $0.path, name: $0.name, isValid: $0.errors == 0, contentDigest: nil)
+            }
+            let groups = Acceptance.RevisionGroups(candidates)
+            digestSharedRevisions(&candidates, entries: paths, shared: Acceptance.filesSharingARevision(groups))
+            return Acceptance.decide(candidates, groups: groups)
+        }()
         for i in submissions.indices {
             submissions[i].status = decision.statuses[i]
             if let conflict = decision.conflicts[i] {
@@ -227,6 +230,9 @@ public struct NightlyRun: Sendable {
                 listsByPeriod[name.period, default: [:]][totals.dataset.index, default: []].append((name.county, submissions[i].studentKeys))
             }
         }
+        // The lists hold the keys of the files in force now, freed with them
+        // period by period; no other file's are needed.
+        for i in submissions.indices { submissions[i].studentKeys = [] }
         // How far back a sustained indicator looks.
         let lookBack = setup.config.catalog.entries.reduce(1) { most, e in
             if case .countiesWithZero = e.kind { return max(most, e.periods) }
@@ -241,6 +247,8 @@ public struct NightlyRun: Sendable {
                 dups[plan.dataset.index] = CrossCountyDuplicates(lists: lists[plan.dataset.index] ?? [], registry: setup.registry)
             }
             if let first = dups.keys.min() { duplicates[period] = dups[first] }
+            // The period's children are counted: their keys are not needed again.
+            listsByPeriod[period] = nil
             let previous = PeriodOrder.before(period, count: max(1, lookBack)).map { countiesByPeriod[$0] ?? [:] }
             let table = IndicatorTable(period: period, counties: counties, previous: previous, duplicates: dups,
                                        registry: setup.registry, config: setup.config)

@@ -139,6 +139,37 @@ import Testing
         #expect(kept.firstSeen == 1_670_000_000 && kept.lastSeen == 1_670_086_400 && kept.lastRun == 2)
     }
 
+    /// The run reads the ledger's current versions in path order beside the
+    /// inbox's files: a file that sorts first and one that sorts last are
+    /// added, one in between is gone, and bytes that come back are their
+    /// earlier version again, not a third one.
+    @Test func versionsMergeInPathOrderAndEarlierBytesComeBack() throws {
+        let p = place()
+        let changed = "hubei/420102_after_school_2022-autumn.csv"
+        let original = try #require(FileManager.default.contents(atPath: p.inbox + "/" + changed))
+        try run(p, at: 1_670_000_000)
+        Fixtures.write(Array(Samples.csv(Samples.afterHeader, ["420102,1142010001,江岸区实验小学,primary,100,Y,90,5,120,Y"]).utf8),
+                       to: p.inbox + "/" + changed)
+        try run(p, at: 1_670_086_400)
+        let first = "0/notes.txt", last = "zz/notes.txt", removed = "beijing/110101_dropout_2022-autumn.xml"
+        Fixtures.write(Array("a".utf8), to: p.inbox + "/" + first)
+        Fixtures.write(Array("z".utf8), to: p.inbox + "/" + last)
+        try FileManager.default.removeItem(atPath: p.inbox + "/" + removed)
+        Fixtures.write(Array(original), to: p.inbox + "/" + changed)
+        let third = try run(p, at: 1_670_172_800)
+        let ledger = try #require(try Ledger.existing(directory: p.state))
+        let versions = try ledger.versions(path: changed)
+        #expect(versions.count == 2)
+        #expect(versions[0].goneAt == nil && versions[0].firstSeen == 1_670_000_000 && versions[0].lastRun == 3)
+        #expect(versions[1].goneAt == 1_670_172_800)
+        // (The notes are not submissions: added, and rejected.)
+        #expect(third.changes.map(\.path) == [first, first, removed, changed, last, last])
+        #expect(third.changes.map(\.kind) == [.added, .rejected, .gone, .changed, .added, .rejected])
+        let current = try ledger.currentFiles().map(\.path)
+        #expect(current.contains(first) && current.contains(last) && !current.contains(removed))
+        #expect(current.filter { $0 == changed }.count == 1)
+    }
+
     @Test func lateAndMissingCountiesAgainstTheDeadline() throws {
         let p = place()
         // Everything in the hand inbox arrives in the last second of the deadline day.
