@@ -18,6 +18,8 @@ public final class Ledger: Sendable {
     public static let fileName = "state.sqlite"
     let pool: DatabasePool
     public let path: String
+    /// Writes of concurrent requests, committed together (`edupipe serve`).
+    let group: GroupCommit
 
     /// Opens (creating when absent) the ledger in `directory`. `durable`:
     /// every commit is synced before it returns (`edupipe serve`, which
@@ -46,6 +48,7 @@ public final class Ledger: Sendable {
             try makeDirectories(directory)
             pool = try DatabasePool(path: path, configuration: configuration)
             try LedgerSchema.migrator.migrate(pool)
+            group = GroupCommit(pool: pool)
         } catch {
             throw Self.explain(error, path: path)
         }

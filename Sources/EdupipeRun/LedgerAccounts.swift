@@ -13,9 +13,12 @@ public struct Account: Sendable, Equatable {
     public let name: String?
     public let createdAt: Int64
     public let revokedAt: Int64?
+    /// The SHA-256 of the token, as the ledger keeps it.
+    let tokenSHA256: String
 
     init(row: Row) {
         id = row["id"]
+        tokenSHA256 = row["token_sha256"]
         unit = row["unit"]
         name = row["name"]
         createdAt = row["created_at"]
@@ -53,7 +56,18 @@ extension Ledger {
             }
             return Account(row: row)
         }
+        try replaceAccountsStamp()
         return (account, token)
+    }
+
+    /// Beside the ledger: replaced after every change to the accounts, so
+    /// that a running server (`AccountCache`) reads them again at once.
+    public var accountsStampPath: String { path + ".accounts" }
+
+    /// A new stamp (a new file each time, with new contents).
+    func replaceAccountsStamp() throws {
+        var generator = SystemRandomNumberGenerator()
+        try AtomicFile.write("\(AccountCache.now()) \(UInt64.random(in: 0...UInt64.max, using: &generator))\n", to: accountsStampPath)
     }
 
     /// Every account, revoked ones too, oldest first.
@@ -66,10 +80,14 @@ extension Ledger {
     /// Revokes an account; false when there is no such account or it was
     /// revoked already.
     public func revokeAccount(id: Int64, at now: Int64) throws -> Bool {
-        try pool.write { db in
+        let revoked = try pool.write { db in
             try db.execute(sql: "UPDATE account SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
             return db.changesCount > 0
         }
+        // After the commit: a server that read the accounts before it reads
+        // them again on its next request.
+        try replaceAccountsStamp()
+        return revoked
     }
 
     /// The live account holding `token`, or nil (unknown or revoked).

@@ -89,16 +89,17 @@ public struct StoredReceipt: Sendable, Equatable {
 }
 
 extension Ledger {
-    /// Records a request.
+    /// Records a request (committed with the other requests of the moment).
     public func record(_ request: RequestRecord) throws {
-        try pool.write { db in try db.execute(sql: RequestRecord.insert, arguments: request.arguments) }
+        try group.write { db in try db.execute(sql: RequestRecord.insert, arguments: request.arguments) }
     }
 
-    /// Records a stored upload's receipt and its request in one transaction:
-    /// once this returns, both are on disk (the serve ledger syncs each
-    /// commit). A receipt already there for `path` is kept: the first wins.
+    /// Records a stored upload's receipt and its request in one savepoint
+    /// of a group commit (`GroupCommit`): once this returns, both are on
+    /// disk (the serve ledger syncs each commit). A receipt already there
+    /// for `path` is kept: the first wins.
     public func recordUpload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?) throws {
-        try pool.write { db in
+        try group.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO receipt (path, sha256, received_at, account_id, body) VALUES (?, ?, ?, ?, ?)",
                            arguments: [receipt.path, receipt.sha256, receipt.receivedAt, accountID, receipt.body])
             try db.execute(sql: RequestRecord.insert, arguments: request.arguments)

@@ -15,6 +15,8 @@ final class Intake: Sendable {
     let setup: Setup
     let inbox: String
     let ledger: Ledger
+    /// The live accounts, in memory (`AccountCache`).
+    let accounts: AccountCache
     let index: InboxIndex
     let verdicts: FileVerdicts
     /// Uploads larger than this are refused (413): the plan's limit on a
@@ -36,6 +38,7 @@ final class Intake: Sendable {
         self.setup = setup
         self.inbox = inbox
         self.ledger = ledger
+        accounts = AccountCache(ledger: ledger)
         index = InboxIndex(root: inbox, datasets: setup.config.datasets, rescanSeconds: rescanSeconds)
         var configs: [Language: SubmissionValidator] = [:]
         for l in [Language.zh, .en] {
@@ -68,7 +71,7 @@ final class Intake: Sendable {
     func authenticate(token: String?) throws(Refusal) -> Caller {
         guard let token, !token.isEmpty else { throw .noToken }
         let found: Account?
-        do { found = try ledger.account(token: token) } catch {
+        do { found = try accounts.account(token: token) } catch {
             throw Refusal(status: 503, code: "E_LEDGER", zh: "账户库暂时无法读取，请稍后再试", en: "the account ledger cannot be read now: try again later")
         }
         guard let account = found else { throw .badToken }
