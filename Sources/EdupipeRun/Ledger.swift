@@ -135,7 +135,10 @@ public final class Ledger: Sendable {
             // the run: what this transaction wrote is what a later read
             // would see.
             let reporting = try query.periods.map {
-                try Self.reportingStatus(db, period: $0, registry: query.registry, datasets: query.datasets, deadlines: query.deadlines, province: nil)
+                // The summary prints the provinces' counts: no row per county
+                // (25,000 of them on a national night over three periods).
+                try Self.reportingStatus(db, period: $0, registry: query.registry, datasets: query.datasets, deadlines: query.deadlines, province: nil,
+                                         listingCounties: false)
             }
             let endedAt = try beforeCommit()
             var byChange: [LedgerChange.Kind: Int] = [:]
@@ -176,7 +179,7 @@ public final class Ledger: Sendable {
     }
 
     private static func reportingStatus(_ db: Database, period: String, registry: Registry, datasets: [Dataset], deadlines: [String: String],
-                                        province: String?) throws -> ReportingStatus {
+                                        province: String?, listingCounties: Bool = true) throws -> ReportingStatus {
         // Row by row through a cursor; a read error ends the walk and is
         // thrown, never taken for the end of the files.
         let rows = try Row.fetchCursor(db, sql: "SELECT \(ReportingStatus.File.columns) FROM file_version WHERE \(ReportingStatus.File.condition) ORDER BY path",
@@ -191,7 +194,7 @@ public final class Ledger: Sendable {
             }
         }
         let status = ReportingStatus(period: period, files: AnySequence { files }, registry: registry, datasets: datasets,
-                                     deadlines: deadlines, province: province)
+                                     deadlines: deadlines, province: province, listingCounties: listingCounties)
         if let failure { throw failure }
         return status
     }

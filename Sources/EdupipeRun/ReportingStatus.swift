@@ -78,8 +78,10 @@ public struct ReportingStatus: Sendable {
     }
 
     /// `files`: the period's current versions that are not rejected.
+    /// `listingCounties: false` keeps the provinces' counts and lists only
+    /// (what a run's summary prints), not a row per county and dataset.
     public init(period: String, files: some Sequence<File>, registry: Registry, datasets: [Dataset], deadlines: [String: String],
-                province only: String? = nil) {
+                province only: String? = nil, listingCounties: Bool = true) {
         self.period = period
         self.datasets = datasets
         deadline = deadlines[period]
@@ -118,6 +120,7 @@ public struct ReportingStatus: Sendable {
                     }
                     let isLate = due.map { arrived >= $0 } ?? false
                     if isLate { late.append(c) }
+                    guard listingCounties else { continue }
                     counties.append(County(county: c, dataset: dataset, path: f.path, revision: f.revision,
                                            records: f.records, arrivedAt: arrived, late: isLate))
                 }
