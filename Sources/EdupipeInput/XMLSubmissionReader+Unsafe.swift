@@ -77,8 +77,17 @@ package final class XMLSubmissionReader {
     private let fieldStart: UnsafeMutablePointer<Int>
     private let fieldLength: UnsafeMutablePointer<Int>
 
-    private let fieldNames: [[UInt8]]
-    private unowned let delegate: XMLSubmissionDelegate
+    /// The fields' names back to back, and where each starts (one more
+    /// entry than fields): an array of arrays costs a retain and a release
+    /// of the inner array at every comparison, six times a record.
+    private let nameBytes: UnsafeMutablePointer<UInt8>
+    private let nameStarts: UnsafeMutablePointer<Int>
+    private let fieldCount: Int
+    /// Where records go. A strong reference: calling through it costs
+    /// nothing, where an `unowned` one was a strong retain and a release at
+    /// every callback. Readers live in a local of their delegate's method,
+    /// so there is no cycle.
+    private let delegate: XMLSubmissionDelegate
     private let state: UnsafeMutablePointer<State>
     private let values: FieldValues
     /// No value of the standard is longer; more is cut (and then fails its check).
@@ -87,9 +96,21 @@ package final class XMLSubmissionReader {
     package var stop: XMLStop? { state.pointee.stop }
 
     package init(fieldNames: [String], delegate: XMLSubmissionDelegate) {
-        self.fieldNames = fieldNames.map { Array($0.utf8) }
         self.delegate = delegate
         let n = fieldNames.count
+        fieldCount = n
+        let names = fieldNames.map { Array($0.utf8) }
+        nameStarts = .allocate(capacity: n + 1)
+        nameBytes = .allocate(capacity: max(1, names.reduce(0) { $0 + $1.count }))
+        var at = 0
+        for (i, name) in names.enumerated() {
+            nameStarts[i] = at
+            for b in name {
+                (nameBytes + at).initialize(to: b)
+                at += 1
+            }
+        }
+        nameStarts[n] = at
         state = .allocate(capacity: 1)
         state.initialize(to: State())
         arenaCapacity = max(1, n) * Self.maxValueBytes
@@ -109,6 +130,8 @@ package final class XMLSubmissionReader {
         fieldStart.deallocate()
         fieldLength.deallocate()
         values.deallocate()
+        nameBytes.deallocate()
+        nameStarts.deallocate()
     }
 
     /// Reads the whole document from `source`; afterwards `stop` says why it
@@ -130,11 +153,11 @@ package final class XMLSubmissionReader {
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
         handler.startElementNs = { ctx, localname, _, _, _, _, nbAttributes, _, attributes in
-            XMLSubmissionReader.from(ctx).startElement(localname, nbAttributes, attributes)
+            XMLSubmissionReader.with(ctx) { $0.startElement(localname, nbAttributes, attributes) }
         }
-        handler.endElementNs = { ctx, _, _, _ in XMLSubmissionReader.from(ctx).endElement() }
-        handler.characters = { ctx, ch, len in XMLSubmissionReader.from(ctx).text(ch, len) }
-        handler.cdataBlock = { ctx, ch, len in XMLSubmissionReader.from(ctx).text(ch, len) }
+        handler.endElementNs = { ctx, _, _, _ in XMLSubmissionReader.with(ctx) { $0.endElement() } }
+        handler.characters = { ctx, ch, len in XMLSubmissionReader.with(ctx) { $0.text(ch, len) } }
+        handler.cdataBlock = { ctx, ch, len in XMLSubmissionReader.with(ctx) { $0.text(ch, len) } }
         handler.internalSubset = { ctx, _, _, _ in XMLSubmissionReader.from(ctx).doctype() }
         handler.serror = { ctx, error in XMLSubmissionReader.from(ctx).libraryError(error) }
 
@@ -189,6 +212,15 @@ package final class XMLSubmissionReader {
         return Unmanaged<XMLSubmissionReader>.fromOpaque(ctx).takeUnretainedValue()
     }
 
+    /// `body` on the reader behind `ctx`, without the retain and release
+    /// of taking it out: the reader is alive for as long as `read` runs,
+    /// and libxml2 calls back only from inside it.
+    @inline(__always)
+    private static func with(_ ctx: UnsafeMutableRawPointer?, _ body: (XMLSubmissionReader) -> Void) {
+        guard let ctx else { preconditionFailure("libxml2 called back without the parser's user data") }
+        Unmanaged<XMLSubmissionReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef(body)
+    }
+
     private func halt(_ reason: XMLStop) {
         if state.pointee.stop == nil { state.pointee.stop = reason }
         if let parser = state.pointee.parser { xmlStopParser(parser) }
@@ -215,23 +247,26 @@ package final class XMLSubmissionReader {
     /// then every field, comparing lengths before bytes.
     private func fieldIndex(_ name: UnsafePointer<xmlChar>) -> Int? {
         let next = state.pointee.lastField + 1
-        if next < fieldNames.count && Self.equals(fieldNames[next], name) {
+        if next < fieldCount && equals(next, name) {
             state.pointee.lastField = next
             return next
         }
-        for i in fieldNames.indices where Self.equals(fieldNames[i], name) {
+        for i in 0..<fieldCount where equals(i, name) {
             state.pointee.lastField = i
             return i
         }
         return nil
     }
 
+    /// Whether field `field`'s name is `name` (NUL-terminated, as libxml2
+    /// gives it): the name's bytes are compared up to the field name's
+    /// length, stopping at the first that differs, so the NUL is never passed.
     @inline(__always)
-    private static func equals(_ field: [UInt8], _ name: UnsafePointer<xmlChar>) -> Bool {
-        field.withUnsafeBufferPointer { f in
-            for i in 0..<f.count where name[i] != f[i] { return false }
-            return name[f.count] == 0
-        }
+    private func equals(_ field: Int, _ name: UnsafePointer<xmlChar>) -> Bool {
+        let start = nameStarts[field]
+        let count = nameStarts[field + 1] - start
+        for i in 0..<count where name[i] != nameBytes[start + i] { return false }
+        return name[count] == 0
     }
 
     private func startElement(_ localname: UnsafePointer<xmlChar>?, _ nbAttributes: Int32,
@@ -257,7 +292,7 @@ package final class XMLSubmissionReader {
             state.pointee.lastField = -1
             state.pointee.twice = 0
             state.pointee.markup = 0
-            fieldLength.update(repeating: -1, count: fieldNames.count)
+            fieldLength.update(repeating: -1, count: fieldCount)
             for i in 0..<Int(nbAttributes) {
                 guard let (name, value) = Self.attribute(attributes, i) else { continue }
                 guard let index = fieldIndex(name) else {
@@ -307,7 +342,7 @@ package final class XMLSubmissionReader {
         if depth == 3 { state.pointee.openField = -1 }
         if depth == 2 && state.pointee.recordLine > 0 {
             let line = state.pointee.recordLine
-            for i in fieldNames.indices {
+            for i in 0..<fieldCount {
                 values[i] = fieldLength[i] >= 0
                     ? UnsafeRawBufferPointer(start: arena + fieldStart[i], count: fieldLength[i])
                     : UnsafeRawBufferPointer(start: nil, count: 0)
