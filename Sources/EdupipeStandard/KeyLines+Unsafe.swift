@@ -3,11 +3,17 @@ import Glibc
 #endif
 
 /// The keys of one file seen so far, each with the line it was first seen
-/// on, for the uniqueness rules (`E_DUPLICATE_KEY`): 12 bytes a slot.
+/// on, for the uniqueness rules (`E_DUPLICATE_KEY`): 12 bytes a slot and
+/// one bit.
 ///
 /// Open addressing with linear probing and a multiplicative hash: keys are
 /// ID numbers or fingerprints, so one multiply spreads them well, and no
 /// per-process seed or SipHash round is paid per record.
+///
+/// Which slots are taken is a bitmap, the only memory that starts zeroed:
+/// the keys and lines are written before they are read. Zeroing 4,096
+/// slots of keys and lines was 48 KB per file, 400 MB on a national night
+/// and 3.4% of its instructions; the bitmap is 512 bytes.
 ///
 /// The slots live in `malloc`ed memory that doubles with `realloc` and is
 /// rehashed in place: a large table is remapped by the kernel rather than
@@ -23,16 +29,17 @@ struct KeyLines {
 
     private struct State {
         var keys: UnsafeMutablePointer<UInt64>
-        /// 0 marks an empty slot: lines start at 1.
         var lines: UnsafeMutablePointer<UInt32>
+        /// One bit per slot: set when the slot holds a key.
+        var taken: UnsafeMutablePointer<UInt64>
         var size: Int
         var count = 0
     }
 
     /// The table allocates its `capacity` slots (a power of two at least
-    /// 16) on the first insert: a table never used costs nothing.
+    /// 64) on the first insert: a table never used costs nothing.
     init(capacity: Int) {
-        initialSize = max(16, capacity.nextPowerOfTwo)
+        initialSize = max(64, capacity.nextPowerOfTwo)
     }
 
     /// Records `key` at `line`; returns the earlier line if it was seen.
@@ -48,12 +55,13 @@ struct KeyLines {
         let s = state.pointee
         let mask = s.size - 1
         var i = Self.slot(key, mask)
-        while s.lines[i] != 0 {
+        while Self.isTaken(s.taken, i) {
             if s.keys[i] == key { return Int(s.lines[i]) }
             i = (i + 1) & mask
         }
         s.keys[i] = key
         s.lines[i] = UInt32(truncatingIfNeeded: max(1, line))
+        Self.take(s.taken, i)
         state.pointee.count += 1
         return nil
     }
@@ -61,6 +69,21 @@ struct KeyLines {
     @inline(__always)
     private static func slot(_ key: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    @inline(__always)
+    private static func isTaken(_ bits: UnsafeMutablePointer<UInt64>, _ i: Int) -> Bool {
+        bits[i &>> 6] & (1 &<< UInt64(i & 63)) != 0
+    }
+
+    @inline(__always)
+    private static func take(_ bits: UnsafeMutablePointer<UInt64>, _ i: Int) {
+        bits[i &>> 6] |= 1 &<< UInt64(i & 63)
+    }
+
+    @inline(__always)
+    private static func vacate(_ bits: UnsafeMutablePointer<UInt64>, _ i: Int) {
+        bits[i &>> 6] &= ~(1 &<< UInt64(i & 63))
     }
 
     /// Doubles the table in place. Every key is taken out and put back in
@@ -73,29 +96,33 @@ struct KeyLines {
         let old = state.pointee.size
         let size = old * 2
         guard let keys = realloc(state.pointee.keys, size * MemoryLayout<UInt64>.stride),
-              let lines = realloc(state.pointee.lines, size * MemoryLayout<UInt32>.stride) else {
+              let lines = realloc(state.pointee.lines, size * MemoryLayout<UInt32>.stride),
+              let taken = realloc(state.pointee.taken, size / 64 * MemoryLayout<UInt64>.stride) else {
             fatalError("out of memory for \(size) keys")
         }
         let k = keys.assumingMemoryBound(to: UInt64.self)
         let l = lines.assumingMemoryBound(to: UInt32.self)
-        (k + old).initialize(repeating: 0, count: old)
-        (l + old).initialize(repeating: 0, count: old)
+        let t = taken.assumingMemoryBound(to: UInt64.self)
+        // The new half is empty: only its bits need clearing.
+        (t + old / 64).initialize(repeating: 0, count: old / 64)
         state.pointee.keys = k
         state.pointee.lines = l
+        state.pointee.taken = t
         state.pointee.size = size
         let mask = size - 1
         var empty = 0
-        while l[empty] != 0 { empty += 1 }
+        while isTaken(t, empty) { empty += 1 }
         for step in 1...old {
             let i = (empty + step) & (old - 1)
-            let line = l[i]
-            guard line != 0 else { continue }
+            guard isTaken(t, i) else { continue }
             let key = k[i]
-            l[i] = 0
+            let line = l[i]
+            vacate(t, i)
             var j = slot(key, mask)
-            while l[j] != 0 { j = (j + 1) & mask }
+            while isTaken(t, j) { j = (j + 1) & mask }
             k[j] = key
             l[j] = line
+            take(t, j)
         }
     }
 
@@ -105,19 +132,23 @@ struct KeyLines {
 
         init(size: Int) {
             state = .allocate(capacity: 1)
-            state.initialize(to: State(keys: Self.allocate(UInt64.self, size), lines: Self.allocate(UInt32.self, size), size: size))
+            state.initialize(to: State(keys: Self.allocate(UInt64.self, size, zeroed: false),
+                                       lines: Self.allocate(UInt32.self, size, zeroed: false),
+                                       taken: Self.allocate(UInt64.self, size / 64, zeroed: true), size: size))
         }
 
         deinit {
-            free(state.pointee.keys)
-            free(state.pointee.lines)
+            Glibc.free(state.pointee.keys)
+            Glibc.free(state.pointee.lines)
+            Glibc.free(state.pointee.taken)
             state.deallocate()
         }
 
-        /// Zeroed memory for `count` values; exits like Swift's own
+        /// Memory for `count` values, zeroed or not; exits like Swift's own
         /// allocation does if there is none.
-        private static func allocate<T>(_ type: T.Type, _ count: Int) -> UnsafeMutablePointer<T> {
-            guard let raw = calloc(count, MemoryLayout<T>.stride) else { fatalError("out of memory for \(count) keys") }
+        private static func allocate<T>(_ type: T.Type, _ count: Int, zeroed: Bool) -> UnsafeMutablePointer<T> {
+            let raw = zeroed ? calloc(count, MemoryLayout<T>.stride) : malloc(count * MemoryLayout<T>.stride)
+            guard let raw else { fatalError("out of memory for \(count) keys") }
             return raw.assumingMemoryBound(to: T.self)
         }
     }
