@@ -8,6 +8,8 @@ package enum ValueParsers {
     /// ASCII digits only; leading zeros allowed (`045` is 45). Very long
     /// digit strings saturate at `integerCeiling`.
     @inline(__always)
+    static func integer(_ text: String) -> Int? { Array(text.utf8).withUnsafeBytes { integer($0) } }
+
     static func integer(_ v: UnsafeRawBufferPointer) -> Int? {
         guard v.count > 0 else { return nil }
         var n = 0
@@ -21,6 +23,8 @@ package enum ValueParsers {
     }
 
     /// `1 0 Y N true false 是 否`, letters in any case.
+    static func boolean(_ text: String) -> Bool? { Array(text.utf8).withUnsafeBytes { boolean($0) } }
+
     static func boolean(_ v: UnsafeRawBufferPointer) -> Bool? {
         switch v.count {
         case 1:

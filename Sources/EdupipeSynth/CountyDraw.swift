@@ -34,7 +34,7 @@ struct CountyDraw {
         var rng = SynthRandom(seed: seed, stream: UInt64(code) ?? 0)
         let schools = max(3, Int((Double(rng.int(config.synth.schools)) * scale).rounded()))
         var drawn: [Int: Drawn] = [:]
-        for index in order() {
+        for index in config.synth.order {
             let plan = config.datasetPlans[index]
             drawn[index] = DatasetDraw(county: self, plan: plan, model: config.synth.models[index] ?? SynthPlan.Model(),
                                        schools: schools, others: drawn).records()
@@ -48,18 +48,6 @@ struct CountyDraw {
             drawn[d] = target
         }
         return config.datasetPlans.map { ($0, drawn[$0.dataset.index]?.rows ?? []) }
-    }
-
-    /// The datasets in an order that draws each after those it agrees with.
-    private func order() -> [Int] {
-        var done: [Int] = []
-        func visit(_ i: Int, depth: Int) {
-            guard !done.contains(i), depth < 256 else { return }
-            for f in config.synth.models[i]?.follows ?? [] { visit(f, depth: depth + 1) }
-            if !done.contains(i) { done.append(i) }
-        }
-        for d in config.datasetPlans { visit(d.dataset.index, depth: 0) }
-        return done
     }
 
     /// Whether `county` sends any record of a dataset in this period: the

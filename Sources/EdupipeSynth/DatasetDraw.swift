@@ -34,14 +34,13 @@ struct DatasetDraw {
         var keys = Set<[String]>()
         var out = Drawn()
         var linkedIDs: [String] = []
-        if let link = plan.link, let every = model.sharedEvery, count > 0 {
+        if plan.link != nil, let every = model.sharedEvery, count > 0 {
             linkedIDs.append(CountyDraw.sharedID(county: county.code, year: county.year))
             if let previous = county.previous, county.position % every == 1,
                CountyDraw.sends(model, dataset: plan.dataset.index, county: previous, seed: county.seed, period: county.period).0 {
                 linkedIDs.append(CountyDraw.sharedID(county: previous, year: county.year))
                 count += 1
             }
-            _ = link
         }
         for n in 1..<(count + 1) {
             var record: ([String], [Int?])?
@@ -72,15 +71,21 @@ struct DatasetDraw {
             var example = Examples.record(plan, county: county.code)
             for (i, f) in plan.fields.enumerated() where f.kind == .schoolID { example[i] = county.code + zeroPadded(1, 4) }
             out.rows.append(example)
-            out.numbers.append(example.enumerated().map { number($0.element, plan.fields[$0.offset]) })
+            out.numbers.append(example.enumerated().map { Condition.number($0.element, of: plan.fields[$0.offset]) })
         }
         return out
     }
 
+    /// A measure of another dataset that this one's values agree with.
+    private struct Agreement: Hashable {
+        let dataset: Int
+        let measure: Int
+    }
+
     /// For each `agrees_with` of this model, the other dataset's measure
     /// summed per school.
-    private func agreements() -> [String: [String: Int]] {
-        var sums: [String: [String: Int]] = [:]
+    private func agreements() -> [Agreement: [String: Int]] {
+        var sums: [Agreement: [String: Int]] = [:]
         for generators in model.values.values {
             for g in generators {
                 guard case .agrees(let d, let k, _) = g.draw, let other = others[d] else { continue }
@@ -93,40 +98,36 @@ struct DatasetDraw {
                        !filter.holds(numbers: numbers, given: row.map { !$0.isEmpty }, constants: otherPlan.constants) { continue }
                     bySchool[row[school], default: 0] += numbers[sum] ?? 0
                 }
-                sums["\(d).\(k)"] = bySchool
+                sums[Agreement(dataset: d, measure: k)] = bySchool
             }
         }
         return sums
     }
 
     /// One record, field by field.
-    private func draw(n: Int, rng: inout SynthRandom, noisy: inout SynthRandom, sums: [String: [String: Int]]) -> ([String], [Int?]) {
-        var row: [String] = []
-        var numbers: [Int?] = []
-        var given: [Bool] = []
+    private func draw(n: Int, rng: inout SynthRandom, noisy: inout SynthRandom, sums: [Agreement: [String: Int]]) -> ([String], [Int?]) {
+        // The record so far: the fields still to draw are empty.
+        var row = [String](repeating: "", count: plan.fields.count)
+        var numbers = [Int?](repeating: nil, count: plan.fields.count)
+        var given = [Bool](repeating: false, count: plan.fields.count)
         var templates: [(Int, SynthPlan.Draw)] = []
-        row.reserveCapacity(plan.fields.count)
         for (f, spec) in plan.fields.enumerated() {
-            // The record so far, with the fields still to draw empty.
-            let pad = plan.fields.count - f
-            let known = numbers + [Int?](repeating: nil, count: pad)
-            let knownGiven = given + [Bool](repeating: false, count: pad)
-            let g = model.values[f]?.first { $0.when?.holds(numbers: known, given: knownGiven, constants: plan.constants) ?? true }
+            let g = model.values[f]?.first { $0.when?.holds(numbers: numbers, given: given, constants: plan.constants) ?? true }
             var value = ""
             let chance = g?.given ?? (spec.required || spec.requiredWhen != nil ? 1 : 0.8)
             if chance >= 1 || rng.chance(chance) {
-                if case .template = g?.draw {
+                if let g, case .template = g.draw {
                     // Filled in once the record is whole: a template names
                     // fields on either side of its own.
-                    templates.append((f, g!.draw))
+                    templates.append((f, g.draw))
                 } else {
-                    value = self.value(g?.draw ?? .typed, f, spec, n: n, row: row, known: known, knownGiven: knownGiven, rng: &rng,
+                    value = self.value(g?.draw ?? .typed, f, spec, n: n, row: row, known: numbers, knownGiven: given, rng: &rng,
                                        noisy: &noisy, sums: sums)
                 }
             }
-            row.append(value)
-            numbers.append(number(value, spec))
-            given.append(!value.isEmpty)
+            row[f] = value
+            numbers[f] = Condition.number(value, of: spec)
+            given[f] = !value.isEmpty
         }
         for (f, draw) in templates {
             row[f] = value(draw, f, plan.fields[f], n: n, row: row, known: numbers, knownGiven: given, rng: &rng, noisy: &noisy, sums: sums)
@@ -135,7 +136,7 @@ struct DatasetDraw {
     }
 
     private func value(_ draw: SynthPlan.Draw, _ f: Int, _ spec: FieldSpec, n: Int, row: [String], known: [Int?], knownGiven: [Bool],
-                       rng: inout SynthRandom, noisy: inout SynthRandom, sums: [String: [String: Int]]) -> String {
+                       rng: inout SynthRandom, noisy: inout SynthRandom, sums: [Agreement: [String: Int]]) -> String {
         let bounds = spec.kind == .integer ? spec.range ?? 0...Int.max : 0...Int.max
         func clamp(_ v: Int) -> Int { min(bounds.upperBound, max(bounds.lowerBound, v)) }
         switch draw {
@@ -155,8 +156,9 @@ struct DatasetDraw {
         case .share(let of, let percent):
             return String(clamp((known[of] ?? 0) * rng.int(percent) / 100))
         case .agrees(let d, let k, let percent):
-            let school = plan.fields.firstIndex { $0.kind == .schoolID }.map { row.indices.contains($0) ? row[$0] : "" } ?? ""
-            return String(clamp((sums["\(d).\(k)"]?[school] ?? 0) * rng.int(percent) / 100))
+            // The compiler made sure the dataset has a school field.
+            let school = plan.fields.firstIndex { $0.kind == .schoolID }.map { row[$0] } ?? ""
+            return String(clamp((sums[Agreement(dataset: d, measure: k)]?[school] ?? 0) * rng.int(percent) / 100))
         case .dates(let from, let to):
             let month = rng.int((from / 100)...(to / 100))
             let last = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
@@ -227,25 +229,6 @@ struct DatasetDraw {
     private func suffix(_ n: Int, _ noisy: inout SynthRandom) -> String {
         let letters = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         return String((0..<n).map { _ in letters[noisy.int(0...(letters.count - 1))] })
-    }
-
-    /// A value as conditions and sums read it (`Condition.holds`).
-    func number(_ value: String, _ spec: FieldSpec) -> Int? {
-        guard !value.isEmpty else { return nil }
-        switch spec.kind {
-        case .integer: return Int(value)
-        case .boolean:
-            switch value.lowercased() {
-            case "1", "true", "yes", "y", "是": return 1
-            case "0", "false", "no", "n", "否": return 0
-            default: return nil
-            }
-        case .enumeration: return spec.words.firstIndex(of: value)
-        case .date:
-            let digits = value.filter { $0 >= "0" && $0 <= "9" }
-            return digits.count == 8 ? Int(digits) : nil
-        default: return nil
-        }
     }
 }
 

@@ -1,4 +1,19 @@
 extension Condition {
+    /// A value as conditions compare it: integers, booleans and dates read
+    /// by the checker's own parsers (`ValueParsers`), a word as its index;
+    /// nil when empty or not of the field's type, or for the types that
+    /// conditions only test for presence.
+    package static func number(_ value: String, of spec: FieldSpec) -> Int? {
+        guard !value.isEmpty else { return nil }
+        switch spec.kind {
+        case .integer: return ValueParsers.integer(value)
+        case .boolean: return ValueParsers.boolean(value).map { $0 ? 1 : 0 }
+        case .date: return ValueParsers.date(value)
+        case .enumeration: return spec.words.firstIndex(of: value)
+        case .countyCode, .schoolID, .residentID, .text: return nil
+        }
+    }
+
     /// Whether the condition holds for a record known as numbers: integers,
     /// booleans as 0 or 1, an enumeration's word as its index, a date as
     /// YYYYMMDD; nil for a field without such a value. `given` says which

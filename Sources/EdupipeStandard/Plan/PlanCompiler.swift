@@ -150,6 +150,7 @@ enum PlanCompiler {
         let compiler = QualityCompiler(datasets: datasets, indicators: Set(specs.map(\.name)))
         for (node, r) in qualityNodes { try compiler.apply(node, r: r, to: &quality) }
         var synth = SynthPlan()
+        synth.order = Array(datasets.indices)
         for (node, r) in synthNodes { try SynthCompiler(datasets: datasets).apply(node, r: r, to: &synth) }
         return CompiledPlan(plan: plan, limits: limits, datasets: datasets, catalog: IndicatorCatalog(specs),
                               messages: messages, deadlines: deadlines, source: last.r.source, quality: quality, synth: synth)

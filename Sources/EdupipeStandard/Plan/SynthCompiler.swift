@@ -32,6 +32,7 @@ struct SynthCompiler {
         }
         // Datasets a model follows are drawn first: a loop has no order.
         var state = [Int: Bool]()
+        var order: [Int] = []
         func visit(_ i: Int) throws(PlanError) {
             if state[i] == true { return }
             guard state[i] == nil else {
@@ -40,8 +41,10 @@ struct SynthCompiler {
             state[i] = false
             for f in plan.models[i]?.follows ?? [] { try visit(f) }
             state[i] = true
+            order.append(i)
         }
-        for i in plan.models.keys.sorted() { try visit(i) }
+        for i in datasets.indices { try visit(i) }
+        plan.order = order
     }
 
     private func fault(_ node: Node, r: YAMLWalker) throws(PlanError) -> SynthPlan.Fault {
@@ -130,8 +133,7 @@ struct SynthCompiler {
                 if spec.kind == .enumeration {
                     guard spec.words.contains(word) else { throw r.error(k, "\(at).weights", "\"\(word)\" is not one of the words of \(spec.name) (\(spec.words.joined(separator: ", ")))") }
                 } else {
-                    guard let v = Int(word), v >= 0 else { throw r.error(k, "\(at).weights", "\(spec.name) is an integer: weigh whole numbers") }
-                    _ = v
+                    guard (Int(word) ?? -1) >= 0 else { throw r.error(k, "\(at).weights", "\(spec.name) is an integer: weigh whole numbers") }
                 }
                 weights.append((word, try r.positiveInt(v, "\(at).weights.\(word)", atMost: 1_000_000)))
             }

@@ -9,10 +9,13 @@ public struct SynthPlan: Sendable {
     public var schools: ClosedRange<Int> = 60...120
     /// Percent, up or down, a county's counts move from one period to the next.
     public var drift = 3
-    /// Ways a county breaks its last period's files (`--break`).
+    /// Ways a county breaks its last period's files (`--break-share`).
     public var faults: [Fault] = []
     /// Models by dataset index; a dataset without one is drawn from its types.
     public var models: [Int: Model] = [:]
+    /// Every dataset's index, each after the datasets its values agree
+    /// with: the order they are drawn in (the plan's, where none agree).
+    public var order: [Int] = []
 
     public init() {}
 
