@@ -14,7 +14,7 @@ public final class AccountCache: Sendable {
     private struct Snapshot {
         var byHash: [String: Account] = [:]
         var stamp: Stamp?
-        var loadedAt: UInt64 = 0
+        var loadedAt: Int64 = 0
     }
 
     /// What identifies one version of the stamp file.
@@ -37,7 +37,7 @@ public final class AccountCache: Sendable {
     private let ledger: Ledger
     private let snapshot = Mutex(Snapshot())
     /// How long a table is trusted without a look at the database.
-    static let maximumAge: UInt64 = 1_000_000_000
+    static let maximumAge: Int64 = 1_000_000_000
 
     public init(ledger: Ledger) {
         self.ledger = ledger
@@ -54,9 +54,9 @@ public final class AccountCache: Sendable {
         // The stamp is read before the accounts: a change committed while
         // they are read leaves a newer stamp, and the next request reads again.
         let stamp = Stamp.of(ledger.accountsStampPath)
-        let now = Self.now()
+        let now = MonotonicClock.nanoseconds()
         let cached: Account?? = snapshot.withLock { s in
-            guard let stamp, s.stamp == stamp, now &- s.loadedAt < Self.maximumAge else { return nil }
+            guard let stamp, s.stamp == stamp, now - s.loadedAt < Self.maximumAge else { return nil }
             return .some(s.byHash[hash])
         }
         if let cached { return cached }
@@ -69,11 +69,5 @@ public final class AccountCache: Sendable {
             s.loadedAt = now
         }
         return table[hash]
-    }
-
-    static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 }

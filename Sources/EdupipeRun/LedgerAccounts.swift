@@ -67,7 +67,7 @@ extension Ledger {
     /// A new stamp (a new file each time, with new contents).
     func replaceAccountsStamp() throws {
         var generator = SystemRandomNumberGenerator()
-        try AtomicFile.write("\(AccountCache.now()) \(UInt64.random(in: 0...UInt64.max, using: &generator))\n", to: accountsStampPath)
+        try AtomicFile.write("\(MonotonicClock.nanoseconds()) \(UInt64.random(in: 0...UInt64.max, using: &generator))\n", to: accountsStampPath)
     }
 
     /// Every account, revoked ones too, oldest first.

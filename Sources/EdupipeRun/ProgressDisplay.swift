@@ -57,13 +57,7 @@ public final class ProgressDisplay: @unchecked Sendable {
 
     private init(counter: ProgressCounter) {
         self.counter = counter
-        started = Self.seconds()
-    }
-
-    private static func seconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        started = MonotonicClock.seconds()
     }
 
     private func loop() {
@@ -71,7 +65,7 @@ public final class ProgressDisplay: @unchecked Sendable {
             usleep(200_000)
             if stopFlag.load(ordering: .relaxed) { break }
             let line = ProgressCounter.line(files: counter.files.load(ordering: .relaxed), total: counter.total,
-                                            bytes: counter.bytes.load(ordering: .relaxed), elapsed: Self.seconds() - started)
+                                            bytes: counter.bytes.load(ordering: .relaxed), elapsed: MonotonicClock.seconds() - started)
             StandardStream.write(2, "\r\u{1B}[K" + line)
         }
     }

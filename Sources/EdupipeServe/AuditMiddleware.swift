@@ -5,6 +5,7 @@ import Glibc
 #endif
 import EdupipeInput
 import EdupipeRun
+import EdupipeSupport
 
 /// Every request into the JSON log and the ledger's `request` table: when,
 /// which account and unit, method and target, status, the file, its
@@ -17,10 +18,10 @@ struct AuditMiddleware: RouterMiddleware {
     let clock: @Sendable () -> Int64
 
     func handle(_ request: Request, context: ServeContext, next: (Request, ServeContext) async throws -> Response) async throws -> Response {
-        let started = Self.monotonicNanoseconds()
+        let started = MonotonicClock.nanoseconds()
         var status = 500
         defer {
-            let ms = Int((Self.monotonicNanoseconds() - started) / 1_000_000)
+            let ms = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
             write(request: request, note: context.audit.current, status: status, milliseconds: ms)
         }
         do {
@@ -88,11 +89,5 @@ struct AuditMiddleware: RouterMiddleware {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         return ShownText.prepare(text, limit: 1024)
-    }
-
-    static func monotonicNanoseconds() -> Int64 {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec)
     }
 }

@@ -204,7 +204,7 @@ final class Intake: Sendable {
             var row = audit
             row.status = outcome.status
             row.file = outcome.facts
-            row.milliseconds = Int((AuditMiddleware.monotonicNanoseconds() - started) / 1_000_000)
+            row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
             do {
                 try ledger.recordUpload(row, receipt: StoredReceipt(path: placement.path, sha256: file.sha256,
                                                                     receivedAt: receivedAt, body: outcome.body),

@@ -9,6 +9,7 @@ import EdupipeStandard
 import EdupipeAggregate
 import EdupipeOutput
 import EdupipeRun
+import EdupipeSupport
 
 /// The HTTP face of the intake: the clerks' page, the format guide and
 /// templates, and the API (`/api/v1/...`). Every API route names its
@@ -157,7 +158,7 @@ struct ServeRoutes: Sendable {
     private func upload(_ request: Request, _ context: ServeContext) async throws -> Response {
         let language = Self.language(request)
         let receivedAt = clock()
-        let started = AuditMiddleware.monotonicNanoseconds()
+        let started = MonotonicClock.nanoseconds()
         let dryRun = ["1", "true", "yes"].contains(request.uri.queryParameters.get("dry_run")?.lowercased() ?? "")
         context.audit.update { $0.dryRun = dryRun }
         let c = try await signedIn(request, context)
@@ -210,7 +211,7 @@ struct ServeRoutes: Sendable {
         // The body, chunk by chunk, to the temporary file. A body cut off,
         // a client that stops sending (the server's idle timeout closes
         // the connection) or one past the limit leaves nothing behind.
-        let bodyStarted = AuditMiddleware.monotonicNanoseconds()
+        let bodyStarted = MonotonicClock.nanoseconds()
         var lastChunk = bodyStarted
         // Chunks gather in memory up to a megabyte and are written off the
         // event loops and Swift's cooperative threads (`Offload`), the last
@@ -233,7 +234,7 @@ struct ServeRoutes: Sendable {
                 }
                 // A trickle ends: after the grace of one idle timeout the
                 // body must keep up the minimum rate on average.
-                lastChunk = AuditMiddleware.monotonicNanoseconds()
+                lastChunk = MonotonicClock.nanoseconds()
                 let seconds = Double(lastChunk - bodyStarted) / 1e9
                 if seconds > Double(idleTimeout) && Double(received) < seconds * Double(minimumRate) {
                     file.discard()
@@ -251,7 +252,7 @@ struct ServeRoutes: Sendable {
             // The client's fault, as the audit should say: a body cut short
             // or malformed (400), one that stopped coming until the idle
             // timeout closed it (408), or a client gone (499).
-            let silent = Double(AuditMiddleware.monotonicNanoseconds() - lastChunk) / 1e9
+            let silent = Double(MonotonicClock.nanoseconds() - lastChunk) / 1e9
             let status = silent >= Double(idleTimeout) ? 408 : (Self.isMalformedBody(error) ? 400 : 499)
             throw Refused(response: Self.refusal(Refusal(status: status, code: status == 408 ? "E_TIMEOUT" : "E_BODY",
                                                          zh: "上传未完成：连接中断或请求体不完整", en: "the upload did not finish: the body was cut short or malformed"),

@@ -71,7 +71,7 @@ public enum Server {
         let router = Router(context: ServeContext.self)
         router.add(middleware: AuditMiddleware(ledger: ledger, logger: log, clock: clock))
         router.add(middleware: SecurityHeaders(tls: options.tlsCertificate != nil))
-        let meter = Meter(limits: options.meter, clock: { Double(AuditMiddleware.monotonicNanoseconds()) / 1e9 })
+        let meter = Meter(limits: options.meter, clock: { MonotonicClock.seconds() })
         ServeRoutes(intake: intake, clock: clock, meter: meter, idleTimeout: options.idleTimeout,
                     minimumRate: options.minimumRate).add(to: router)
 
