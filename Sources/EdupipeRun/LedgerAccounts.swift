@@ -89,13 +89,4 @@ extension Ledger {
         try replaceAccountsStamp()
         return revoked
     }
-
-    /// The live account holding `token`, or nil (unknown or revoked).
-    public func account(token: String) throws -> Account? {
-        let hash = AccountToken.hash(token)
-        return try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE token_sha256 = ? AND revoked_at IS NULL", arguments: [hash])
-                .map(Account.init(row:))
-        }
-    }
 }

@@ -25,9 +25,13 @@ public struct LedgerRunStart: Sendable {
 /// One file as this run saw it.
 public struct LedgerSeenFile: Sendable {
     public let path: String
-    /// Empty when the file could not be read at all.
-    public let sha256: String
-    public let size: Int
+    /// Size and digest of the bytes; nil when the file could not be read.
+    let file: FileIdentity?
+    /// Empty when the file could not be read at all. Made when asked: the
+    /// closing update reads the run's files twice (their paths to check
+    /// the order, then each file) and needs the digest once.
+    public var sha256: String { file?.hex ?? "" }
+    public var size: Int { file?.size ?? -1 }
     public let name: SubmissionName?
     public let status: SubmissionStatus
     public let records: Int
@@ -37,8 +41,7 @@ public struct LedgerSeenFile: Sendable {
 
     public init(_ s: SubmissionRecord) {
         path = s.path
-        sha256 = s.file?.hex ?? ""
-        size = s.file?.size ?? -1
+        file = s.file
         name = s.name
         status = s.status
         records = s.records

@@ -68,6 +68,7 @@ struct LedgerUpdate {
         }
         for i in order {
             let f = files[files.startIndex + i]
+            let sha256 = f.sha256
             byStatus[f.status, default: 0] += 1
             // Versions of paths before this one are of files no longer in the inbox.
             while let v = pending, Self.less(v.path, f.path) {
@@ -80,7 +81,7 @@ struct LedgerUpdate {
                 pending = try next()
             }
             var previousStatus: SubmissionStatus?
-            if let known, known.sha256 == f.sha256 {
+            if let known, known.sha256 == sha256 {
                 previousStatus = known.status
                 if known.status != f.status || known.records != f.records || known.errors != f.errors
                     || known.warnings != f.warnings || known.firstError != f.firstError {
@@ -91,8 +92,8 @@ struct LedgerUpdate {
                 let wasKnown = try known != nil
                     || Int64.fetchOne(db, sql: "SELECT id FROM file_version WHERE path = ? LIMIT 1", arguments: [f.path]) != nil
                 changes.append(LedgerChange(path: f.path, kind: wasKnown ? .changed : .added,
-                                            detail: f.sha256.isEmpty ? "unreadable" : "sha256 \(f.sha256.prefix(12))…, \(f.size) bytes"))
-                if let id = try Int64.fetchOne(earlier, arguments: [f.path, f.sha256]) {
+                                            detail: sha256.isEmpty ? "unreadable" : "sha256 \(sha256.prefix(12))…, \(f.size) bytes"))
+                if let id = try Int64.fetchOne(earlier, arguments: [f.path, sha256]) {
                     // The same bytes as an earlier version, back again.
                     writes.append(.update(id: id, file: i))
                 } else {
