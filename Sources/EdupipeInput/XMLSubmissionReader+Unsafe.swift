@@ -145,7 +145,7 @@ package final class XMLSubmissionReader {
         edupipe_xml_silence_generic_errors()
         xmlSetStructuredErrorFunc(me) { ctx, error in
             guard let ctx else { return }
-            XMLSubmissionReader.from(ctx).libraryError(error)
+            XMLSubmissionReader.with(ctx) { $0.libraryError(error) }
         }
         defer { xmlSetStructuredErrorFunc(nil) { _, _ in } }
 
@@ -158,8 +158,8 @@ package final class XMLSubmissionReader {
         handler.endElementNs = { ctx, _, _, _ in XMLSubmissionReader.with(ctx) { $0.endElement() } }
         handler.characters = { ctx, ch, len in XMLSubmissionReader.with(ctx) { $0.text(ch, len) } }
         handler.cdataBlock = { ctx, ch, len in XMLSubmissionReader.with(ctx) { $0.text(ch, len) } }
-        handler.internalSubset = { ctx, _, _, _ in XMLSubmissionReader.from(ctx).doctype() }
-        handler.serror = { ctx, error in XMLSubmissionReader.from(ctx).libraryError(error) }
+        handler.internalSubset = { ctx, _, _, _ in XMLSubmissionReader.with(ctx) { $0.doctype() } }
+        handler.serror = { ctx, error in XMLSubmissionReader.with(ctx) { $0.libraryError(error) } }
 
         guard let ctxt = xmlCreatePushParserCtxt(&handler, me, nil, 0, nil) else {
             throw .io("libxml2 could not create a parser")
@@ -205,16 +205,10 @@ package final class XMLSubmissionReader {
         xmlInitParser()
     }()
 
-    /// The reader behind libxml2's user data; libxml2 passes back the
-    /// pointer it was given, never nil for our parser.
-    private static func from(_ ctx: UnsafeMutableRawPointer?) -> XMLSubmissionReader {
-        guard let ctx else { preconditionFailure("libxml2 called back without the parser's user data") }
-        return Unmanaged<XMLSubmissionReader>.fromOpaque(ctx).takeUnretainedValue()
-    }
-
-    /// `body` on the reader behind `ctx`, without the retain and release
-    /// of taking it out: the reader is alive for as long as `read` runs,
-    /// and libxml2 calls back only from inside it.
+    /// `body` on the reader behind libxml2's user data (the pointer it was
+    /// given, never nil for our parser), without the retain and release of
+    /// taking it out: the reader is alive for as long as `read` runs, and
+    /// libxml2 calls back only from inside it.
     @inline(__always)
     private static func with(_ ctx: UnsafeMutableRawPointer?, _ body: (XMLSubmissionReader) -> Void) {
         guard let ctx else { preconditionFailure("libxml2 called back without the parser's user data") }
