@@ -138,7 +138,7 @@ package struct RecordRules {
                     if ok && p.pointee.hasRange { ok = n >= p.pointee.lo && n <= p.pointee.hi }
                 }
             case .countyCode:
-                if raw.count == 6, let base = raw.baseAddress { ok = RecordChecker.sixBytes(base) == countyBytes }
+                ok = ValueParsers.sixBytes(raw) == countyBytes
             case .schoolID:
                 if let id = ValueParsers.fixedDigits(raw, count: 10) { n = Int(truncatingIfNeeded: id); ok = true }
             case .enumeration:
@@ -365,5 +365,64 @@ package struct RecordRules {
         measureHistogram()
         let values = Array(UnsafeBufferPointer(start: totals, count: plan.slotCount))
         return (digest.finalize(), DatasetTotals(dataset: plan.dataset, values: values, linked: linked))
+    }
+}
+
+/// What a record checker knows of one record while it runs conditions.
+struct RecordState {
+    /// Each field's parsed value (integer, day number, word index, 0/1).
+    let values: UnsafeMutablePointer<Int>
+    /// The plan's constants, word by word.
+    let lookups: UnsafePointer<Int>
+    /// Bit i: field i holds a valid value.
+    var valid: UInt64 = 0
+    /// Bit i: field i has a value at all.
+    var given: UInt64 = 0
+
+    @inline(__always)
+    func isValid(_ field: Int) -> Bool { valid & (1 << UInt64(field)) != 0 }
+
+    @inline(__always)
+    private func validBit(_ field: Int) -> UInt64 { (valid >> UInt64(field)) & 1 }
+
+    /// The value of one step that reads fields.
+    @inline(__always)
+    func leaf(_ s: Step) -> UInt64 {
+        switch s.code {
+        case .constant: validBit(s.a) & Step.compare(values[s.a], s.x, s.mask)
+        case .fields: validBit(s.a) & validBit(s.b) & Step.compare(values[s.a], values[s.b], s.mask)
+        case .isTrue: validBit(s.a) & (values[s.a] != 0 ? 1 : 0)
+        case .between: validBit(s.a) & (values[s.a] >= s.x && values[s.a] <= s.y ? 1 : 0)
+        case .lookup: validBit(s.a) & validBit(s.b) & Step.compare(values[s.a], lookups[s.x + values[s.b]], s.mask)
+        case .given: (given >> UInt64(s.a)) & 1
+        case .and, .or, .not: 0
+        }
+    }
+
+    /// Runs a condition; comparisons on a field without a valid value are
+    /// false. A condition of one step (most of them) is one comparison.
+    @inline(__always)
+    func holds(_ steps: UnsafePointer<Step>, _ count: Int) -> Bool {
+        if count == 1 { return leaf(steps[0]) != 0 }
+        return run(steps, count)
+    }
+
+    @inline(never)
+    func run(_ steps: UnsafePointer<Step>, _ count: Int) -> Bool {
+        var stack: UInt64 = 0
+        for i in 0..<count {
+            let s = steps[i]
+            switch s.code {
+            case .and:
+                stack = (stack >> 2) << 1 | (stack & (stack >> 1) & 1)
+            case .or:
+                stack = (stack >> 2) << 1 | ((stack | (stack >> 1)) & 1)
+            case .not:
+                stack ^= 1
+            default:
+                stack = stack << 1 | leaf(s)
+            }
+        }
+        return stack & 1 != 0
     }
 }

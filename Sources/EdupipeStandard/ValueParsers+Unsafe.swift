@@ -111,6 +111,16 @@ package enum ValueParsers {
         return day <= days
     }
 
+    /// Six bytes (a county code) as one little-endian number, compared
+    /// with the file's county on every record; nil unless exactly six.
+    @inline(__always)
+    static func sixBytes(_ v: UnsafeRawBufferPointer) -> UInt64? {
+        guard v.count == 6, let p = v.baseAddress else { return nil }
+        return UInt64(p.loadUnaligned(as: UInt32.self)) | UInt64(p.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) << 32
+    }
+
+    static func sixBytes(_ bytes: [UInt8]) -> UInt64? { bytes.withUnsafeBytes { sixBytes($0) } }
+
     /// Exactly `count` ASCII digits, as a number. Eight digits at a time:
     /// codes and IDs are 6 to 17 digits, on every record.
     @inline(__always)

@@ -1,15 +1,18 @@
 /// Lower-case hexadecimal text of bytes: keys, digests and file hashes.
 public func encodeHex(_ bytes: [UInt8]) -> String {
-    let digits: StaticString = "0123456789abcdef"
-    return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-        digits.withUTF8Buffer { d in
-            for (i, b) in bytes.enumerated() {
-                out[2 * i] = d[Int(b >> 4)]
-                out[2 * i + 1] = d[Int(b & 15)]
-            }
-        }
-        return bytes.count * 2
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count * 2)
+    for b in bytes {
+        out.append(hexDigit(b >> 4))
+        out.append(hexDigit(b & 15))
     }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// The lower-case hexadecimal digit of `nibble` (0 to 15).
+@inline(__always)
+public func hexDigit(_ nibble: UInt8) -> UInt8 {
+    nibble < 10 ? 0x30 + nibble : 0x57 + nibble
 }
 
 /// The bytes of an even number of hexadecimal digits (either case); nil for

@@ -66,6 +66,81 @@ package enum SystemIO {
         return names
     }
 
+    /// What a folder's entry is, links followed.
+    package enum EntryKind: Sendable {
+        case folder
+        /// A symbolic link to a folder (callers do not follow it: no loops).
+        case linkToFolder
+        /// A regular file, or anything else that is not a folder (a pipe, a
+        /// device): listed, for the reader to refuse.
+        case notFolder
+        /// A link that leads nowhere, or an entry `stat` cannot see.
+        case broken
+    }
+
+    /// The entries of the folder at `path` (any bytes, not only UTF-8),
+    /// without `.` and `..`, in the order the system gives them; the error
+    /// number when the folder cannot be opened.
+    package static func entries(in path: [UInt8]) -> Result<[(name: [UInt8], kind: EntryKind)], Failure> {
+        guard let dir = withCString(path, { opendir($0) }) else { return .failure(Failure(number: errno)) }
+        defer { closedir(dir) }
+        var found: [(name: [UInt8], kind: EntryKind)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+            let type = entry.pointee.d_type
+            var kind: EntryKind = type == UInt8(DT_DIR) ? .folder : .notFolder
+            if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+                var st = stat()
+                // stat follows links: a link to a file is a file.
+                if withCString(path + [UInt8(ascii: "/")] + name, { stat($0, &st) }) != 0 {
+                    kind = .broken
+                } else if st.st_mode & S_IFMT == S_IFDIR {
+                    kind = type == UInt8(DT_LNK) ? .linkToFolder : .folder
+                } else {
+                    kind = .notFolder
+                }
+            }
+            found.append((name, kind))
+        }
+        return .success(found)
+    }
+
+    /// The system's words for error `number`.
+    package static func message(_ number: Int32) -> String { String(cString: strerror(number)) }
+
+    /// Calls `body` with `path` as a NUL-terminated C string.
+    package static func withCString<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
+        let c = path.map { CChar(bitPattern: $0) } + [0]
+        return try c.withUnsafeBufferPointer { b in
+            // Never nil: the array holds at least its terminating NUL.
+            try body(b.baseAddress!)
+        }
+    }
+
+    /// Starts `work` on a new thread; nil when the system gives none.
+    package static func startThread(_ work: @escaping @Sendable () -> Void) -> pthread_t? {
+        final class Box {
+            let work: @Sendable () -> Void
+            init(_ work: @escaping @Sendable () -> Void) { self.work = work }
+        }
+        let box = Unmanaged.passRetained(Box(work)).toOpaque()
+        var tid = pthread_t()
+        let rc = pthread_create(&tid, nil, { raw in
+            // Never nil: the argument is the box passed below.
+            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().work()
+            return nil
+        }, box)
+        guard rc == 0 else {
+            Unmanaged<Box>.fromOpaque(box).release()
+            return nil
+        }
+        return tid
+    }
+
+    /// Waits for a thread `startThread` started.
+    package static func join(_ thread: pthread_t) { pthread_join(thread, nil) }
+
     /// A system error number, as a `Result`'s failure.
     package struct Failure: Error, Sendable {
         package let number: Int32

@@ -3,6 +3,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+@testable import EdupipeSupport
 @testable import EdupipeInput
 @testable import EdupipeStandard
 @testable import EdupipeAggregate
@@ -209,11 +210,11 @@ import Glibc
         let root = Fixtures.tempDirectory("gbname")
         let folder = root.utf8CString.dropLast().map { UInt8(bitPattern: $0) } + Array("/".utf8) + [0xB1, 0xB1, 0xBE, 0xA9]
         // A String cannot hold these bytes: the folder is made from them.
-        let made = RawPath(bytes: folder).withCString { mkdir($0, 0o755) }
+        let made = SystemIO.withCString(folder) { mkdir($0, 0o755) }
         #expect(made == 0)
         let file = RawPath(bytes: folder).appending(RawPath("110101_class_size_2022-autumn.csv"))
         let content = Samples.csv(Samples.classHeader, ["110101,1111010001,primary,1,1-01,45"])
-        let fd = file.withCString { open($0, O_WRONLY | O_CREAT, 0o644) }
+        let fd = SystemIO.withCString(file.bytes) { open($0, O_WRONLY | O_CREAT, 0o644) }
         #expect(fd >= 0)
         _ = content.withCString { write(fd, $0, strlen($0)) }
         close(fd)

@@ -64,7 +64,7 @@ private func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
             #expect(shown.unicodeScalars.count <= 41)
             // Through a real message: a school_name of 100 characters at most.
             let raw = Array(value.utf8)
-            let quoted = raw.withUnsafeBytes { RecordChecker.show($0) }
+            let quoted = RecordChecker.show(String(decoding: raw, as: UTF8.self))
             #expect(!Self.leaks(quoted, id))
         }
     }

@@ -1,5 +1,6 @@
 import Testing
 @testable import EdupipeSupport
+@testable import EdupipeInput
 @testable import EdupipeStandard
 @testable import EdupipeSynth
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -71,14 +72,5 @@ struct LanguageOption: ExpressibleByArgument {
 
 /// The process environment, read once.
 enum Environment {
-    static var current: [String: String] {
-        var env: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-            p += 1
-        }
-        return env
-    }
+    static var current: [String: String] { ProcessInfo.processInfo.environment }
 }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import EdupipeStandard
 import EdupipeAggregate
 
@@ -39,7 +36,7 @@ struct SharedStrings {
     private mutating func add(_ text: String) {
         guard !text.isEmpty, position(of: text) == nil else { return }
         let u = Array(text.utf8)
-        var slot = Int(truncatingIfNeeded: u.withUnsafeBufferPointer(Self.hash)) & mask
+        var slot = Int(truncatingIfNeeded: Self.hash(u.span)) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(strings.count)
         longest = max(longest, u.count)
@@ -50,27 +47,31 @@ struct SharedStrings {
     /// The index of an already neutralised text, if it is shared.
     func position(of text: String) -> Int? {
         guard text.utf8.count <= longest else { return nil }
-        var text = text
-        return text.withUTF8 { u in
-            var slot = Int(truncatingIfNeeded: Self.hash(u)) & mask
-            while slots[slot] >= 0 {
-                let k = Int(slots[slot])
-                if bytes[k].count == u.count && bytes[k].withUnsafeBufferPointer({ memcmp($0.baseAddress!, u.baseAddress!, u.count) == 0 }) {
-                    return k
-                }
-                slot = (slot + 1) & mask
-            }
-            return nil
+        let utf8 = text.utf8Span
+        let u = utf8.span
+        var slot = Int(truncatingIfNeeded: Self.hash(u)) & mask
+        while slots[slot] >= 0 {
+            let k = Int(slots[slot])
+            if Self.equal(bytes[k], u) { return k }
+            slot = (slot + 1) & mask
         }
+        return nil
+    }
+
+    private static func equal(_ a: [UInt8], _ b: Span<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
+        return true
     }
 
     /// A fixed hash of the bytes, eight at a time.
-    private static func hash(_ u: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    private static func hash(_ u: Span<UInt8>) -> UInt64 {
         var h = UInt64(u.count) &* 0x9E37_79B9_7F4A_7C15
         var i = 0
-        let raw = UnsafeRawBufferPointer(u)
         while i + 8 <= u.count {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            var word: UInt64 = 0
+            for j in 0..<8 { word |= UInt64(u[i + j]) << (8 * UInt64(j)) }
+            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
             h ^= h >> 32
             i += 8
         }

@@ -1,3 +1,5 @@
+// The bytes the readers hand on: a record's values (`FieldValues`), views
+// into the reader's buffer, and the helpers that read them (`Bytes`).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -98,7 +100,59 @@ import Glibc
         }
     }
 
+    /// Byte order by `memcmp`: `String`'s own comparison, even on its UTF-8
+    /// view, costs more than listing a folder.
+    package static func less(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                guard let xs = x.baseAddress, let ys = y.baseAddress else { return x.count < y.count }
+                let c = memcmp(xs, ys, min(x.count, y.count))
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
+    }
+
     package static func string(_ v: UnsafeRawBufferPointer) -> String {
         String(decoding: v, as: UTF8.self)
+    }
+}
+
+/// The values of one record, indexed by the schema's field order, trimmed.
+/// An empty value is a missing value. The bytes belong to the reader (CSV
+/// buffer or XML record arena) and are valid only while the record is checked.
+public struct FieldValues {
+    @usableFromInline var slots: UnsafeMutableBufferPointer<UnsafeRawBufferPointer>
+
+    package init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    package func deallocate() { slots.deallocate() }
+
+    @inlinable @inline(__always)
+    public subscript(_ field: Int) -> UnsafeRawBufferPointer {
+        get { slots[field] }
+        nonmutating set { slots[field] = Bytes.trim(newValue) }
+    }
+}
+
+extension FieldValues {
+    /// `values` as one record's fields, for `body` to check while it runs
+    /// (the synthetic generator's own check of a record it made).
+    package static func with<R>(_ values: [String], _ body: (FieldValues) throws -> R) rethrows -> R {
+        var joined: [UInt8] = []
+        var spans: [Range<Int>] = []
+        for value in values {
+            let start = joined.count
+            joined += value.utf8
+            spans.append(start..<joined.count)
+        }
+        let fields = FieldValues(count: values.count)
+        defer { fields.deallocate() }
+        return try joined.withUnsafeBytes { all in
+            for (i, span) in spans.enumerated() { fields[i] = UnsafeRawBufferPointer(rebasing: all[span]) }
+            return try body(fields)
+        }
     }
 }

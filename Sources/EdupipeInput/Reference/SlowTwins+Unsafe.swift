@@ -1,7 +1,12 @@
+// The C libraries called whole, in one file: libxml2's tree API and zlib's
+// inflate as the slow twins of the fast readers (`ReferenceXML`,
+// `GzipReference`), and zlib's deflate (`GzipCompressor`) for the
+// generator and the tests.
 #if canImport(Glibc)
 import Glibc
 #endif
 import CLibXML2
+import SystemZlib
 
 /// The slow twin of `XMLSubmissionReader`: the document parsed whole by
 /// libxml2's tree API (no network, no entity substitution, a DOCTYPE
@@ -116,5 +121,82 @@ public enum ReferenceXML {
 
     private final class ErrorSink {
         var qname = false
+    }
+}
+
+/// The slow twin of `GzipSource`: zlib's `inflate` over a whole gzip stream
+/// in memory, member after member, with the standard's reading (section
+/// 1.2 and 6): every member whole and checked, nothing after the last one.
+/// Only the differential test and the `FuzzGzip` harness use it, to hold
+/// igzip's path to zlib's on the same bytes.
+public enum GzipReference {
+    /// The inflated bytes, or nil when zlib finds the stream corrupt or
+    /// truncated (or it holds no member at all). At most `limit` bytes are
+    /// produced; past that, nil.
+    public static func inflate(_ input: [UInt8], limit: Int = 1 << 26) -> [UInt8]? {
+        guard !input.isEmpty else { return nil }
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 15)
+        var input = input
+        let total = input.count
+        return input.withUnsafeMutableBufferPointer { inBuf -> [UInt8]? in
+            guard let inBase = inBuf.baseAddress else { return nil }
+            stream.next_in = inBase
+            stream.avail_in = uInt(total)
+            while true {
+                let (rc, produced): (Int32, Int) = chunk.withUnsafeMutableBufferPointer { c in
+                    stream.next_out = c.baseAddress
+                    stream.avail_out = uInt(c.count)
+                    let rc = SystemZlib.inflate(&stream, Z_NO_FLUSH)
+                    return (rc, c.count - Int(stream.avail_out))
+                }
+                out += chunk[0..<produced]
+                if out.count > limit { return nil }
+                switch rc {
+                case Z_STREAM_END:
+                    // Another member may follow; anything else is corrupt.
+                    if stream.avail_in == 0 { return out }
+                    guard inflateReset(&stream) == Z_OK else { return nil }
+                case Z_OK:
+                    continue
+                case Z_BUF_ERROR:
+                    // No progress possible: the input ended inside a member.
+                    if produced == 0 { return nil }
+                default:
+                    return nil
+                }
+            }
+        }
+    }
+}
+
+/// Compresses bytes into one gzip member (RFC 1952) with zlib's deflate.
+public enum GzipCompressor {
+    public static func compress(_ bytes: [UInt8], level: Int32 = Z_DEFAULT_COMPRESSION) -> [UInt8] {
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer {
+            deflateEnd(stream)
+            stream.deallocate()
+        }
+        // 15 window bits + 16: write a gzip wrapper.
+        precondition(deflateInit2_(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                                   zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(bytes.count))) + 32)
+        let produced = bytes.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { output in
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.pointee.avail_in = uInt(input.count)
+                stream.pointee.next_out = output.baseAddress
+                stream.pointee.avail_out = uInt(output.count)
+                precondition(deflate(stream, Z_FINISH) == Z_STREAM_END, "deflateBound is always enough")
+                return output.count - Int(stream.pointee.avail_out)
+            }
+        }
+        out.removeLast(out.count - produced)
+        return out
     }
 }

@@ -23,7 +23,7 @@ struct ContentDigest {
         guard enabled else { return }
         guard let n else { return missing() }
         scratch.append(1)
-        withUnsafeBytes(of: UInt64(n).littleEndian) { scratch.append(contentsOf: $0) }
+        append(UInt64(n), bytes: 8)
     }
 
     mutating func uint(_ n: UInt64?) { int(n.map { Int(truncatingIfNeeded: $0) }) }
@@ -34,12 +34,18 @@ struct ContentDigest {
         scratch.append(b ? 3 : 2)
     }
 
-    mutating func text(_ v: UnsafeRawBufferPointer) {
+    /// A text value's bytes (the reader's, borrowed while the record is checked).
+    mutating func text(_ v: some Collection<UInt8>) {
         guard enabled else { return }
         guard v.count > 0 else { return missing() }
         scratch.append(4)
-        withUnsafeBytes(of: UInt32(v.count).littleEndian) { scratch.append(contentsOf: $0) }
+        append(UInt64(v.count), bytes: 4)
         scratch.append(contentsOf: v)
+    }
+
+    /// The low `bytes` bytes of `n`, least significant first.
+    private mutating func append(_ n: UInt64, bytes: Int) {
+        for i in 0..<bytes { scratch.append(UInt8(truncatingIfNeeded: n >> (8 * UInt64(i)))) }
     }
 
     mutating func endRecord() {

@@ -49,7 +49,7 @@ struct CSVSubmission {
                 let raw = Bytes.trim(reader.field(i))
                 // A header cell can be anything (a record, when the header
                 // row is missing): at most 40 characters of it are shown.
-                let columnName = Self.shownName(raw)
+                let columnName = ShownText.prepare(Bytes.string(raw))
                 columns.append(columnName)
                 guard let index = schema.index(of: raw) else {
                     mapping.append(-1)
@@ -128,12 +128,6 @@ struct CSVSubmission {
     /// A file-level message of the plan, in the run's language.
     private func say(_ rules: RecordRules, _ key: String, _ values: [MessageTemplate.Special: String]) -> String {
         rules.checker.messages.say(key, rules.checker.language, values)
-    }
-
-    /// A header cell as a message names it: masked, then at most 40
-    /// characters, no control character.
-    static func shownName(_ raw: UnsafeRawBufferPointer) -> String {
-        ShownText.prepare(Bytes.string(raw))
     }
 
     private func column(_ field: Int, _ columns: [String], _ headerRead: Bool) -> String? {

@@ -19,7 +19,7 @@ public struct RawPath: Sendable, Hashable {
     public var display: String {
         // Nearly every path is valid UTF-8 with no ID in it: checked whole.
         var validator = UTF8Validator()
-        if bytes.withUnsafeBytes({ validator.validate($0) }) && validator.atBoundary {
+        if validator.validate(bytes[...]) && validator.atBoundary {
             return ResidentIDMask.scrub(String(decoding: bytes, as: UTF8.self))
         }
         var out: [UInt8] = []
@@ -40,22 +40,13 @@ public struct RawPath: Sendable, Hashable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Calls `body` with the path as a NUL-terminated C string.
-    public func withCString<R>(_ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
-        let c = bytes.map { CChar(bitPattern: $0) } + [0]
-        return try c.withUnsafeBufferPointer { b in
-            // Never nil: the array holds at least its terminating NUL.
-            try body(b.baseAddress!)
-        }
-    }
-
     /// The length of the valid UTF-8 character at `i`, or 0.
     private static func validSequenceLength(_ b: [UInt8], _ i: Int) -> Int {
         var v = UTF8Validator()
         let first = b[i]
         let length = first < 0x80 ? 1 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 0
         guard length > 0, i + length <= b.count else { return 0 }
-        let ok = b[i..<(i + length)].withUnsafeBytes { v.validate($0) }
+        let ok = v.validate(b[i..<(i + length)])
         return ok && v.atBoundary ? length : 0
     }
 }

@@ -5,11 +5,19 @@ import Crypto
 public struct StudentKey: Hashable, Sendable, Comparable {
     let words: (UInt64, UInt64, UInt64, UInt64)
 
-    /// The 32 bytes, big-endian words.
-    init(_ mac: UnsafeRawBufferPointer) {
-        precondition(mac.count >= 32)
-        func word(_ i: Int) -> UInt64 { UInt64(bigEndian: mac.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) }
-        words = (word(0), word(1), word(2), word(3))
+    /// The first 32 bytes, as big-endian words (fewer are zeros).
+    init(_ mac: some Sequence<UInt8>) {
+        var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for (i, byte) in mac.prefix(32).enumerated() {
+            let b = UInt64(byte) << (56 - 8 * UInt64(i & 7))
+            switch i >> 3 {
+            case 0: w.0 |= b
+            case 1: w.1 |= b
+            case 2: w.2 |= b
+            default: w.3 |= b
+            }
+        }
+        words = w
     }
 
     /// The first 16 hex digits, as written to `duplicates.csv`.
@@ -54,21 +62,19 @@ public struct StudentKeys: @unchecked Sendable {
     /// The HMAC of the canonical 18-character ID (check character `X` upper
     /// case) whose numeric form `ValueParsers.residentID` produced.
     public func key(forNumericID id: UInt64) -> StudentKey {
-        // The 18 characters straight into a stack buffer: no String per child.
-        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        // The 18 characters into a small array: no String per child.
+        var text = [UInt8](repeating: UInt8(ascii: "0"), count: 18)
         let check = id % 11
         var body = id / 11
-        return withUnsafeMutableBytes(of: &text) { bytes in
-            bytes[17] = check == 10 ? UInt8(ascii: "X") : UInt8(ascii: "0") + UInt8(check)
-            for i in stride(from: 16, through: 0, by: -1) {
-                bytes[i] = UInt8(ascii: "0") + UInt8(body % 10)
-                body /= 10
-            }
-            var innerHash = inner
-            innerHash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[0..<18]))
-            var outerHash = outer
-            innerHash.finalize().withUnsafeBytes { outerHash.update(bufferPointer: $0) }
-            return outerHash.finalize().withUnsafeBytes { StudentKey($0) }
+        text[17] = check == 10 ? UInt8(ascii: "X") : UInt8(ascii: "0") + UInt8(check)
+        for i in stride(from: 16, through: 0, by: -1) {
+            text[i] = UInt8(ascii: "0") + UInt8(body % 10)
+            body /= 10
         }
+        var innerHash = inner
+        innerHash.update(data: text)
+        var outerHash = outer
+        outerHash.update(data: Array(innerHash.finalize()))
+        return StudentKey(outerHash.finalize())
     }
 }

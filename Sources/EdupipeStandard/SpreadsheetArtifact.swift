@@ -21,8 +21,7 @@ enum SpreadsheetArtifact: Equatable {
         }
     }
 
-    init?(_ v: UnsafeRawBufferPointer, kind: FieldSpec.Kind) {
-        let bytes = Array(v)
+    init?(_ bytes: [UInt8], kind: FieldSpec.Kind) {
         func digits(_ s: ArraySlice<UInt8>) -> Bool { !s.isEmpty && s.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         switch kind {
         case .residentID, .schoolID, .integer, .countyCode:

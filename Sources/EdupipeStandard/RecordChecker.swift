@@ -32,8 +32,7 @@ package struct RecordChecker {
         messages = config.messages
         language = config.language
         fileCountyNumber = UInt64(fileCounty)
-        var county = fileCounty
-        fileCountyBytes = county.utf8.count == 6 ? county.withUTF8 { Self.sixBytes(UnsafeRawPointer($0.baseAddress!)) } : .max
+        fileCountyBytes = ValueParsers.sixBytes(Array(fileCounty.utf8)) ?? .max
     }
 
     mutating func begin(line: Int) {
@@ -53,11 +52,11 @@ package struct RecordChecker {
         let text = template.render(language) { part in
             switch part {
             case .literal(let s): return s
-            case .field(let i): return Self.shown(field: plan.fields[i], values[i], state, index: i)
+            case .field(let i): return Self.shown(field: plan.fields[i], values, state, index: i)
             case .special(let s):
                 switch s {
                 case .field: return spec.name
-                case .value: return Self.show(v)
+                case .value: return Self.show(Bytes.string(v))
                 case .raw: return spec.kind == .residentID ? ValueParsers.maskedID(v) : Bytes.string(v)
                 case .masked: return ValueParsers.maskedID(v)
                 case .first: return first.map(String.init) ?? ""
@@ -67,8 +66,8 @@ package struct RecordChecker {
                 case .max: return String((range ?? spec.range)?.upperBound ?? 0)
                 case .length: return String(length ?? Bytes.codePointCount(v))
                 case .number:
-                    guard let number else { return Self.show(v) }
-                    return number >= ValueParsers.integerCeiling ? Self.show(v) : String(number)
+                    guard let number else { return Self.show(Bytes.string(v)) }
+                    return number >= ValueParsers.integerCeiling ? Self.show(Bytes.string(v)) : String(number)
                 case .what: return spec.kind.word
                 case .fixed: return fixed ?? ""
                 case .column, .dataset, .columns, .count, .width, .line, .limit, .file, .datasets, .why, .expected, .given: return ""
@@ -90,23 +89,18 @@ package struct RecordChecker {
 
     /// A field's value as a message shows it: integers as numbers, resident
     /// IDs masked, anything else as written.
-    static func shown(field: FieldSpec, _ v: UnsafeRawBufferPointer, _ state: RecordState, index: Int) -> String {
+    static func shown(field: FieldSpec, _ values: FieldValues, _ state: RecordState, index: Int) -> String {
         switch field.kind {
         case .integer where state.isValid(index): String(state.values[index])
-        case .residentID: ValueParsers.maskedID(v)
-        default: Bytes.string(v)
+        case .residentID: ValueParsers.maskedID(values[index])
+        default: Bytes.string(values[index])
         }
     }
 
     /// A value quoted for a message: at most 40 characters, never a control byte.
     /// Masked before it is cut (`ShownText`): no cut leaves most of an ID.
-    static func show(_ v: UnsafeRawBufferPointer) -> String {
-        ShownText.quoted(String(decoding: v, as: UTF8.self))
-    }
-
-    @inline(__always)
-    static func sixBytes(_ p: UnsafeRawPointer) -> UInt64 {
-        UInt64(p.loadUnaligned(as: UInt32.self)) | UInt64(p.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) << 32
+    static func show(_ text: String) -> String {
+        ShownText.quoted(text)
     }
 
     /// Checks a value the fast path did not accept; returns its parsed
@@ -194,7 +188,7 @@ package struct RecordChecker {
     /// Excel), a code with `.0`, a date as its serial number, full-width
     /// digits. Returns whether it reported.
     mutating func spreadsheetArtifact(_ f: Int, _ values: FieldValues, _ state: RecordState) -> Bool {
-        guard let artifact = SpreadsheetArtifact(values[f], kind: plan.fields[f].kind) else { return false }
+        guard let artifact = SpreadsheetArtifact(Array(values[f]), kind: plan.fields[f].kind) else { return false }
         let template: MessageTemplate
         switch artifact {
         case .scientific: template = messages.scientific

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import Synchronization
 
 /// Runs `work(index, worker)` for every index in `0..<count` on `threads`
@@ -18,22 +19,14 @@ public enum WorkerPool {
         let shared = Shared(count: count, work: work)
         var ids: [pthread_t] = []
         for worker in 0..<threads {
-            let box = Unmanaged.passRetained(Start(shared: shared, worker: worker)).toOpaque()
-            var tid = pthread_t()
-            let rc = pthread_create(&tid, nil, { raw in
-                let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
-                start.shared.drain(worker: start.worker)
-                return nil
-            }, box)
-            if rc == 0 {
+            if let tid = SystemIO.startThread({ shared.drain(worker: worker) }) {
                 ids.append(tid)
             } else {
                 // No thread: do this share of the work here instead.
-                Unmanaged<Start>.fromOpaque(box).release()
                 shared.drain(worker: worker)
             }
         }
-        for tid in ids { pthread_join(tid, nil) }
+        for tid in ids { SystemIO.join(tid) }
     }
 
     private final class Shared: Sendable {
@@ -50,15 +43,6 @@ public enum WorkerPool {
                 if i >= count { return }
                 work(i, worker)
             }
-        }
-    }
-
-    private final class Start {
-        let shared: Shared
-        let worker: Int
-        init(shared: Shared, worker: Int) {
-            self.shared = shared
-            self.worker = worker
         }
     }
 
@@ -80,29 +64,18 @@ public enum WorkerPool {
         private var thread: pthread_t?
 
         fileprivate init?(_ work: @escaping @Sendable () -> Void, runHereWithoutThread: Bool) {
-            final class Box {
-                let work: @Sendable () -> Void
-                init(_ work: @escaping @Sendable () -> Void) { self.work = work }
-            }
-            let box = Unmanaged.passRetained(Box(work)).toOpaque()
-            var tid = pthread_t()
-            let rc = pthread_create(&tid, nil, { raw in
-                Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().work()
-                return nil
-            }, box)
-            if rc == 0 {
+            if let tid = SystemIO.startThread(work) {
                 thread = tid
             } else if runHereWithoutThread {
-                Unmanaged<Box>.fromOpaque(box).takeRetainedValue().work()
+                work()
             } else {
-                Unmanaged<Box>.fromOpaque(box).release()
                 return nil
             }
         }
 
         /// Waits for the work to end; later calls return at once.
         public func join() {
-            if let thread { pthread_join(thread, nil) }
+            if let thread { SystemIO.join(thread) }
             thread = nil
         }
 
@@ -114,22 +87,26 @@ public enum WorkerPool {
 }
 
 /// One result slot per index, each written by exactly one worker and read
-/// only after `WorkerPool.run` has joined every thread.
+/// only after `WorkerPool.run` has joined every thread. A lock per slot
+/// written (a file's result, not a record's) costs nothing measurable.
 public final class ResultSlots<T>: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<T?>
+    private var slots: [T?]
+    private let lock = NSLock()
 
     public init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
+        slots = Array(repeating: nil, count: count)
     }
 
     public subscript(i: Int) -> T? {
-        get { slots[i] }
-        set { slots[i] = newValue }
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return slots[i]
+        }
+        set {
+            lock.lock()
+            defer { lock.unlock() }
+            slots[i] = newValue
+        }
     }
 }
