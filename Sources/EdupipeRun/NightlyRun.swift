@@ -210,7 +210,10 @@ public struct NightlyRun: Sendable {
             }
         }
 
-        let found = Set(submissions.compactMap { $0.name?.period })
+        // Inserted one by one: `Set(sequence)` sizes its table for every
+        // file (a megabyte kept all night for three periods).
+        var found: Set<String> = []
+        for s in submissions { if let period = s.name?.period { found.insert(period) } }
         var periods = found
         if let only = options.period { periods = [only] }
         var tables: [IndicatorTable] = []
