@@ -20,9 +20,13 @@ deps:
 
 # The Swift runtime and Foundation are linked statically: a bigger file on
 # disk, but 4 MB less memory per run and a quicker start (no relocations of
-# shared Swift libraries at load time).
+# shared Swift libraries at load time). Every function, private ones too
+# (Swift) and C's, gets a section of its own, so that the linker can lay out
+# the code a night runs together (link/edupipe.order, Package.swift;
+# docs/performance.md). Swift alone splits only its public functions.
+RELEASE_FLAGS := -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections
 build: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib $(RELEASE_FLAGS)
 
 # The nightly job on the shipped sample inbox, into out/.
 run: build

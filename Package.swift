@@ -149,7 +149,14 @@ let package = Package(
                 "EdupipeServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]
+            // The code a night runs laid out together (link/edupipe.order,
+            // scripts/link-order.sh): fewer of the executable's pages in
+            // memory. Names it no longer finds are skipped in silence.
+            linkerSettings: [.unsafeFlags([
+                "-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/link/edupipe.order",
+                "-Xlinker", "--no-warn-symbol-ordering",
+            ])]
         ),
         .testTarget(
             name: "EdupipeCoreTests",

@@ -9,7 +9,7 @@ DATA=bench/data
 JOBS=$(nproc)
 export EDUPIPE_KEY=${EDUPIPE_KEY:-$(printf '5a%.0s' {1..32})}
 
-[ -x "$BIN" ] || swift build -c release
+[ -x "$BIN" ] || make build
 command -v xmllint >/dev/null || { apt-get update -qq && apt-get install -y -qq libxml2-utils; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
 

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 BIN=.build/release/edupipe
 DATA=bench/data
 CONNECTIONS=${CONNECTIONS:-64}
-[ -x "$BIN" ] || swift build -c release --static-swift-stdlib
+[ -x "$BIN" ] || make build
 command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 command -v gcc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc; }
 . bench/data-stamp.sh
