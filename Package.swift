@@ -50,8 +50,8 @@ let package = Package(
         // The stages, one target each, so that the compiler holds the
         // direction of the data flow: a stage imports only the ones before
         // it (Support → Input → Standard → Aggregate → Output → Run →
-        // Serve). What every stage may use (bytes, hex, atomic files, civil
-        // dates, the worker pool, failpoints) is in Support.
+        // Serve). What every stage may use (hex, atomic files, civil
+        // dates, the worker pool, system calls, failpoints) is in Support.
         .target(name: "EdupipeSupport"),
         // The inbox, submission names, gzip, encodings, the CSV and XML
         // readers: bytes in, fields out.
