@@ -44,6 +44,10 @@ private func format2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         var bytes = Array("dir/\(Self.wide).csv".utf8)
         #expect(ResidentIDMask.scrub(bytes: &bytes))
         #expect(!Self.leaks(String(decoding: bytes, as: UTF8.self), Self.wide))
+        // Eight full-width digits became eight `*`: 16 bytes fewer, the
+        // same number of characters (what FuzzName holds the mask to).
+        #expect(bytes.count == Array("dir/\(Self.wide).csv".utf8).count - 16)
+        #expect(String(decoding: bytes, as: UTF8.self).unicodeScalars.count == "dir/\(Self.wide).csv".unicodeScalars.count)
         // Not an ID (a wrong check character): left as it is.
         let wrong = String(Self.wide.dropLast()) + (Self.wide.hasSuffix("\u{FF11}") ? "\u{FF12}" : "\u{FF11}")
         #expect(ResidentIDMask.scrub(wrong) == wrong)
