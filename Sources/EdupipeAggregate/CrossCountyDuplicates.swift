@@ -22,7 +22,7 @@ public struct CrossCountyDuplicates: Sendable {
         var otherLists: [Int: [Int]] = [:]
         for (index, list) in lists.enumerated() {
             for key in list.students {
-                var slot = Int(truncatingIfNeeded: key.words.0) & mask
+                var slot = Int(truncatingIfNeeded: key.digest.words.0) & mask
                 while slots[slot] >= 0 && seen[Int(slots[slot])].key != key { slot = (slot + 1) & mask }
                 if slots[slot] >= 0 {
                     let entry = Int(slots[slot])

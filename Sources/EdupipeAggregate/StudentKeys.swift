@@ -1,34 +1,21 @@
 import Crypto
+import EdupipeSupport
 
 /// A child's keyed hash: the 32 bytes of HMAC-SHA256, as four words so a
 /// key is stored and compared without an allocation.
 public struct StudentKey: Hashable, Sendable, Comparable {
-    let words: (UInt64, UInt64, UInt64, UInt64)
+    let digest: Digest256
 
     /// The first 32 bytes, as big-endian words (fewer are zeros).
-    init(_ mac: some Sequence<UInt8>) {
-        var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        for (i, byte) in mac.prefix(32).enumerated() {
-            let b = UInt64(byte) << (56 - 8 * UInt64(i & 7))
-            switch i >> 3 {
-            case 0: w.0 |= b
-            case 1: w.1 |= b
-            case 2: w.2 |= b
-            default: w.3 |= b
-            }
-        }
-        words = w
-    }
+    init(_ mac: some Sequence<UInt8>) { digest = Digest256(mac) }
 
     /// The first 16 hex digits, as written to `duplicates.csv`.
     public var shortHex: String {
-        let h = String(words.0, radix: 16)
+        let h = String(digest.words.0, radix: 16)
         return String(repeating: "0", count: 16 - h.count) + h
     }
 
-    public static func == (a: StudentKey, b: StudentKey) -> Bool { a.words == b.words }
-    public func hash(into hasher: inout Hasher) { hasher.combine(words.0); hasher.combine(words.1) }
-    public static func < (a: StudentKey, b: StudentKey) -> Bool { a.words < b.words }
+    public static func < (a: StudentKey, b: StudentKey) -> Bool { a.digest < b.digest }
 }
 
 /// Turns resident IDs into keyed hashes (HMAC-SHA256 with the installation's
