@@ -4,7 +4,7 @@ import EdupipeStandard
 /// for every unit of the registry and the nation, from the files in force.
 public struct IndicatorTable: Sendable {
     public let period: String
-    public let rows: [IndicatorRow]
+    public let rows: IndicatorRows
 
     public static let nationalCode = "000000"
     public static let nationalName = "全国"
@@ -49,9 +49,8 @@ public struct IndicatorTable: Sendable {
             for (code, n) in dups.byPrefecture { prefecture[code]?.crossCountyDuplicates[d] = n }
         }
 
-        var rows: [IndicatorRow] = []
-        rows.reserveCapacity((1 + registry.provinces.count + registry.prefectures.count + registry.counties.count)
-                             * catalog.entries.count)
+        var rows = IndicatorRows.Builder(capacity: (1 + registry.provinces.count + registry.prefectures.count
+                                                    + registry.counties.count) * catalog.entries.count)
         // One target list per level and province (not per row), shared by
         // the units that have it.
         var targetLists: [String: [Target?]] = [:]
@@ -69,7 +68,7 @@ public struct IndicatorTable: Sendable {
                                      targets: targets(uniform ? .national : level, provinceCode), catalog: catalog)
             for i in catalog.entries.indices {
                 if level == .county && catalog.entries[i].isCrossCounty { continue }
-                rows.append(Self.row(unit: unit, entry: i, totals: totals))
+                Self.row(unit: unit, entry: i, totals: totals, into: &rows)
             }
         }
         // A scoped run's top row is its unit's own: the rest of the country
@@ -78,10 +77,10 @@ public struct IndicatorTable: Sendable {
         for code in registry.provinces { emit(.province, code, registry.units[code]!.name, province[code] ?? empty) }
         for code in registry.prefectures { emit(.prefecture, code, registry.units[code]!.name, prefecture[code] ?? empty) }
         for code in registry.counties { emit(.county, code, registry.units[code]!.name, county[code]!) }
-        self.rows = rows
+        self.rows = rows.finish()
     }
 
-    static func row(unit: IndicatorUnit, entry index: Int, totals t: UnitTotals) -> IndicatorRow {
+    static func row(unit: IndicatorUnit, entry index: Int, totals t: UnitTotals, into rows: inout IndicatorRows.Builder) {
         let entry = unit.catalog.entries[index]
         let target = unit.targets[index]
         let (numerator, denominator) = measure(entry, index, t)
@@ -101,7 +100,7 @@ public struct IndicatorTable: Sendable {
                 status = .noTarget
             }
         }
-        return IndicatorRow(unit: unit, entry: index, numerator: numerator, denominator: denominator, status: status)
+        rows.append(unit: unit, entry: index, numerator: numerator, denominator: denominator, status: status)
     }
 
     /// Numerator and denominator (nil for counts) of one indicator.

@@ -38,27 +38,28 @@ public struct PeriodTables: Sendable {
     /// where the level has no such row (cross-county duplicates at county
     /// level).
     public struct UnitCells: Sendable {
-        let rows: ArraySlice<IndicatorRow>
+        let rows: IndicatorRows
+        let range: Range<Int>
 
         public subscript(entry: Int) -> Cell? {
             // Rows are in catalog order with at most a few entries left out:
             // start where the entry would be and walk back.
-            guard !rows.isEmpty else { return nil }
-            var k = rows.startIndex + min(entry, rows.count - 1)
-            while k >= rows.startIndex {
-                let r = rows[k]
-                if r.entry == entry { return Cell(r) }
-                if r.entry < entry { return nil }
+            guard !range.isEmpty else { return nil }
+            var k = range.lowerBound + min(entry, range.count - 1)
+            while k >= range.lowerBound {
+                let e = rows.entry(at: k)
+                if e == entry { return Cell(rows[k]) }
+                if e < entry { return nil }
                 k -= 1
             }
             return nil
         }
 
         /// The target applied to each catalog entry of this unit.
-        public var targets: [Target?] { rows.first?.unit.targets ?? [] }
+        public var targets: [Target?] { range.isEmpty ? [] : rows.unit(at: range.lowerBound).targets }
 
         /// The cells present, in catalog order.
-        public var present: [(entry: Int, cell: Cell)] { rows.map { ($0.entry, Cell($0)) } }
+        public var present: [(entry: Int, cell: Cell)] { range.map { (rows.entry(at: $0), Cell(rows[$0])) } }
     }
 
     /// One unit: the nation, a province, a prefecture or a county.
@@ -135,26 +136,26 @@ public struct PeriodTables: Sendable {
 
     /// The tables over `rows` (a unit's rows together, in catalog order, as
     /// `IndicatorTable` makes them).
-    package init(period: String, plan: String, catalog: IndicatorCatalog, targets: [Target?], rows: [IndicatorRow], files: FileLines) {
+    package init(period: String, plan: String, catalog: IndicatorCatalog, targets: [Target?], rows: IndicatorRows, files: FileLines) {
         self.period = period
         self.plan = plan
         self.catalog = catalog
         self.targets = targets
         var levelTargets: [Registry.Level: [Target?]] = [:]
-        for r in rows where levelTargets[r.level] == nil { levelTargets[r.level] = r.unit.targets }
-        self.levelTargets = levelTargets
         var units: [UnitRow] = []
         var start = rows.startIndex
         while start < rows.endIndex {
-            let unit = rows[start].unit
+            let unit = rows.unit(at: start)
+            if levelTargets[unit.level] == nil { levelTargets[unit.level] = unit.targets }
             var end = start + 1
-            while end < rows.endIndex && rows[end].unit === unit { end += 1 }
-            units.append(UnitRow(level: unit.level, code: unit.code, name: unit.name, cells: UnitCells(rows: rows[start..<end])))
+            while end < rows.endIndex && rows.sameUnit(start, end) { end += 1 }
+            units.append(UnitRow(level: unit.level, code: unit.code, name: unit.name, cells: UnitCells(rows: rows, range: start..<end)))
             start = end
         }
+        self.levelTargets = levelTargets
         isScoped = !units.isEmpty && !units.contains { $0.level == .national }
         national = units.first { $0.level == .national } ?? units.first
-            ?? UnitRow(level: .national, code: IndicatorTable.nationalCode, name: IndicatorTable.nationalName, cells: UnitCells(rows: []))
+            ?? UnitRow(level: .national, code: IndicatorTable.nationalCode, name: IndicatorTable.nationalName, cells: UnitCells(rows: IndicatorRows(), range: 0..<0))
         provinces = units.filter { $0.level == .province }
         prefectures = units.filter { $0.level == .prefecture }
         counties = units.filter { $0.level == .county }

@@ -80,8 +80,8 @@ public enum FinishedRun {
     /// The rows of `indicators.csv` as the run's table held them, and the
     /// nation's target of each indicator (each unit keeps its own, which
     /// the plan may set per level or province).
-    private static func indicators(_ path: String, period: String, catalog: IndicatorCatalog) throws -> ([IndicatorRow], [Target?]) {
-        var rows: [IndicatorRow] = []
+    private static func indicators(_ path: String, period: String, catalog: IndicatorCatalog) throws -> (IndicatorRows, [Target?]) {
+        var rows = IndicatorRows.Builder(capacity: 0)
         var national: [Target?]?
         var targets = [Target?](repeating: nil, count: catalog.entries.count)
         var parsed: [String: Target] = [:]
@@ -95,7 +95,7 @@ public enum FinishedRun {
             if national == nil { national = targets }
             targets = [Target?](repeating: nil, count: catalog.entries.count)
             for p in pending {
-                rows.append(IndicatorRow(unit: object, entry: p.entry, numerator: p.numerator, denominator: p.denominator, status: p.status))
+                rows.append(unit: object, entry: p.entry, numerator: p.numerator, denominator: p.denominator, status: p.status)
             }
             pending.removeAll(keepingCapacity: true)
         }
@@ -126,7 +126,7 @@ public enum FinishedRun {
             pending.append((entry, numerator, denominator, status))
         }
         finishUnit()
-        return (rows, national ?? targets)
+        return (rows.finish(), national ?? targets)
     }
 
     private static func submissions(_ path: String, period: String, datasets: [Dataset]) throws -> [PeriodTables.FileLine] {
