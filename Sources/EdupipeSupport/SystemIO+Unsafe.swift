@@ -60,10 +60,24 @@ package enum SystemIO {
         defer { closedir(d) }
         var names: [String] = []
         while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = String(decoding: entryName(entry), as: UTF8.self)
             if name != "." && name != ".." { names.append(name) }
         }
         return names
+    }
+
+    /// The name of a folder entry, read in place up to its NUL. glibc packs
+    /// the entries `readdir` returns by their length (`d_reclen`), so the
+    /// last one of its buffer can end a few bytes after its name: copying
+    /// the entry's fixed 256-byte `d_name`, as `entry.pointee.d_name` does,
+    /// read past the buffer, and crashed one national run in about ten
+    /// when that buffer ended a mapping.
+    private static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> [UInt8] {
+        // `d_name` is a stored field: its offset is always known.
+        guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return [] }
+        let start = UnsafeRawPointer(entry).advanced(by: offset)
+        let length = strlen(start.assumingMemoryBound(to: CChar.self))
+        return Array(UnsafeRawBufferPointer(start: start, count: length))
     }
 
     /// What a folder's entry is, links followed.
@@ -86,7 +100,7 @@ package enum SystemIO {
         defer { closedir(dir) }
         var found: [(name: [UInt8], kind: EntryKind)] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            let name = entryName(entry)
             if name == [0x2E] || name == [0x2E, 0x2E] { continue }
             let type = entry.pointee.d_type
             var kind: EntryKind = type == UInt8(DT_DIR) ? .folder : .notFolder

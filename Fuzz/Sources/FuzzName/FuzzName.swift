@@ -3,6 +3,7 @@
 @testable import EdupipeStandard
 @testable import EdupipeAggregate
 import FuzzDriver
+import Foundation
 
 /// Submission names, upload names, raw paths and the resident-ID mask: any bytes as a
 /// path, its display form, the name parsed and diagnosed, and the mask's
@@ -13,8 +14,36 @@ let datasets = ["after_school", "dropout", "class_size", "campus_safety", "presc
     Dataset(rawValue: $1, index: $0)
 }
 
+/// Once per process, under the sanitizer: a folder of 3,000 entries with
+/// names up to 255 bytes (some not UTF-8) listed by the inbox walk and by
+/// `SystemIO.names`. Reading an entry's name by copying its fixed-size
+/// `d_name` read past glibc's buffer (the last entry is packed to its
+/// name's length) and crashed national runs now and then; AddressSanitizer
+/// reports that read here on every replay.
+let folderListingChecked: Bool = {
+    let root = "/tmp/edupipe-fuzzname-\(getpid())"
+    let names = (0..<3_000).map { i -> [UInt8] in
+        let stem = Array(String(format: "%05d_", i).utf8)
+        let fill = [UInt8](repeating: i % 3 == 0 ? 0xB0 : UInt8(ascii: "x"), count: i % 250)
+        return stem + fill
+    }
+    precondition(mkdir(root, 0o700) == 0)
+    for n in names {
+        let fd = SystemIO.withCString(Array(root.utf8) + [UInt8(ascii: "/")] + n) { open($0, O_CREAT | O_WRONLY, 0o600) }
+        precondition(fd >= 0)
+        close(fd)
+    }
+    let listed = (try? Inbox.entries(root)) ?? []
+    precondition(Set(listed.map(\.raw.bytes)) == Set(names), "the inbox walk lost or changed a name")
+    precondition(SystemIO.names(in: root)?.count == names.count)
+    for n in names { _ = SystemIO.withCString(Array(root.utf8) + [UInt8(ascii: "/")] + n) { unlink($0) } }
+    rmdir(root)
+    return true
+}()
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzName(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    precondition(folderListingChecked)
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let raw = RawPath(bytes: bytes)
     let display = raw.display
