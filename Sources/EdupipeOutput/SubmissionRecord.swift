@@ -51,6 +51,21 @@ public struct SubmissionRecord: Sendable {
         self.studentKeys = studentKeys
         file = report.file
     }
+
+    /// A record of nothing yet: what a slot holds until its file is read.
+    package init(unread path: String) {
+        self.path = path
+        name = nil
+        records = 0
+        errors = 0
+        warnings = 0
+        firstError = nil
+        totals = nil
+        spool = nil
+        issues = nil
+        studentKeys = []
+        file = nil
+    }
 }
 
 /// A record's first issue and the one acceptance added, kept together

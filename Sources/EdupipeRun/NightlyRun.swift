@@ -326,7 +326,7 @@ public struct NightlyRun: Sendable {
     private func readAll(_ paths: [Inbox.Entry], spools: [IssueSpool], jobs: Int, keys: StudentKeys,
                          journal: InHandJournal?, suspects: Set<RawPath>) throws -> [SubmissionRecord] {
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
-        let slots = ResultSlots<SubmissionRecord>(count: paths.count)
+        let slots = FilledSlots(count: paths.count, empty: SubmissionRecord(unread: ""))
         let failures = ResultSlots<String>(count: paths.count)
         let inbox = RawPath(options.inbox)
         let canonicalInbox = RawPath(RunFolders.canonical(options.inbox))
@@ -365,9 +365,9 @@ public struct NightlyRun: Sendable {
                 failures[index] = "\(error)"
             }
         }
-        return try paths.indices.map { i in
+        for i in paths.indices {
             if let failure = failures[i] { throw EdupipeError(.io, failure) }
-            return slots[i]!
         }
+        return slots.takeAll()
     }
 }

@@ -87,17 +87,32 @@ public enum WorkerPool {
 }
 
 /// One result slot per index, each written by exactly one worker and read
-/// only after `WorkerPool.run` has joined every thread. A lock per slot
-/// written (a file's result, not a record's) costs nothing measurable.
-public final class ResultSlots<T>: @unchecked Sendable {
-    private var slots: [T?]
+/// only after `WorkerPool.run` has joined every thread; nil until written.
+public typealias ResultSlots<T> = FilledSlots<T?>
+
+extension FilledSlots where T: ExpressibleByNilLiteral {
+    /// `count` slots, nil until written.
+    public convenience init(count: Int) {
+        self.init(count: count, empty: nil)
+    }
+}
+
+/// One slot per index, each written by exactly one worker (a lock per slot
+/// written, a file's result and not a record's, costs nothing measurable),
+/// filled in place from the start so that the results can be taken whole
+/// at the end: a national night over three periods has 25,686 file
+/// records, and turning an array of optionals into the array the run keeps
+/// held both (13 MB) at once.
+public final class FilledSlots<T>: @unchecked Sendable {
+    private var slots: [T]
     private let lock = NSLock()
 
-    public init(count: Int) {
-        slots = Array(repeating: nil, count: count)
+    /// `count` slots holding `empty` until written.
+    public init(count: Int, empty: T) {
+        slots = Array(repeating: empty, count: count)
     }
 
-    public subscript(i: Int) -> T? {
+    public subscript(i: Int) -> T {
         get {
             lock.lock()
             defer { lock.unlock() }
@@ -108,5 +123,14 @@ public final class ResultSlots<T>: @unchecked Sendable {
             defer { lock.unlock() }
             slots[i] = newValue
         }
+    }
+
+    /// Every slot, moved out without a copy; the slots are empty after.
+    public func takeAll() -> [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        let all = slots
+        slots = []
+        return all
     }
 }
