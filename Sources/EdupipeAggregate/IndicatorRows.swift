@@ -32,6 +32,9 @@ public struct IndicatorRows: RandomAccessCollection, Sendable {
         var status: IndicatorRow.Status
     }
 
+    /// What a row takes in memory.
+    public static var bytesPerRow: Int { MemoryLayout<Packed>.stride }
+
     /// Marks a value kept in `wide`.
     fileprivate static let wideMark = Int32.min
     /// A count indicator's denominator (none).

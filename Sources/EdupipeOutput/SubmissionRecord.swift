@@ -3,7 +3,8 @@ import EdupipeStandard
 import EdupipeAggregate
 
 /// What a run keeps of one file once it is read: counts, the first error,
-/// the totals, and where its issue rows wait on disk.
+/// and where its issue rows wait on disk. Its totals are not kept here:
+/// the run hands them to the counties' files in force and drops the rest.
 ///
 /// Loops over a run's records read their fields in place, by index
 /// (`records[i].path`, which the array's subscript reads where the record
@@ -17,20 +18,19 @@ public struct SubmissionRecord: Sendable {
     public var errors: Int
     public let warnings: Int
     public var firstError: IssueCode?
-    public let totals: DatasetTotals?
     /// The worker whose spool holds this file's rows, and where.
-    public let spool: (worker: Int, segment: IssueSpool.Segment)?
+    public var spool: (worker: Int, segment: IssueSpool.Segment)? { issues?.spool }
     public var status: SubmissionStatus = .rejected
     /// An issue the acceptance rules added (`E_REVISION_CONFLICT`).
     public var acceptanceIssue: Issue? {
         get { issues?.acceptance }
-        set { issues = newValue == nil && firstIssue == nil ? nil : RecordIssues(first: firstIssue, acceptance: newValue) }
+        set { issues = RecordIssues.make(first: firstIssue, acceptance: newValue, spool: spool) }
     }
     /// The first issue of the file, for reports that show one line per file.
     public var firstIssue: Issue? { issues?.first }
-    /// Both issues out of line: most files have neither, and two issues
-    /// held inline were a third of every record (a national night over
-    /// three periods keeps 25,686 of them).
+    /// Both issues and the spool's place out of line: most files have
+    /// none, and two issues held inline were a third of every record (a
+    /// national night over three periods keeps 25,686 of them).
     private var issues: RecordIssues?
     /// A dropout list's children as keyed hashes; the raw IDs are dropped
     /// as soon as the file is read.
@@ -45,9 +45,7 @@ public struct SubmissionRecord: Sendable {
         errors = report.log.errorCount
         warnings = report.log.warningCount
         firstError = report.log.firstError
-        totals = report.totals
-        self.spool = spool
-        issues = report.log.all.first { !$0.isWarning }.map { RecordIssues(first: $0, acceptance: nil) }
+        issues = RecordIssues.make(first: report.log.all.first { !$0.isWarning }, acceptance: nil, spool: spool)
         self.studentKeys = studentKeys
         file = report.file
     }
@@ -60,23 +58,28 @@ public struct SubmissionRecord: Sendable {
         errors = 0
         warnings = 0
         firstError = nil
-        totals = nil
-        spool = nil
         issues = nil
         studentKeys = []
         file = nil
     }
 }
 
-/// A record's first issue and the one acceptance added, kept together
-/// behind one reference.
+/// A record's first issue, the one acceptance added and where its issue
+/// rows wait, kept together behind one reference.
 final class RecordIssues: Sendable {
     let first: Issue?
     let acceptance: Issue?
+    let spool: (worker: Int, segment: IssueSpool.Segment)?
 
-    init(first: Issue?, acceptance: Issue?) {
+    private init(first: Issue?, acceptance: Issue?, spool: (worker: Int, segment: IssueSpool.Segment)?) {
         self.first = first
         self.acceptance = acceptance
+        self.spool = spool
+    }
+
+    /// Nil when there is nothing to hold: a file without issues.
+    static func make(first: Issue?, acceptance: Issue?, spool: (worker: Int, segment: IssueSpool.Segment)?) -> RecordIssues? {
+        first == nil && acceptance == nil && spool == nil ? nil : RecordIssues(first: first, acceptance: acceptance, spool: spool)
     }
 }
 

@@ -190,7 +190,7 @@ public struct NightlyRun: Sendable {
         // Files a run that died had in hand are checked in a child first.
         let suspects = Set(InHandJournal.leftOver(directory: options.stateDirectory))
         let journal = InHandJournal(directory: options.stateDirectory, workers: jobs)
-        var submissions = try readAll(paths, spools: spools, jobs: jobs, keys: keys, journal: journal, suspects: suspects)
+        var (submissions, fileTotals) = try readAll(paths, spools: spools, jobs: jobs, keys: keys, journal: journal, suspects: suspects)
         journal?.remove()
         // The candidates live only as long as the decision needs them.
         let decision = {
@@ -227,15 +227,17 @@ public struct NightlyRun: Sendable {
         // predecessor is at hand (section 8.1) even with --period.
         // In place, by index: see `SubmissionRecord`.
         for i in submissions.indices where submissions[i].status == .accepted {
-            guard let name = submissions[i].name, let totals = submissions[i].totals else { continue }
+            guard let name = submissions[i].name, let totals = fileTotals[i] else { continue }
             countiesByPeriod[name.period, default: [:]][name.county, default: CountyFiles(datasets: datasetCount)].set(totals)
             if setup.config.datasetPlans[totals.dataset.index].link != nil {
                 listsByPeriod[name.period, default: [:]][totals.dataset.index, default: []].append((name.county, submissions[i].studentKeys))
             }
         }
         // The lists hold the keys of the files in force now, freed with them
-        // period by period; no other file's are needed.
+        // period by period; no other file's are needed. The totals of the
+        // files in force are the counties' now; the others go.
         for i in submissions.indices { submissions[i].studentKeys = [] }
+        fileTotals = []
         // How far back a sustained indicator looks.
         let lookBack = setup.config.catalog.entries.reduce(1) { most, e in
             if case .countiesWithZero = e.kind { return max(most, e.periods) }
@@ -324,9 +326,10 @@ public struct NightlyRun: Sendable {
     /// Validates every file on `jobs` threads; each worker spools its files'
     /// issue rows, so only counts and totals stay in memory.
     private func readAll(_ paths: [Inbox.Entry], spools: [IssueSpool], jobs: Int, keys: StudentKeys,
-                         journal: InHandJournal?, suspects: Set<RawPath>) throws -> [SubmissionRecord] {
+                         journal: InHandJournal?, suspects: Set<RawPath>) throws -> ([SubmissionRecord], [DatasetTotals?]) {
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
         let slots = FilledSlots(count: paths.count, empty: SubmissionRecord(unread: ""))
+        let totals = ResultSlots<DatasetTotals>(count: paths.count)
         let failures = ResultSlots<String>(count: paths.count)
         let inbox = RawPath(options.inbox)
         let canonicalInbox = RawPath(RunFolders.canonical(options.inbox))
@@ -361,6 +364,7 @@ public struct NightlyRun: Sendable {
             do {
                 let segment = issues.isEmpty ? nil : try spools[worker].append(IssueSpool.rows(file: report.path, issues))
                 slots[index] = SubmissionRecord(report, spool: segment.map { (worker, $0) }, studentKeys: studentKeys)
+                totals[index] = report.totals
             } catch {
                 failures[index] = "\(error)"
             }
@@ -368,6 +372,6 @@ public struct NightlyRun: Sendable {
         for i in paths.indices {
             if let failure = failures[i] { throw EdupipeError(.io, failure) }
         }
-        return slots.takeAll()
+        return (slots.takeAll(), totals.takeAll())
     }
 }
