@@ -26,7 +26,7 @@ public struct RawPath: Sendable, Hashable {
         out.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
-            let length = Self.validSequenceLength(bytes, i)
+            let length = UTF8Validator.sequenceLength(bytes, at: i)
             if length > 0 {
                 out += bytes[i..<(i + length)]
                 i += length
@@ -38,15 +38,5 @@ public struct RawPath: Sendable, Hashable {
         }
         ResidentIDMask.scrub(bytes: &out)
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The length of the valid UTF-8 character at `i`, or 0.
-    private static func validSequenceLength(_ b: [UInt8], _ i: Int) -> Int {
-        var v = UTF8Validator()
-        let first = b[i]
-        let length = first < 0x80 ? 1 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 0
-        guard length > 0, i + length <= b.count else { return 0 }
-        let ok = v.validate(b[i..<(i + length)])
-        return ok && v.atBoundary ? length : 0
     }
 }

@@ -62,7 +62,7 @@ public enum ResidentIDMask {
         var ranges: [Range<Int>] = []
         var i = 0
         while i < bytes.count {
-            let length = sequenceLength(bytes, i)
+            let length = UTF8Validator.sequenceLength(bytes, at: i)
             if length == 0 {
                 scalars.append("\u{FFFD}")
                 ranges.append(i..<(i + 1))
@@ -156,17 +156,6 @@ public enum ResidentIDMask {
 
     @inline(__always)
     private static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
-
-    /// The length of the valid UTF-8 sequence at `i`, or 0.
-    private static func sequenceLength(_ b: [UInt8], _ i: Int) -> Int {
-        let first = b[i]
-        if first < 0x80 { return 1 }
-        let length = first >= 0xF5 ? 0 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC2 ? 2 : 0
-        guard length > 0, i + length <= b.count else { return 0 }
-        var v = UTF8Validator()
-        let ok = v.validate(b[i..<(i + length)])
-        return ok && v.atBoundary ? length : 0
-    }
 }
 
 /// Prepares any text taken from a file for a message, a header, a receipt,

@@ -318,3 +318,18 @@ package struct UTF8Validator {
         return true
     }
 }
+
+extension UTF8Validator {
+    /// The length of the valid UTF-8 character at `i` of `b`, or 0 for a
+    /// byte that does not begin one (what the path display and the ID mask
+    /// step over one byte at a time).
+    package static func sequenceLength(_ b: [UInt8], at i: Int) -> Int {
+        let first = b[i]
+        if first < 0x80 { return 1 }
+        let length = first >= 0xF5 ? 0 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC2 ? 2 : 0
+        guard length > 0, i + length <= b.count else { return 0 }
+        var v = UTF8Validator()
+        let ok = v.validate(b[i..<(i + length)])
+        return ok && v.atBoundary ? length : 0
+    }
+}
