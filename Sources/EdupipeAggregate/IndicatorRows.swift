@@ -32,8 +32,8 @@ public struct IndicatorRows: RandomAccessCollection, Sendable {
         var status: IndicatorRow.Status
     }
 
-    /// What a row takes in memory.
-    public static var bytesPerRow: Int { MemoryLayout<Packed>.stride }
+    /// What a row takes in memory (`RecordSizeTests`).
+    static var bytesPerRow: Int { MemoryLayout<Packed>.stride }
 
     /// Marks a value kept in `wide`.
     fileprivate static let wideMark = Int32.min

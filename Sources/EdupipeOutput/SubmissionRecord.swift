@@ -50,9 +50,12 @@ public struct SubmissionRecord: Sendable {
         file = report.file
     }
 
-    /// A record of nothing yet: what a slot holds until its file is read.
-    package init(unread path: String) {
-        self.path = path
+    /// A record of nothing yet (no path, no counts): what a slot holds
+    /// until its file is read.
+    package static var unread: SubmissionRecord { SubmissionRecord() }
+
+    private init() {
+        path = ""
         name = nil
         records = 0
         errors = 0

@@ -328,7 +328,7 @@ public struct NightlyRun: Sendable {
     private func readAll(_ paths: [Inbox.Entry], spools: [IssueSpool], jobs: Int, keys: StudentKeys,
                          journal: InHandJournal?, suspects: Set<RawPath>) throws -> ([SubmissionRecord], [DatasetTotals?]) {
         let validator = SubmissionValidator(registry: setup.registry, config: setup.config)
-        let slots = FilledSlots(count: paths.count, empty: SubmissionRecord(unread: ""))
+        let slots = FilledSlots(count: paths.count, empty: SubmissionRecord.unread)
         let totals = ResultSlots<DatasetTotals>(count: paths.count)
         let failures = ResultSlots<String>(count: paths.count)
         let inbox = RawPath(options.inbox)
