@@ -44,6 +44,12 @@ put("FuzzXML", bytes([(2 << 3) | 2]) + doc.encode("gbk") + b"\x81")
 put("FuzzXML", bytes([(2 << 3) | 0]) + doc.replace('students="45"', 'xmlns:a="u" a:students="1" students="2"').encode())
 put("FuzzXML", bytes([(2 << 3) | 4]) + doc.replace("1-01", "一班").encode("gb18030"))
 put("FuzzValidate", bytes([2 | (1 << 3)]) + b'<?xml version="1.0" encoding="GB2312"?>\n' + doc.encode("gb2312"))
+# The flat form FlatXMLReader reads: elements with entities, CRLF, a field twice, an empty one.
+elem = ("<record>\r\n <county_code>110101</county_code><school_id/>\r\n <stage> primary </stage>"
+        "<class_id>a &amp; b &lt;c&gt;</class_id><students>45</students><students>46</students></record>\r\n")
+flat = '<submission dataset="class_size" county="110101" period="2022-autumn">\r\n' + rec + elem * 2 + "</submission>\r\n"
+put("FuzzXML", bytes([(2 << 3) | 1]) + flat.encode())
+put("FuzzXML", bytes([(2 << 3) | 1 | 0x40]) + flat.replace("1-01", "初一(2)班").encode())
 for n in ["110101_class_size_2022-autumn_r2.csv.gz", "110101_dropout_2022-spring.xml", "a/b/110101_after_school_2022-autumn_r0.csv",
           "\xb1\xb1\xbe\xa9/110101_dropout_2022-autumn.csv", "110101200501010017.csv", ".part", "x.tmp",
           "..%2F110101_class_size_2022-autumn.csv", "%E4%B8%AD%00.csv", "110101_class_size_2022-autumn%2Ecsv%2F"]:

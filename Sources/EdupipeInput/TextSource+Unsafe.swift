@@ -67,16 +67,21 @@ public final class TextSource: ByteSource {
     /// every encoding but the CSV's first, UTF-8 guess, which never reports
     /// a line).
     private var lineFeeds = 0
+    /// False when the reader will not say a line for an error of ours (the
+    /// flat XML reader, which declines and lets libxml2's reader read the
+    /// file again with lines): the counting is skipped.
+    private let countsLines: Bool
     /// Converted bytes that did not fit the caller's buffer.
     private var stage: UnsafeMutableRawBufferPointer
     private var stageStart = 0
     private var stageEnd = 0
     private static let stageSize = 64
 
-    public init(input: ByteSource, encoding: Encoding, declared: Bool = false) throws(InputError) {
+    public init(input: ByteSource, encoding: Encoding, declared: Bool = false, countsLines: Bool = true) throws(InputError) {
         self.input = input
         self.encoding = encoding
         self.declared = declared
+        self.countsLines = countsLines
         raw = UnsafeMutableRawBufferPointer(start: nil, count: 0)
         stage = .allocate(byteCount: Self.stageSize, alignment: 16)
         if let name = encoding.iconvName {
@@ -138,7 +143,7 @@ public final class TextSource: ByteSource {
             throw undecodable(line: lineFeeds + 1 + Self.lineFeeds(in: UnsafeRawBufferPointer(rebasing: chunk[..<at])),
                               byte: chunk[at])
         }
-        if strict { lineFeeds += Self.lineFeeds(in: chunk) }
+        if strict && countsLines { lineFeeds += Self.lineFeeds(in: chunk) }
         return n
     }
 
@@ -166,7 +171,7 @@ public final class TextSource: ByteSource {
             let failure = rc == -1 ? errno : 0
             rawStart = rawEnd - inLeft
             let produced = buffer.count - outLeft
-            lineFeeds += Self.lineFeeds(in: UnsafeRawBufferPointer(rebasing: buffer[..<produced]))
+            if countsLines { lineFeeds += Self.lineFeeds(in: UnsafeRawBufferPointer(rebasing: buffer[..<produced])) }
             switch failure {
             case 0, E2BIG:
                 if produced > 0 { return produced }

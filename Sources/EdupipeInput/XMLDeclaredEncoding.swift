@@ -13,7 +13,10 @@ enum XMLDeclaredEncoding {
     /// have crashed on hostile documents (UTF-7, found by FuzzXML), and the
     /// standard names only these. Another declared encoding is
     /// `E_ENCODING` on line 1.
-    static func decodingSource(_ content: ByteSource) throws(InputError) -> ByteSource {
+    ///
+    /// `countingLines: false` is for a reader that will not say where a
+    /// byte does not decode (its errors' lines are then wrong).
+    static func decodingSource(_ content: ByteSource, countingLines: Bool = true) throws(InputError) -> ByteSource {
         var head: [UInt8] = []
         while head.count < headLimit {
             let more = try content.read(upTo: headLimit - head.count)
@@ -32,7 +35,8 @@ enum XMLDeclaredEncoding {
         if hasBOM && encoding != .utf8 {
             throw .encoding(line: 1, "the file starts with a UTF-8 byte-order mark but its XML declaration names \(ShownText.prepare(name ?? "")): save it again as UTF-8 and declare UTF-8, or without the mark")
         }
-        let text = try TextSource(input: PrefixedSource(prefix: head, rest: content), encoding: encoding, declared: true)
+        let text = try TextSource(input: PrefixedSource(prefix: head, rest: content), encoding: encoding, declared: true,
+                                  countsLines: countingLines)
         return hasBOM && encoding == .utf8 ? text : PrefixedSource(prefix: bom, rest: text)
     }
 

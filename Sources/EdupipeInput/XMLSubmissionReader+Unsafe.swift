@@ -77,11 +77,7 @@ package final class XMLSubmissionReader {
     private let fieldStart: UnsafeMutablePointer<Int>
     private let fieldLength: UnsafeMutablePointer<Int>
 
-    /// The fields' names back to back, and where each starts (one more
-    /// entry than fields): an array of arrays costs a retain and a release
-    /// of the inner array at every comparison, six times a record.
-    private let nameBytes: UnsafeMutablePointer<UInt8>
-    private let nameStarts: UnsafeMutablePointer<Int>
+    private let names: XMLFieldNames
     private let fieldCount: Int
     /// Where records go. A strong reference: calling through it costs
     /// nothing, where an `unowned` one was a strong retain and a release at
@@ -99,18 +95,7 @@ package final class XMLSubmissionReader {
         self.delegate = delegate
         let n = fieldNames.count
         fieldCount = n
-        let names = fieldNames.map { Array($0.utf8) }
-        nameStarts = .allocate(capacity: n + 1)
-        nameBytes = .allocate(capacity: max(1, names.reduce(0) { $0 + $1.count }))
-        var at = 0
-        for (i, name) in names.enumerated() {
-            nameStarts[i] = at
-            for b in name {
-                (nameBytes + at).initialize(to: b)
-                at += 1
-            }
-        }
-        nameStarts[n] = at
+        names = XMLFieldNames(fieldNames)
         state = .allocate(capacity: 1)
         state.initialize(to: State())
         arenaCapacity = max(1, n) * Self.maxValueBytes
@@ -130,8 +115,7 @@ package final class XMLSubmissionReader {
         fieldStart.deallocate()
         fieldLength.deallocate()
         values.deallocate()
-        nameBytes.deallocate()
-        nameStarts.deallocate()
+        names.deallocate()
     }
 
     /// Reads the whole document from `source`; afterwards `stop` says why it
@@ -237,30 +221,9 @@ package final class XMLSubmissionReader {
         return currentLine
     }
 
-    /// The schema field named `name`: the one after the last match first,
-    /// then every field, comparing lengths before bytes.
+    /// The schema field named `name` (NUL-terminated, as libxml2 gives it).
     private func fieldIndex(_ name: UnsafePointer<xmlChar>) -> Int? {
-        let next = state.pointee.lastField + 1
-        if next < fieldCount && equals(next, name) {
-            state.pointee.lastField = next
-            return next
-        }
-        for i in 0..<fieldCount where equals(i, name) {
-            state.pointee.lastField = i
-            return i
-        }
-        return nil
-    }
-
-    /// Whether field `field`'s name is `name` (NUL-terminated, as libxml2
-    /// gives it): the name's bytes are compared up to the field name's
-    /// length, stopping at the first that differs, so the NUL is never passed.
-    @inline(__always)
-    private func equals(_ field: Int, _ name: UnsafePointer<xmlChar>) -> Bool {
-        let start = nameStarts[field]
-        let count = nameStarts[field + 1] - start
-        for i in 0..<count where name[i] != nameBytes[start + i] { return false }
-        return name[count] == 0
+        names.index(of: UnsafeBufferPointer(start: name, count: strlen(name)), after: &state.pointee.lastField)
     }
 
     private func startElement(_ localname: UnsafePointer<xmlChar>?, _ nbAttributes: Int32,
@@ -435,6 +398,62 @@ package final class XMLSubmissionReader {
         } else {
             halt(.syntax(line: line, column: Int(e.int2), message: message))
         }
+    }
+}
+
+/// The schema's field names for the XML readers: back to back, with where
+/// each starts (one more entry than fields), since an array of arrays costs
+/// a retain and a release of the inner array at every comparison, six
+/// times a record.
+struct XMLFieldNames {
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private let starts: UnsafeMutablePointer<Int>
+    let count: Int
+
+    init(_ fieldNames: [String]) {
+        let names = fieldNames.map { Array($0.utf8) }
+        count = names.count
+        starts = .allocate(capacity: count + 1)
+        bytes = .allocate(capacity: max(1, names.reduce(0) { $0 + $1.count }))
+        var at = 0
+        for (i, name) in names.enumerated() {
+            starts[i] = at
+            for b in name {
+                (bytes + at).initialize(to: b)
+                at += 1
+            }
+        }
+        starts[count] = at
+    }
+
+    func deallocate() {
+        bytes.deallocate()
+        starts.deallocate()
+    }
+
+    /// The field named `name`: the one after `last` first (fields usually
+    /// come in schema order), then every field; `last` becomes the match.
+    @inline(__always)
+    func index(of name: UnsafeBufferPointer<UInt8>, after last: inout Int) -> Int? {
+        let next = last + 1
+        if next < count && equals(next, name) {
+            last = next
+            return next
+        }
+        for i in 0..<count where equals(i, name) {
+            last = i
+            return i
+        }
+        return nil
+    }
+
+    /// Lengths first, then bytes.
+    @inline(__always)
+    private func equals(_ field: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[field]
+        let n = starts[field + 1] - start
+        guard n == name.count, let p = name.baseAddress else { return n == 0 && name.count == 0 }
+        return memcmp(p, bytes + start, n) == 0
     }
 }
 

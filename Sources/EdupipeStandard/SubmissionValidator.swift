@@ -106,15 +106,25 @@ public struct SubmissionValidator: Sendable {
         }
     }
 
+    /// The flat form first, without libxml2; a document that reader
+    /// declines (anything else, and every error) is read again from the
+    /// start through libxml2, with fresh rules, so nothing of the first
+    /// reading stays.
     private func readXML(path: RawPath, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
-        guard let file = open(path, identify: identify, into: &report) else { return }
-        let rules = rules(name, log: report.log, digest: digest)
-        let xml = XMLSubmission(rules: rules, name: name)
-        xml.read(file: file, limit: config.maxDecompressedBytes)
-        var result = xml.rules
-        report.log = result.checker.log
-        report.file = file.finishDigest()
-        finish(&result, headerFound: true, into: &report)
+        for flat in [true, false] {
+            guard let file = open(path, identify: identify, into: &report) else { return }
+            let xml = XMLSubmission(rules: rules(name, log: report.log, digest: digest), name: name)
+            if flat {
+                guard xml.readFlat(file: file, limit: config.maxDecompressedBytes) else { continue }
+            } else {
+                xml.read(file: file, limit: config.maxDecompressedBytes)
+            }
+            var result = xml.rules
+            report.log = result.checker.log
+            report.file = file.finishDigest()
+            finish(&result, headerFound: true, into: &report)
+            return
+        }
     }
 
     /// A file-level message of the plan, in the run's language.

@@ -11,6 +11,16 @@ final class XMLSubmission: XMLSubmissionDelegate {
         self.name = name
     }
 
+    /// Reads the document through `FlatXMLReader`: false when it declined,
+    /// and the file must be read again, with a fresh submission, by `read`.
+    func readFlat(file: FileSource, limit: Int) -> Bool {
+        guard let content = try? ContentSource.open(file, limit: limit) else { return false }
+        defer { rules.contentBytes = (content as? ContentCounting)?.contentBytes ?? 0 }
+        return FlatXMLReader(fieldNames: rules.plan.fields.map(\.name), delegate: self).read(content) == .read
+    }
+
+    /// Reads the document through libxml2 (`XMLSubmissionReader`), which
+    /// reads every document and reports every error.
     func read(file: FileSource, limit: Int) {
         let reader = XMLSubmissionReader(fieldNames: rules.plan.fields.map(\.name), delegate: self)
         var content: ByteSource?

@@ -4,27 +4,35 @@
 @testable import EdupipeAggregate
 import FuzzDriver
 
-/// The XML reader through the dataset rules, and against its slow twin.
+/// The XML readers through the dataset rules, and against their twins.
 /// The first byte picks the dataset, the declared encoding (none, UTF-8,
 /// GBK, GB2312, GB18030) put in front of the document, and the chunk size;
-/// the rest is the document. A UTF-8 document is also read by libxml2's
-/// tree API (`ReferenceXML`): both must find it well formed or not, and
-/// agree on every record's every value.
+/// the rest is the document.
+/// - `FlatXMLReader` against `XMLSubmissionReader`: whenever the flat
+///   reader takes a document, libxml2's reader read it whole too, and the
+///   delegate heard the same things from both, in order, lines included.
+/// - `XMLSubmissionReader` against libxml2's tree API (`ReferenceXML`), on
+///   UTF-8 documents: both find it well formed or not, and agree on every
+///   record's every value.
 final class Collector: XMLSubmissionDelegate {
     var root = ""
     var rootAttributes: [String: String] = [:]
     var records: [(values: [[UInt8]], twice: UInt64, markup: UInt64)] = []
+    /// Everything said, in order, with lines; absent and empty values apart.
+    var said: [String] = []
     let fields: Int
     init(fields: Int) { self.fields = fields }
     func xmlRoot(name: String, attributes: [(name: String, value: String)], line: Int) {
         precondition(line >= 0)
         root = name
         for a in attributes where rootAttributes[a.name] == nil { rootAttributes[a.name] = a.value }
+        said.append("root \(name) \(attributes.map { [$0.name, $0.value] }) \(line)")
     }
     func xmlRecord(_ values: FieldValues, line: Int, twice: UInt64, markup: UInt64) {
         records.append(((0..<fields).map { Array(values[$0]) }, twice, markup))
+        said.append("record \(line) \(twice) \(markup) \((0..<fields).map { values[$0].baseAddress == nil ? nil : Array(values[$0]) })")
     }
-    func xmlUnknown(_ what: String, line: Int) {}
+    func xmlUnknown(_ what: String, line: Int) { said.append("unknown \(what) \(line)") }
 }
 
 /// The shipped plan, found from this file's place in the repository.
@@ -49,11 +57,20 @@ public func fuzzXML(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let names = dataset.fields.map(\.name)
     let collector = Collector(fields: names.count)
     let reader = XMLSubmissionReader(fieldNames: names, delegate: collector)
+    var threw = false
     do {
         try reader.read(ContentSource.open(MemorySource(bytes, maxChunk: chunk), limit: 1 << 20), chunkSize: chunk)
     } catch {
-        return 0
+        threw = true
     }
+    if let content = try? ContentSource.open(MemorySource(bytes, maxChunk: chunk), limit: 1 << 20) {
+        let flat = Collector(fields: names.count)
+        if FlatXMLReader(fieldNames: names, delegate: flat).read(content) == .read {
+            if threw || reader.stop != nil { fatalError("the flat reader took a document libxml2's reader does not read") }
+            if flat.said != collector.said { fatalError("the flat reader and libxml2's reader differ:\n\(flat.said)\n\(collector.said)") }
+        }
+    }
+    if threw { return 0 }
     compare(bytes, names: names, fast: collector, stopped: reader.stop != nil)
     return 0
 }
