@@ -48,12 +48,12 @@ package final class FlatXMLReader {
     private let valueLength: UnsafeMutablePointer<Int>
     private let values: FieldValues
 
-    private var arenaCount = 0
-    private var lastField = -1
-    private var twice: UInt64 = 0
+    @exclusivity(unchecked) private var arenaCount = 0
+    @exclusivity(unchecked) private var lastField = -1
+    @exclusivity(unchecked) private var twice: UInt64 = 0
     /// The line of the byte the next token starts at.
-    private var line = 1
-    private var rootName: [UInt8] = []
+    @exclusivity(unchecked) private var line = 1
+    @exclusivity(unchecked) private var rootName: [UInt8] = []
 
     package init(fieldNames: [String], delegate: XMLSubmissionDelegate) {
         self.delegate = delegate
@@ -166,10 +166,11 @@ package final class FlatXMLReader {
     /// `<?xml version="1.0" encoding="..." standalone="..."?>`, strictly.
     private func declaration(_ c: inout Cursor) throws(Halt) {
         try c.literal("<?xml")
-        for (k, key) in ["version", "encoding", "standalone"].enumerated() {
+        let keys: [StaticString] = ["version", "encoding", "standalone"]
+        for (k, key) in keys.enumerated() {
             let mark = c.p, lines = c.lines
             let spaced = try c.skipBlanks()
-            guard spaced, try c.peek() == key.utf8.first else {
+            guard spaced, try c.peek() == key.utf8Start.pointee else {
                 if k == 0 { throw .decline }
                 c.p = mark
                 c.lines = lines
@@ -406,17 +407,21 @@ package final class FlatXMLReader {
             p += 1
         }
 
-        mutating func literal(_ s: StaticString) throws(Halt) {
-            let text = UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)
-            try literal(text)
+        @inline(__always) mutating func literal(_ s: StaticString) throws(Halt) {
+            try literal(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
         }
 
-        mutating func literal(_ s: String) throws(Halt) {
-            for b in s.utf8 { try expect(b) }
-        }
-
-        mutating func literal(_ text: UnsafeBufferPointer<UInt8>) throws(Halt) {
-            for b in text { try expect(b) }
+        /// The bytes of `text`, checked once for room, then compared.
+        @inline(__always) mutating func literal(_ text: UnsafeBufferPointer<UInt8>) throws(Halt) {
+            guard let t = text.baseAddress else { return }
+            let n = text.count
+            guard p.distance(to: end) >= n else {
+                // Too few bytes to tell: a differing byte among them declines now.
+                for i in 0..<p.distance(to: end) where p[i] != t[i] { throw .decline }
+                throw .more
+            }
+            for i in 0..<n where p[i] != t[i] { throw .decline }
+            p += n
         }
 
         /// Skips white space; whether there was any. A carriage return must

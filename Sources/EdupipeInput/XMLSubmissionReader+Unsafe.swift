@@ -452,8 +452,11 @@ struct XMLFieldNames {
     private func equals(_ field: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = starts[field]
         let n = starts[field + 1] - start
-        guard n == name.count, let p = name.baseAddress else { return n == 0 && name.count == 0 }
-        return memcmp(p, bytes + start, n) == 0
+        guard n == name.count else { return false }
+        // Names are a few bytes: a loop beats a call to memcmp.
+        let field = bytes + start
+        for i in 0..<n where name[i] != field[i] { return false }
+        return true
     }
 }
 
