@@ -123,9 +123,15 @@ package final class FlatXMLReader {
                 end = left
             }
             guard end < Self.bufferSize else { return .declined }
+            // Fill the buffer, not just one read: a token is parsed again
+            // from its start after each refill, so a source that gives a
+            // few bytes a read must not make that quadratic.
             do {
-                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
-                if n == 0 { atEOF = true } else { end += n }
+                while end < Self.bufferSize {
+                    let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+                    if n == 0 { atEOF = true; break }
+                    end += n
+                }
             } catch {
                 return .declined
             }
