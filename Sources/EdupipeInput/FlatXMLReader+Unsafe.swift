@@ -202,7 +202,7 @@ package final class FlatXMLReader {
         c.p += 1
         let name = try c.name(classes)
         var attributes: [(name: String, value: String)] = []
-        var names: [[UInt8]] = []
+        var names: Set<[UInt8]> = []
         while true {
             let spaced = try c.skipBlanks()
             let b = try c.peek()
@@ -217,8 +217,7 @@ package final class FlatXMLReader {
             let attribute = Array(try c.name(classes))
             // A namespace declaration is no attribute to SAX; a name given
             // twice is not well formed.
-            if attribute.starts(with: Array("xmlns".utf8)) || names.contains(attribute) { throw .decline }
-            names.append(attribute)
+            if attribute.starts(with: Array("xmlns".utf8)) || !names.insert(attribute).inserted { throw .decline }
             let value = try attributeValue(&c)
             attributes.append((String(decoding: attribute, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         }

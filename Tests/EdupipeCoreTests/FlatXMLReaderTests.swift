@@ -116,6 +116,7 @@ import Testing
             "unclosed root": Array("<submission><record/>".utf8),
             "end tag of another name": Array("<submission><record></recorx></submission>".utf8),
             "attribute twice": Self.doc("<record stage=\"a\" stage=\"b\"/>\n"),
+            "root attribute twice": Array("<submission county=\"1\" period=\"2\" county=\"1\"><record/></submission>".utf8),
             "attributes not apart": Self.doc("<record stage=\"a\"grade=\"1\"/>\n"),
             "empty document": [],
             "not UTF-8": Self.doc("<record stage=\"\u{00E9}\"/>\n").map { $0 == 0xC3 ? 0xFF : $0 },
