@@ -33,7 +33,10 @@ public enum FormulaGuard {
     /// back from the contract files).
     public static func restored(_ s: String) -> String {
         guard s.utf8.first == UInt8(ascii: "'") else { return s }
-        let rest = String(s.dropFirst())
+        // One byte, the apostrophe: `dropFirst()` would drop a whole
+        // character, and an apostrophe followed by a combining mark
+        // (U+0599) is one character (found by FuzzOutput).
+        let rest = String(decoding: s.utf8.dropFirst(), as: UTF8.self)
         return runsAsFormula(rest.utf8Span.span) ? rest : s
     }
 

@@ -14,6 +14,27 @@ import Testing
         #expect(CSVLine.make(["-", "+", "-.", "1-2"]) == "\"'-\",\"'+\",\"'-.\",1-2\n")
     }
 
+    /// `restored` takes back exactly the apostrophe the guard added: one
+    /// byte, even where the apostrophe and a combining mark after it are one
+    /// character (FuzzOutput's crash-335396dc: `'` U+0599 then CRs and `-`).
+    @Test func restoringRemovesOneByteNotOneCharacter() {
+        let cells = ["'\u{599}\r\r-", "'\u{301}=1", "'\u{301}", "\u{301}=1", "'='", "'-x"]
+        for cell in cells {
+            var line = TextBuffer(capacity: 16)
+            line.csvField(cell)
+            let written = String(decoding: line.bytes, as: UTF8.self)
+            let inner = written.hasPrefix("\"") ? String(written.dropFirst().dropLast()) : written
+            #expect(FormulaGuard.restored(inner) == cell, "\(Array(cell.unicodeScalars))")
+        }
+        // Not guarded (what follows the apostrophes is a mark), so
+        // nothing to take back: the cell stays whole.
+        #expect(FormulaGuard.restored("'\u{599}=1") == "'\u{599}=1")
+        #expect(FormulaGuard.restored("'\u{599}\r") == "'\u{599}\r")
+        // Guarded: one apostrophe comes off, the mark after the next stays.
+        #expect(FormulaGuard.restored("''\u{599}") == "''\u{599}")
+        #expect(FormulaGuard.restored("''=\u{599}") == "'=\u{599}")
+    }
+
     @Test func theNightsErrorsFileHoldsNoFormula() throws {
         let inbox = Fixtures.tempDirectory("inbox")
         let header = Samples.classHeader + ",=HYPERLINK(\"http://example.invalid\";\"y\"),@SUM(1+1)"
