@@ -1,8 +1,9 @@
 /// Reads the standard's flat XML form (section 1.5) without libxml2: a
 /// declaration, a root element with attributes, and `<record>` elements whose
 /// fields are attributes or child elements of plain text. It tells the same
-/// delegate the same things `XMLSubmissionReader` would, about six times
-/// faster, because it knows the one shape a submission has.
+/// delegate the same things `XMLSubmissionReader` would, in about a third of
+/// the instructions of libxml2 and the callbacks around it
+/// (docs/performance.md), because it knows the one shape a submission has.
 ///
 /// It reads only what it is sure of and **declines** everything else: a
 /// comment, a processing instruction, a DOCTYPE or CDATA section, a prefix
@@ -32,13 +33,29 @@ package final class FlatXMLReader {
 
     /// Byte classes, a bit each.
     private static let nameStart: UInt8 = 1, nameByte: UInt8 = 2, textStop: UInt8 = 4, valueStop: UInt8 = 8
-    private static let maxValueBytes = 4096
+    private static let maxValueBytes = XMLFieldNames.maxValueBytes
     private static let bufferSize = 1 << 16
+
+    /// Every byte's classes, made once for every reader (a reader lives for
+    /// one file). Never written after it is made, never freed.
+    nonisolated(unsafe) private static let classTable: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            var c: UInt8 = 0
+            let letter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+            if letter { c |= nameStart | nameByte }
+            if (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E { c |= nameByte }
+            if b < 0x20 || b == 0x3C || b == 0x26 || b == 0x3E || b == 0xEF { c |= textStop }
+            if b < 0x20 || b == 0x3C || b == 0x26 || b == 0x22 || b == 0x27 || b == 0xEF { c |= valueStop }
+            table[b] = c
+        }
+        return UnsafePointer(table)
+    }()
 
     private let delegate: XMLSubmissionDelegate
     private let fieldCount: Int
     private let names: XMLFieldNames
-    private let classes: UnsafeMutablePointer<UInt8>
+    private let classes: UnsafePointer<UInt8>
     private let buffer: UnsafeMutableRawBufferPointer
     private let arena: UnsafeMutablePointer<UInt8>
     private let arenaCapacity: Int
@@ -60,17 +77,7 @@ package final class FlatXMLReader {
         let n = fieldNames.count
         fieldCount = n
         names = XMLFieldNames(fieldNames)
-        classes = .allocate(capacity: 256)
-        classes.initialize(repeating: 0, count: 256)
-        for b in 0..<256 {
-            var c: UInt8 = 0
-            let letter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
-            if letter { c |= Self.nameStart | Self.nameByte }
-            if (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E { c |= Self.nameByte }
-            if b < 0x20 || b == 0x3C || b == 0x26 || b == 0x3E || b == 0xEF { c |= Self.textStop }
-            if b < 0x20 || b == 0x3C || b == 0x26 || b == 0x22 || b == 0x27 || b == 0xEF { c |= Self.valueStop }
-            classes[b] = c
-        }
+        classes = Self.classTable
         buffer = .allocate(byteCount: Self.bufferSize, alignment: 16)
         arenaCapacity = max(1, n) * Self.maxValueBytes
         arena = .allocate(capacity: arenaCapacity)
@@ -83,7 +90,6 @@ package final class FlatXMLReader {
 
     deinit {
         names.deallocate()
-        classes.deallocate()
         buffer.deallocate()
         arena.deallocate()
         valueStart.deallocate()
@@ -296,7 +302,7 @@ package final class FlatXMLReader {
         let name = try c.name(classes)
         guard let index = fieldIndex(name) else { throw .decline }
         let repeated = valueLength[index] >= 0
-        if repeated { twice |= index < 64 ? UInt64(1) << UInt64(index) : 0 }
+        if repeated { twice |= XMLFieldNames.bit(index) }
         try c.skipBlanks()
         let b = try c.peek()
         c.p += 1
@@ -454,7 +460,7 @@ package final class FlatXMLReader {
         /// a letter or `_`; anything else that may be a name (a prefix, a
         /// non-ASCII letter) declines.
         @inline(__always)
-        mutating func name(_ classes: UnsafeMutablePointer<UInt8>) throws(Halt) -> UnsafeBufferPointer<UInt8> {
+        mutating func name(_ classes: UnsafePointer<UInt8>) throws(Halt) -> UnsafeBufferPointer<UInt8> {
             guard classes[Int(try peek())] & FlatXMLReader.nameStart != 0 else { throw .decline }
             let from = p
             p += 1

@@ -86,8 +86,6 @@ package final class XMLSubmissionReader {
     private let delegate: XMLSubmissionDelegate
     private let state: UnsafeMutablePointer<State>
     private let values: FieldValues
-    /// No value of the standard is longer; more is cut (and then fails its check).
-    private static let maxValueBytes = 4096
 
     package var stop: XMLStop? { state.pointee.stop }
 
@@ -98,7 +96,7 @@ package final class XMLSubmissionReader {
         names = XMLFieldNames(fieldNames)
         state = .allocate(capacity: 1)
         state.initialize(to: State())
-        arenaCapacity = max(1, n) * Self.maxValueBytes
+        arenaCapacity = max(1, n) * XMLFieldNames.maxValueBytes
         arena = .allocate(capacity: arenaCapacity)
         fieldStart = .allocate(capacity: n)
         fieldStart.initialize(repeating: 0, count: n)
@@ -258,7 +256,7 @@ package final class XMLSubmissionReader {
                 }
                 if fieldLength[index] >= 0 {
                     // p0:students and p1:students are one field given twice.
-                    state.pointee.twice |= Self.bit(index)
+                    state.pointee.twice |= XMLFieldNames.bit(index)
                     continue
                 }
                 fieldStart[index] = state.pointee.arenaCount
@@ -271,7 +269,7 @@ package final class XMLSubmissionReader {
                 return
             }
             if fieldLength[index] >= 0 {
-                state.pointee.twice |= Self.bit(index)
+                state.pointee.twice |= XMLFieldNames.bit(index)
                 // Keep the first value; the record is rejected anyway.
                 state.pointee.openField = -2
                 return
@@ -282,7 +280,7 @@ package final class XMLSubmissionReader {
         case 4 where state.pointee.openField >= 0:
             // Markup inside a field's value (`<students>4<b/>5</students>`):
             // the value is not text, E_TYPE at the field's place.
-            state.pointee.markup |= Self.bit(state.pointee.openField)
+            state.pointee.markup |= XMLFieldNames.bit(state.pointee.openField)
         case 4 where state.pointee.openField == -2:
             // Inside a repeated field, already an error.
             break
@@ -325,9 +323,6 @@ package final class XMLSubmissionReader {
         return (name, UnsafeBufferPointer(start: start, count: end - start))
     }
 
-    /// The bit of field `index` (a plan has at most 64 fields).
-    @inline(__always)
-    private static func bit(_ index: Int) -> UInt64 { index < 64 ? UInt64(1) << UInt64(index) : 0 }
 
     /// An attribute's value as XML 1.0 (section 3.3.3) reads it. libxml2's
     /// SAX2 without entity substitution hands over every `&` of the value
@@ -364,7 +359,7 @@ package final class XMLSubmissionReader {
     /// record and at most `maxValueBytes` long, so the arena (that many
     /// bytes per field) cannot overflow; the capacity check says so again.
     private func append(_ bytes: UnsafeBufferPointer<UInt8>, to field: Int) {
-        let n = min(bytes.count, Self.maxValueBytes - fieldLength[field], arenaCapacity - state.pointee.arenaCount)
+        let n = min(bytes.count, XMLFieldNames.maxValueBytes - fieldLength[field], arenaCapacity - state.pointee.arenaCount)
         guard n > 0, let from = bytes.baseAddress else { return }
         (arena + state.pointee.arenaCount).update(from: from, count: n)
         state.pointee.arenaCount += n
@@ -406,6 +401,15 @@ package final class XMLSubmissionReader {
 /// a retain and a release of the inner array at every comparison, six
 /// times a record.
 struct XMLFieldNames {
+    /// No value of the standard is longer; both readers cut more (and the
+    /// value then fails its check), at the same byte.
+    static let maxValueBytes = 4096
+
+    /// The bit of field `index` in a record's `twice` and `markup` masks (a
+    /// plan has at most 64 fields).
+    @inline(__always)
+    static func bit(_ index: Int) -> UInt64 { index < 64 ? UInt64(1) << UInt64(index) : 0 }
+
     private let bytes: UnsafeMutablePointer<UInt8>
     private let starts: UnsafeMutablePointer<Int>
     let count: Int
