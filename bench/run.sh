@@ -45,6 +45,26 @@ measure() { # name, inbox bytes, command...
   echo "$name|$wall|$user|$sys|$rss|$bytes" >> "$OUT/rows"
 }
 
+# PAIRS alternating runs, the reference command and then edupipe's, one
+# "reference edupipe" line of seconds each, appended to the file.
+pair_runs() { # file, reference command..., --, edupipe command...
+  local file=$1 ref=()
+  shift
+  while [ "$1" != "--" ]; do ref+=("$1"); shift; done
+  shift
+  for i in $(seq 1 "$PAIRS"); do
+    /usr/bin/time -f "%e" -o "$OUT/pf" "${ref[@]}" > /dev/null
+    /usr/bin/time -f "%e" -o "$OUT/pr" "$@"
+    echo "$(cat "$OUT/pf") $(cat "$OUT/pr")" >> "$file"
+  done
+}
+
+# Each pair with its ratio, then the median ratio.
+report_pairs() { # file
+  awk '{ r = $2 / $1; printf "  %.2f %.2f %.2f\n", $1, $2, r; print r > "/dev/stderr" }' "$1" 2> "$1.ratios"
+  sort -n "$1.ratios" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median ratio %.2f over %d pairs (best %.2f, worst %.2f)\n", m, NR, v[1], v[NR] }'
+}
+
 measure "zlib floor (python zlib, 1 core)" $BYTES python3 bench/zlib_floor.py $DATA/csv
 measure "gzip -dc, all files as one stream" $BYTES sh -c "find $DATA/csv -name '*.gz' | sort | xargs cat | gzip -dc"
 measure "isal floor (python-isal, 1 core)" $BYTES bench/.venv/bin/python bench/zlib_floor.py --isal $DATA/csv
@@ -59,22 +79,14 @@ measure "edupipe run --jobs $JOBS" $BYTES $BIN run --inbox $DATA/csv --out $OUT/
 # before Polars and DuckDB: measured after their minutes of load, the same
 # pairs came out 15-20% worse on this VM.
 PAIRS=${PAIRS:-7}
-for i in $(seq 1 "$PAIRS"); do
-  /usr/bin/time -f "%e" -o "$OUT/pf" python3 bench/zlib_floor.py $DATA/csv > /dev/null
-  /usr/bin/time -f "%e" -o "$OUT/pr" $BIN run --inbox $DATA/csv --out $OUT/o2 --state $OUT/s --jobs $JOBS --quiet
-  echo "$(cat "$OUT/pf") $(cat "$OUT/pr")" >> "$OUT/pairs"
-done
+pair_runs "$OUT/pairs" python3 bench/zlib_floor.py $DATA/csv -- $BIN run --inbox $DATA/csv --out $OUT/o2 --state $OUT/s --jobs $JOBS --quiet
 
 # The badly compressible inbox: its own floor, and paired runs as above.
 $BIN run --inbox $DATA/noisy --out $OUT/on --state $OUT/sn --jobs $JOBS --quiet
 measure "zlib floor, noisy inbox" $NBYTES python3 bench/zlib_floor.py $DATA/noisy
 measure "isal floor, noisy inbox" $NBYTES bench/.venv/bin/python bench/zlib_floor.py --isal $DATA/noisy
 measure "edupipe run --jobs $JOBS, noisy inbox" $NBYTES $BIN run --inbox $DATA/noisy --out $OUT/on --state $OUT/sn --jobs $JOBS --quiet
-for i in $(seq 1 "$PAIRS"); do
-  /usr/bin/time -f "%e" -o "$OUT/pf" python3 bench/zlib_floor.py $DATA/noisy > /dev/null
-  /usr/bin/time -f "%e" -o "$OUT/pr" $BIN run --inbox $DATA/noisy --out $OUT/on --state $OUT/sn --jobs $JOBS --quiet
-  echo "$(cat "$OUT/pf") $(cat "$OUT/pr")" >> "$OUT/npairs"
-done
+pair_runs "$OUT/npairs" python3 bench/zlib_floor.py $DATA/noisy -- $BIN run --inbox $DATA/noisy --out $OUT/on --state $OUT/sn --jobs $JOBS --quiet
 
 PBYTES=$(python3 bench/zlib_floor.py $DATA/periods)
 $BIN run --inbox $DATA/periods --out $OUT/op --state $OUT/sp --jobs $JOBS --quiet
@@ -86,11 +98,8 @@ measure "xmllint --stream (xml.gz)" $XBYTES sh -c "find $DATA/xml -name '*.gz' |
 $BIN run --inbox $DATA/xml --out $OUT/o3 --state $OUT/sx --jobs $JOBS --quiet
 measure "edupipe run --jobs $JOBS (xml.gz)" $XBYTES $BIN run --inbox $DATA/xml --out $OUT/o3 --state $OUT/sx --jobs $JOBS --quiet
 # The XML goal as pairs too: xmllint's streaming reader, then the run.
-for i in $(seq 1 "$PAIRS"); do
-  /usr/bin/time -f "%e" -o "$OUT/pf" sh -c "find $DATA/xml -name '*.gz' | sort | xargs xmllint --stream --noout"
-  /usr/bin/time -f "%e" -o "$OUT/pr" $BIN run --inbox $DATA/xml --out $OUT/o3 --state $OUT/sx --jobs $JOBS --quiet
-  echo "$(cat "$OUT/pf") $(cat "$OUT/pr")" >> "$OUT/xpairs"
-done
+pair_runs "$OUT/xpairs" sh -c "find $DATA/xml -name '*.gz' | sort | xargs xmllint --stream --noout" -- \
+  $BIN run --inbox $DATA/xml --out $OUT/o3 --state $OUT/sx --jobs $JOBS --quiet
 SMALL=$(find samples/inbox -name '*.csv' | head -1)
 measure "edupipe validate, one small file" 0 sh -c "$BIN validate $SMALL || true"
 
@@ -109,13 +118,10 @@ done < "$OUT/rows"
 echo "(vs_zlib and vs_gzip compare with the one-period inbox's floor: the three-period row reads $((PBYTES / 1000000)) MB of CSV; its goal is RSS under 50 MB)"
 echo
 echo "paired runs, zlib floor then edupipe run --jobs $JOBS (seconds, ratio):"
-awk '{ r = $2 / $1; printf "  %.2f %.2f %.2f\n", $1, $2, r; print r > "/dev/stderr" }' "$OUT/pairs" 2> "$OUT/ratios"
-sort -n "$OUT/ratios" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median ratio %.2f over %d pairs (best %.2f, worst %.2f)\n", m, NR, v[1], v[NR] }'
+report_pairs "$OUT/pairs"
 echo
 echo "paired runs on the noisy inbox ($((NBYTES / 1000000)) MB of CSV in $(( $(du -sb $DATA/noisy | cut -f1) / 1000000 )) MB of gzip), zlib floor then edupipe run --jobs $JOBS:"
-awk '{ r = $2 / $1; printf "  %.2f %.2f %.2f\n", $1, $2, r; print r > "/dev/stderr" }' "$OUT/npairs" 2> "$OUT/nratios"
-sort -n "$OUT/nratios" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median ratio %.2f over %d pairs (best %.2f, worst %.2f)\n", m, NR, v[1], v[NR] }'
+report_pairs "$OUT/npairs"
 echo
 echo "paired runs on the XML inbox, xmllint --stream then edupipe run --jobs $JOBS (goal: ratio at most 0.3):"
-awk '{ r = $2 / $1; printf "  %.2f %.2f %.2f\n", $1, $2, r; print r > "/dev/stderr" }' "$OUT/xpairs" 2> "$OUT/xratios"
-sort -n "$OUT/xratios" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median ratio %.2f over %d pairs (best %.2f, worst %.2f)\n", m, NR, v[1], v[NR] }'
+report_pairs "$OUT/xpairs"

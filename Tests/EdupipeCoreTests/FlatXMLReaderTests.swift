@@ -29,7 +29,7 @@ import Testing
     static func both(_ bytes: [UInt8], chunk: Int = .max, fields: [String] = fields) -> (libxml2: [String]?, flat: [String]?) {
         let slow = Events(count: fields.count)
         let reader = XMLSubmissionReader(fieldNames: fields, delegate: slow)
-        var slowSaid: [String]? = slow.said
+        let slowSaid: [String]?
         do {
             try reader.read(MemorySource(bytes, maxChunk: chunk), chunkSize: min(chunk, 1 << 16))
             slowSaid = reader.stop == nil ? slow.said : nil
