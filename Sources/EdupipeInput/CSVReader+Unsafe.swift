@@ -94,7 +94,8 @@ public final class CSVReader {
                 s.pointee.recordLine = s.pointee.nextLine
                 s.pointee.nextLine += lines
                 s.pointee.pos = newPos
-                if Self.isBlankRecord(s.pointee) { continue }
+                // A record of one field only can be a blank line.
+                if s.pointee.fields.count == 1 && Self.isBlankRecord(s.pointee) { continue }
                 if s.pointee.fields.hasEscapes { Self.unescapeQuotedFields(&s.pointee) }
                 return true
             case .needMore:
@@ -253,61 +254,57 @@ public final class CSVReader {
 
     /// The common case, 8 bytes at a time: a record without quotes that ends
     /// inside the buffer. Returns nil (and no fields) for anything else, which
-    /// the byte loop then reads. Commas, line feeds and quotes each get their
-    /// own mask, so a delimiter's kind is known without reading its byte.
+    /// the byte loop then reads. One mask per word marks the ASCII bytes
+    /// below `-` (0x2D): every delimiter (comma, LF, CR, quote) is among them,
+    /// and in a record of digits, codes and Chinese text nearly nothing else
+    /// is, so each marked byte is read and told apart on its own.
     @inline(__always)
     private static func scanPlainRecord(_ spans: inout FieldSpans, _ b: UnsafeMutablePointer<UInt8>,
                                         _ start: Int, _ end: Int) -> Scan? {
         var p = start
         var fieldStart = start
         while p + 8 <= end {
-            let w = UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self)
-            var commas = matches(w, 0x2C)
-            let lineFeeds = matches(w, 0x0A)
-            // Quotes and carriage returns send the record to the byte loop,
-            // but for the CR of a CRLF inside this word.
-            let quotes = matches(w, 0x22)
-            let returns = matches(w, 0x0D)
-            if lineFeeds != 0 {
-                // Only what comes before the first line feed is this record's;
-                // a CR is allowed in the byte just before it.
-                let firstLineFeed = lineFeeds & (0 &- lineFeeds)
-                let before = (firstLineFeed >> 7) &- 1
-                if (quotes | (returns & ~(firstLineFeed >> 8))) & before != 0 { break }
-                commas &= before
-                while commas != 0 {
-                    let i = p + commas.trailingZeroBitCount >> 3
+            var marked = below2D(UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
+            while marked != 0 {
+                let i = p &+ marked.trailingZeroBitCount &>> 3
+                marked &= marked &- 1
+                switch b[i] {
+                case UInt8(ascii: ","):
                     spans.append(fieldStart, i, 0)
-                    fieldStart = i + 1
-                    commas &= commas - 1
+                    fieldStart = i &+ 1
+                case 0x0A:
+                    spans.append(fieldStart, i, 0)
+                    return .complete(i &+ 1, lines: 1)
+                case 0x0D:
+                    // Only the CR of a CRLF inside the buffer ends the record
+                    // here; a bare CR, or one at the buffer's end, goes to the
+                    // byte loop.
+                    guard i &+ 1 < end, b[i &+ 1] == 0x0A else {
+                        spans.count = 0
+                        return nil
+                    }
+                    spans.append(fieldStart, i, 0)
+                    return .complete(i &+ 2, lines: 1)
+                case UInt8(ascii: "\""):
+                    spans.count = 0
+                    return nil
+                default:
+                    continue
                 }
-                let i = p + lineFeeds.trailingZeroBitCount >> 3
-                var fieldEnd = i
-                if fieldEnd > fieldStart && b[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
-                spans.append(fieldStart, fieldEnd, 0)
-                return .complete(i + 1, lines: 1)
             }
-            if quotes | returns != 0 { break }
-            while commas != 0 {
-                let i = p + commas.trailingZeroBitCount >> 3
-                spans.append(fieldStart, i, 0)
-                fieldStart = i + 1
-                commas &= commas - 1
-            }
-            p += 8
+            p &+= 8
         }
         spans.count = 0
         return nil
     }
 
-    /// The high bit of each byte of `w` that equals `byte`, exactly: the low
-    /// seven bits are added separately, so no carry crosses into the next
-    /// byte (unlike the shorter "has zero byte" test).
+    /// The high bit of each byte of `w` that is ASCII and below 0x2D,
+    /// exactly: the low seven bits plus 0x53 reach 0x80 from 0x2D up, and
+    /// never carry into the next byte.
     @inline(__always)
-    private static func matches(_ w: UInt64, _ byte: UInt8) -> UInt64 {
-        let y = w ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+    private static func below2D(_ w: UInt64) -> UInt64 {
         let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        return ~(((y & low) &+ low) | y | low)
+        return ~(((w & low) &+ 0x5353_5353_5353_5353) | w) & 0x8080_8080_8080_8080
     }
 
     /// A line with nothing on it, or only white space (section 6: every

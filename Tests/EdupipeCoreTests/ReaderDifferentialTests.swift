@@ -51,6 +51,35 @@ import Testing
         #expect(failures > 30 && failures < 1500, "\(failures) broken files of 3000")
     }
 
+    /// The word-at-a-time scan of plain records: each delimiter (and the
+    /// bytes it must not take for one: space, tab, `!`, `-`, a Chinese
+    /// character) at every offset within an 8-byte word, and a CRLF split
+    /// across two words, against the reference, whole and a few bytes a read.
+    @Test func plainScanAgreesAtEveryWordOffset() {
+        let pieces: [[UInt8]] = [Array("\r\n".utf8), Array("\n".utf8), Array("\r".utf8), Array("\"".utf8),
+                                 Array(" ".utf8), Array("\t".utf8), Array("!".utf8), Array("-".utf8),
+                                 Array(",".utf8), Array("校".utf8), Array("\r,".utf8), Array(",\r\n".utf8)]
+        var compared = 0
+        for piece in pieces {
+            for lead in 0..<17 {
+                let record = Array(repeating: UInt8(ascii: "7"), count: lead) + piece + Array("a,b,12345678901\n".utf8)
+                let text = Array("h1,h2\n".utf8) + record + Array("x,y,z\n".utf8)
+                let reference = ReferenceCSV.read(text)
+                for chunk in [1, 3, 4096] {
+                    let fast = Self.fastCSV(text, chunk: chunk)
+                    #expect(!fast.other)
+                    #expect(fast.failure == reference.failure, "\(String(decoding: text, as: UTF8.self)) \(chunk)")
+                    #expect(fast.records == reference.records, "\(String(decoding: text, as: UTF8.self)) \(chunk)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 12 * 17 * 3)
+        // One of each kind was seen: the bare CR and the open quote fail.
+        #expect(ReferenceCSV.read(Array("a\rb\n".utf8)).failure == .bareCarriageReturn)
+        #expect(Self.fastCSV(Array("a\rb,c\n".utf8), chunk: 4096).failure == .bareCarriageReturn)
+    }
+
     /// What XMLSubmissionReader gives, record by record.
     final class Capture: XMLSubmissionDelegate {
         var root = ""
