@@ -128,6 +128,12 @@ public struct FieldValues {
         slots.initialize(repeating: UnsafeRawBufferPointer(start: nil, count: 0))
     }
 
+    /// Values that live in memory of another's (the CSV reader's fields),
+    /// never deallocated through this view.
+    @usableFromInline package init(viewing slots: UnsafeMutableBufferPointer<UnsafeRawBufferPointer>) {
+        self.slots = slots
+    }
+
     package func deallocate() { slots.deallocate() }
 
     @inlinable @inline(__always)

@@ -53,7 +53,7 @@ public final class CSVReader {
 
     public init(source: ByteSource, maxRecordBytes: Int = 1 << 20, initialCapacity: Int = 1 << 16) {
         self.source = source
-        // Field offsets are 32-bit: a record never grows past 1 GiB.
+        // A record never grows past 1 GiB, whatever the caller asks.
         let maxRecordBytes = max(1, min(maxRecordBytes, 1 << 30))
         self.maxRecordBytes = maxRecordBytes
         let capacity = max(64, min(initialCapacity, maxRecordBytes + 8))
@@ -75,8 +75,20 @@ public final class CSVReader {
     /// unescaped, not trimmed.
     @inlinable @inline(__always)
     public func field(_ i: Int) -> UnsafeRawBufferPointer {
-        let span = state.pointee.fields.base[i]
-        return UnsafeRawBufferPointer(start: state.pointee.buffer + Int(span.start), count: Int(span.end - span.start))
+        state.pointee.fields.base[i]
+    }
+
+    /// The current record's fields with white space trimmed, in place, as
+    /// the values the rules read: a view of the reader's own memory, valid
+    /// until `next()`, never deallocated by the caller. `field(i)` gives the
+    /// trimmed bytes from then on. No field is copied.
+    @inlinable
+    package func trimmedValues() -> FieldValues {
+        let fields = state.pointee.fields
+        if fields.needsTrim {
+            for i in 0..<fields.count { fields.base[i] = Bytes.trim(fields.base[i]) }
+        }
+        return FieldValues(viewing: UnsafeMutableBufferPointer(start: fields.base, count: fields.count))
     }
 
     /// Moves to the next non-blank record; false at the end of the input.
@@ -171,7 +183,7 @@ public final class CSVReader {
     /// no class property.
     private static func scanRecord(_ state: inout State) -> Scan {
         var spans = state.fields
-        spans.count = 0
+        spans.removeAll()
         defer { state.fields = spans }
         let b = state.buffer.assumingMemoryBound(to: UInt8.self)
         let end = state.end
@@ -184,7 +196,7 @@ public final class CSVReader {
                 // Only reachable after a comma, or at the record start handled
                 // by next(): the record's last field is empty.
                 if !eof { return .needMore }
-                spans.append(p, p, 0)
+                spans.append(b, p, p, 0)
                 return .complete(p, lines: lines)
             }
             if b[p] == UInt8(ascii: "\"") {
@@ -205,7 +217,7 @@ public final class CSVReader {
                     }
                     break
                 }
-                spans.append(contentStart, p, hasEscapes ? 3 : 1)
+                spans.append(b, contentStart, p, hasEscapes ? 3 : 1)
                 p += 1
                 // Only a comma or a line end may follow a closing quote
                 // (RFC 4180; section 6): a space there is a syntax error.
@@ -228,7 +240,7 @@ public final class CSVReader {
                     p += 1
                 }
                 if p == end && !eof { return .needMore }
-                spans.append(fieldStart, p, 0)
+                spans.append(b, fieldStart, p, 0)
                 if p == end { return .complete(p, lines: lines) }
                 switch b[p] {
                 case 0x0A:
@@ -257,44 +269,56 @@ public final class CSVReader {
     /// the byte loop then reads. One mask per word marks the ASCII bytes
     /// below `-` (0x2D): every delimiter (comma, LF, CR, quote) is among them,
     /// and in a record of digits, codes and Chinese text nearly nothing else
-    /// is, so each marked byte is read and told apart on its own.
+    /// is, so each marked byte is read and told apart on its own. A record
+    /// with no other marked byte and no byte above 0x7F has no white space
+    /// to trim (`needsTrim` false).
     @inline(__always)
     private static func scanPlainRecord(_ spans: inout FieldSpans, _ b: UnsafeMutablePointer<UInt8>,
                                         _ start: Int, _ end: Int) -> Scan? {
         var p = start
         var fieldStart = start
-        while p + 8 <= end {
-            var marked = below2D(UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
+        // Bytes above 0x7F, and marked bytes that are not delimiters.
+        var high: UInt64 = 0
+        var other = false
+        while p &+ 8 <= end {
+            let w = UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self)
+            high |= w
+            var marked = below2D(w)
+            // A word holds at most eight delimiters: room for them first, so
+            // that each one is stored without a check.
+            spans.reserve(8)
             while marked != 0 {
                 let i = p &+ marked.trailingZeroBitCount &>> 3
                 marked &= marked &- 1
-                switch b[i] {
-                case UInt8(ascii: ","):
-                    spans.append(fieldStart, i, 0)
+                let c = b[i]
+                if c == UInt8(ascii: ",") {
+                    spans.appendReserved(b, fieldStart, i)
                     fieldStart = i &+ 1
-                case 0x0A:
-                    spans.append(fieldStart, i, 0)
+                } else if c == 0x0A {
+                    spans.appendReserved(b, fieldStart, i)
+                    spans.needsTrim = other || high & 0x8080_8080_8080_8080 != 0
                     return .complete(i &+ 1, lines: 1)
-                case 0x0D:
+                } else if c == 0x0D {
                     // Only the CR of a CRLF inside the buffer ends the record
                     // here; a bare CR, or one at the buffer's end, goes to the
                     // byte loop.
                     guard i &+ 1 < end, b[i &+ 1] == 0x0A else {
-                        spans.count = 0
+                        spans.removeAll()
                         return nil
                     }
-                    spans.append(fieldStart, i, 0)
+                    spans.appendReserved(b, fieldStart, i)
+                    spans.needsTrim = other || high & 0x8080_8080_8080_8080 != 0
                     return .complete(i &+ 2, lines: 1)
-                case UInt8(ascii: "\""):
-                    spans.count = 0
+                } else if c == UInt8(ascii: "\"") {
+                    spans.removeAll()
                     return nil
-                default:
-                    continue
+                } else {
+                    other = true
                 }
             }
             p &+= 8
         }
-        spans.count = 0
+        spans.removeAll()
         return nil
     }
 
@@ -313,69 +337,112 @@ public final class CSVReader {
     private static func isBlankRecord(_ state: State) -> Bool {
         let fields = state.fields
         // A quoted field, even an empty one (""), is a value.
-        guard fields.count == 1, fields.base[0].flags == 0 else { return false }
-        let span = fields.base[0]
-        return Bytes.isBlank(UnsafeRawBufferPointer(start: state.buffer + Int(span.start), count: Int(span.end - span.start)))
+        guard fields.count == 1, !fields.isQuoted(0) else { return false }
+        return Bytes.isBlank(fields.base[0])
     }
 
     /// Turns `""` into `"` in place; safe because the record is complete and
     /// will not be scanned again.
     private static func unescapeQuotedFields(_ state: inout State) {
-        let b = state.buffer.assumingMemoryBound(to: UInt8.self)
         let fields = state.fields
-        for i in 0..<fields.count where fields.base[i].flags & 2 != 0 {
-            var read = Int(fields.base[i].start)
-            var write = read
-            let stop = Int(fields.base[i].end)
-            while read < stop {
+        for i in 0..<fields.count where fields.hasEscapes(i) {
+            let field = fields.base[i]
+            guard let start = field.baseAddress else { continue }
+            let b = UnsafeMutablePointer(mutating: start.assumingMemoryBound(to: UInt8.self))
+            var read = 0
+            var write = 0
+            while read < field.count {
                 b[write] = b[read]
                 read += b[read] == UInt8(ascii: "\"") ? 2 : 1
                 write += 1
             }
-            fields.base[i].end = Int32(write)
+            fields.base[i] = UnsafeRawBufferPointer(start: start, count: write)
         }
     }
 }
 
-/// Start and end offsets of fields in the reader's buffer (at most
-/// `maxRecordBytes` plus a little, so 32 bits suffice), grown by doubling.
+/// The fields of the current record as views into the reader's buffer
+/// (laid out as `FieldValues` reads them, so the rules can read them in
+/// place), grown by doubling. Which fields were quoted, and which hold `""`
+/// escapes, is kept only when the record has a quoted field: the plain
+/// records of the word-at-a-time scan write nothing but their views.
 @usableFromInline struct FieldSpans {
-    @usableFromInline struct Span {
-        @usableFromInline var start: Int32
-        @usableFromInline var end: Int32
-        /// Bit 0: quoted; bit 1: holds `""` escapes.
-        var flags: UInt8
-    }
-
-    @usableFromInline private(set) var base: UnsafeMutablePointer<Span>
+    @usableFromInline private(set) var base: UnsafeMutablePointer<UnsafeRawBufferPointer>
+    /// Bit 0: quoted; bit 1: holds `""` escapes. Read only when `anyQuoted`.
+    private var flags: UnsafeMutablePointer<UInt8>
     private var capacity: Int
-    @usableFromInline var count = 0 {
-        didSet { if count == 0 { hasEscapes = false } }
-    }
+    @usableFromInline private(set) var count = 0
+    /// Whether any field of the record was quoted.
+    private var anyQuoted = false
     /// Whether any field of the record holds `""` to unescape.
     private(set) var hasEscapes = false
+    /// Whether a field may begin or end with white space; false only when
+    /// the scan saw none anywhere in the record.
+    @usableFromInline var needsTrim = true
 
     init(capacity: Int) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
+        flags = .allocate(capacity: capacity)
+        flags.initialize(repeating: 0, count: capacity)
     }
 
-    func deallocate() { base.deallocate() }
+    func deallocate() {
+        base.deallocate()
+        flags.deallocate()
+    }
 
     @inline(__always)
-    mutating func append(_ start: Int, _ end: Int, _ flags: UInt8) {
+    mutating func removeAll() {
+        count = 0
+        anyQuoted = false
+        hasEscapes = false
+        needsTrim = true
+    }
+
+    /// Makes room for `n` more fields.
+    @inline(__always)
+    mutating func reserve(_ n: Int) {
+        while capacity &- count < n { grow() }
+    }
+
+    /// A field of a record without quotes, in room `reserve` made.
+    @inline(__always)
+    mutating func appendReserved(_ b: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int) {
+        base[count] = UnsafeRawBufferPointer(start: b + start, count: end &- start)
+        count &+= 1
+    }
+
+    /// A field of the byte loop, with its flags.
+    @inline(__always)
+    mutating func append(_ b: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, _ flags: UInt8) {
         if count == capacity { grow() }
-        base[count] = Span(start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end), flags: flags)
+        base[count] = UnsafeRawBufferPointer(start: b + start, count: end &- start)
+        if flags != 0 && !anyQuoted {
+            // The first quoted field: the fields before it were not.
+            self.flags.update(repeating: 0, count: count)
+            anyQuoted = true
+        }
+        if anyQuoted { self.flags[count] = flags }
         if flags & 2 != 0 { hasEscapes = true }
         count += 1
     }
 
+    func isQuoted(_ i: Int) -> Bool { anyQuoted && flags[i] & 1 != 0 }
+
+    func hasEscapes(_ i: Int) -> Bool { hasEscapes && flags[i] & 2 != 0 }
+
     @inline(never)
     private mutating func grow() {
-        let bigger = UnsafeMutablePointer<Span>.allocate(capacity: capacity * 2)
+        let bigger = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: capacity * 2)
         bigger.moveInitialize(from: base, count: count)
         base.deallocate()
         base = bigger
+        let biggerFlags = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+        biggerFlags.initialize(repeating: 0, count: capacity * 2)
+        biggerFlags.update(from: flags, count: count)
+        flags.deallocate()
+        flags = biggerFlags
         capacity *= 2
     }
 }

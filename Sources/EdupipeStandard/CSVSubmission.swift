@@ -90,11 +90,18 @@ struct CSVSubmission {
             let width = mapping.count
             // Only the columns the schema knows, as (column, field) pairs.
             let known = mapping.enumerated().filter { $0.element >= 0 }.map { (column: $0.offset, field: $0.element) }
+            // Every column a field, in the schema's order (nearly every
+            // file): the rules read the reader's fields where they are.
+            let inPlace = mapping == Array(0..<schema.fields.count)
             while try reader.next() {
                 guard reader.fieldCount == width else {
                     rules.countUnreadable()
                     rules.checker.log.add(Issue(.fieldCount, line: reader.recordLine,
                         say(rules, "file.field_count", [.count: String(reader.fieldCount), .width: String(width)])))
+                    continue
+                }
+                if inPlace {
+                    rules.check(reader.trimmedValues(), line: reader.recordLine)
                     continue
                 }
                 for pair in known {

@@ -110,14 +110,17 @@ package struct RecordRules {
         records += 1
         let malformed = twice | markup
         checker.begin(line: line)
-        state.valid = 0
-        state.given = 0
         let values = state.values
+        // The record's bits stay in registers while the fields are read:
+        // they are written to `state` before anything out of line reads it
+        // (`sync`), and once the last field is read.
+        var valid: UInt64 = 0
+        var given: UInt64 = 0
         for f in 0..<fieldCount {
             let p = program + f
             let raw = v[f]
             let bit = UInt64(1) &<< UInt64(f)
-            if raw.count > 0 { state.given |= bit }
+            if raw.count > 0 { given |= bit }
             if _slowPath(malformed != 0) && malformed & bit != 0 {
                 checker.malformed(field: f, twice: twice & bit != 0)
                 continue
@@ -154,6 +157,8 @@ package struct RecordRules {
                 if raw.count == 18, case .valid(let id) = ValueParsers.residentID(raw) { n = Int(truncatingIfNeeded: id); ok = true }
             }
             if !ok {
+                state.valid = valid
+                state.given = given
                 if raw.count == 0 && !p.pointee.required && p.pointee.requiredWhen >= 0 {
                     requiredWhen(f, p.pointee, v)
                     continue
@@ -161,13 +166,37 @@ package struct RecordRules {
                 guard let parsed = checker.slowField(f, p.pointee, v, &state) else { continue }
                 n = parsed
             }
-            if p.pointee.rangeCount > 0, let failed = rangeFailure(n, p) {
-                rangeFailed(f, failed, n, v)
-                continue
+            if p.pointee.rangeCount > 0 {
+                let failed: Int?
+                if p.pointee.rangeField >= 0 {
+                    // Ranges by one enumeration's word (grade by stage): a
+                    // table lookup, inline.
+                    let g = p.pointee.rangeField
+                    let word = (valid &>> UInt64(g)) & 1 != 0 ? values[g] : program[g].wordCount
+                    let entry = Int(rangeTable[p.pointee.rangeTable &+ word])
+                    if entry < 0 {
+                        failed = nil
+                    } else {
+                        let r = ranges + (p.pointee.rangeStart &+ entry)
+                        failed = n >= r.pointee.lo && n <= r.pointee.hi ? nil : entry
+                    }
+                } else {
+                    state.valid = valid
+                    state.given = given
+                    failed = rangeFailure(n, p)
+                }
+                if let failed {
+                    state.valid = valid
+                    state.given = given
+                    rangeFailed(f, failed, n, v)
+                    continue
+                }
             }
             values[f] = n
-            state.valid |= bit
+            valid |= bit
         }
+        state.valid = valid
+        state.given = given
 
         for i in 0..<ruleCount {
             let rule = rules[i]
@@ -294,17 +323,11 @@ package struct RecordRules {
     }
 
     /// The conditional range that `n` breaks, if any: the first entry whose
-    /// condition holds (or, without one, the first reached) decides.
-    @inline(__always)
+    /// condition holds (or, without one, the first reached) decides. Ranges
+    /// picked by one enumeration's word are looked up in `check` instead.
+    @inline(never)
     private mutating func rangeFailure(_ n: Int, _ field: UnsafeMutablePointer<FieldProgram>) -> Int? {
         let p = field.pointee
-        if p.rangeField >= 0 {
-            let word = state.isValid(p.rangeField) ? state.values[p.rangeField] : program[p.rangeField].wordCount
-            let entry = Int(rangeTable[p.rangeTable + word])
-            guard entry >= 0 else { return nil }
-            let r = ranges[p.rangeStart + entry]
-            return n >= r.lo && n <= r.hi ? nil : entry
-        }
         for i in 0..<p.rangeCount {
             let r = ranges[p.rangeStart + i]
             if r.when >= 0 {

@@ -14,7 +14,14 @@ import Testing
         var records: [ReferenceCSV.Record] = []
         do {
             while try reader.next() {
-                records.append(ReferenceCSV.Record(line: reader.recordLine, fields: (0..<reader.fieldCount).map { Array(reader.field($0)) }))
+                let fields = (0..<reader.fieldCount).map { Array(reader.field($0)) }
+                // The values the rules read: trimmed in place, or left
+                // alone when the scan saw no white space.
+                let values = reader.trimmedValues()
+                for (i, f) in fields.enumerated() where String(validating: f, as: UTF8.self) != nil {
+                    #expect(Array(values[i]) == ReferenceCSV.trimmed(f), "\(f)")
+                }
+                records.append(ReferenceCSV.Record(line: reader.recordLine, fields: fields))
             }
             return (records, nil, false)
         } catch {

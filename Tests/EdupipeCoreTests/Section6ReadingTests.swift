@@ -115,6 +115,20 @@ import Testing
         #expect(r.isValid, "U+\(String(space.unicodeScalars.first!.value, radix: 16))")
     }
 
+    /// White space at the ends of a record, and ASCII white space (which the
+    /// word-at-a-time scan marks), is trimmed like any other.
+    @Test(arguments: [" ", "\t", "\u{3000}", "\u{00A0}"])
+    func whiteSpaceAtTheRecordsEndsIsTrimmed(space: String) {
+        let r = classesCSV(Samples.csv(header, ["\(space)110101,1111010001,primary,1,1-01,45\(space)",
+                                                "110101,1111010001,primary,1,1-02,\(space)\(space)46"]))
+        #expect(r.isValid, "U+\(String(space.unicodeScalars.first!.value, radix: 16))")
+        #expect(r.records == 2)
+        // Inside a value it is not trimmed: a class ID may hold a space,
+        // a number may not.
+        let inside = classesCSV(Samples.csv(header, ["110101,1111010001,primary,1,1-01,4\(space)5"]))
+        #expect(inside.triples == [Triple("E_TYPE", 2, "students")])
+    }
+
     @Test(arguments: ["\u{200B}", "\u{FEFF}", "\u{001F}"])
     func otherCharactersAreNotWhiteSpace(char: String) {
         let r = classesCSV(Samples.csv(header, ["110101,\(char)1111010001,primary,1,1-01,45"]))

@@ -64,7 +64,14 @@ func compareWithReference(_ bytes: [UInt8], chunk: Int) {
     var failure: ReferenceCSV.Failure?
     do {
         while try reader.next() {
-            records.append(ReferenceCSV.Record(line: reader.recordLine, fields: (0..<reader.fieldCount).map { Array(reader.field($0)) }))
+            let fields = (0..<reader.fieldCount).map { Array(reader.field($0)) }
+            // The values the rules read, trimmed in place (or left alone
+            // when the scan saw no white space), against the reference's.
+            let values = reader.trimmedValues()
+            for (i, f) in fields.enumerated() where String(validating: f, as: UTF8.self) != nil {
+                precondition(Array(values[i]) == ReferenceCSV.trimmed(f), "the reader's values are trimmed differently")
+            }
+            records.append(ReferenceCSV.Record(line: reader.recordLine, fields: fields))
         }
     } catch {
         switch error {
