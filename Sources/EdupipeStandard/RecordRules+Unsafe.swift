@@ -112,8 +112,8 @@ package struct RecordRules {
         checker.begin(line: line)
         let values = state.values
         // The record's bits stay in registers while the fields are read:
-        // they are written to `state` before anything out of line reads it
-        // (`sync`), and once the last field is read.
+        // they are written to `state` before any call out of line (which
+        // may read them), and once the last field is read.
         var valid: UInt64 = 0
         var given: UInt64 = 0
         for f in 0..<fieldCount {
