@@ -364,11 +364,13 @@ public final class CSVReader {
 /// The fields of the current record as views into the reader's buffer
 /// (laid out as `FieldValues` reads them, so the rules can read them in
 /// place), grown by doubling. Which fields were quoted, and which hold `""`
-/// escapes, is kept only when the record has a quoted field: the plain
-/// records of the word-at-a-time scan write nothing but their views.
+/// escapes, the byte loop writes for every field of its records; the plain
+/// records of the word-at-a-time scan write nothing but their views, and
+/// their flags are never read (`anyQuoted` and `hasEscapes` stay false).
 @usableFromInline struct FieldSpans {
     @usableFromInline private(set) var base: UnsafeMutablePointer<UnsafeRawBufferPointer>
-    /// Bit 0: quoted; bit 1: holds `""` escapes. Read only when `anyQuoted`.
+    /// Bit 0: quoted; bit 1: holds `""` escapes. Read only when `anyQuoted`
+    /// (quoted) or `hasEscapes` (escapes) is set for the record.
     private var flags: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     @usableFromInline private(set) var count = 0
@@ -418,12 +420,8 @@ public final class CSVReader {
     mutating func append(_ b: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, _ flags: UInt8) {
         if count == capacity { grow() }
         base[count] = UnsafeRawBufferPointer(start: b + start, count: end &- start)
-        if flags != 0 && !anyQuoted {
-            // The first quoted field: the fields before it were not.
-            self.flags.update(repeating: 0, count: count)
-            anyQuoted = true
-        }
-        if anyQuoted { self.flags[count] = flags }
+        self.flags[count] = flags
+        if flags & 1 != 0 { anyQuoted = true }
         if flags & 2 != 0 { hasEscapes = true }
         count += 1
     }

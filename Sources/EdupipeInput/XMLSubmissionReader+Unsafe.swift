@@ -323,7 +323,6 @@ package final class XMLSubmissionReader {
         return (name, UnsafeBufferPointer(start: start, count: end - start))
     }
 
-
     /// An attribute's value as XML 1.0 (section 3.3.3) reads it. libxml2's
     /// SAX2 without entity substitution hands over every `&` of the value
     /// (from `&amp;` or `&#38;`) as the five characters `&#38;`, and has
