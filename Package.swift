@@ -41,6 +41,12 @@ let package = Package(
             path: "Sources/CISAL",
             providers: [.apt(["libisal-dev"])]
         ),
+        // syncfs(2), which Glibc's module does not declare (the server's
+        // grouped syncs).
+        .systemLibrary(
+            name: "SystemLinux",
+            path: "Sources/SystemLinux"
+        ),
         .systemLibrary(
             name: "CLibXML2",
             path: "Sources/CLibXML2",
@@ -121,6 +127,7 @@ let package = Package(
                 "EdupipeAggregate",
                 "EdupipeOutput",
                 "EdupipeRun",
+                "SystemLinux",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),

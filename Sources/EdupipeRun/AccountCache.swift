@@ -48,6 +48,21 @@ public final class AccountCache: Sendable {
         if Stamp.of(ledger.accountsStampPath) == nil { try? ledger.replaceAccountsStamp() }
     }
 
+    /// What the table in memory says of `token` without reading the
+    /// database (a `stat` of the stamp only): `.some(nil)` for unknown or
+    /// revoked, nil when the table must be read again (`account(token:)`).
+    /// Cheap enough for a server's event loop.
+    public func cachedAccount(token: String) -> Account?? {
+        lookUp(AccountToken.hash(token), stamp: Stamp.of(ledger.accountsStampPath), now: MonotonicClock.nanoseconds())
+    }
+
+    private func lookUp(_ hash: String, stamp: Stamp?, now: Int64) -> Account?? {
+        snapshot.withLock { s in
+            guard let stamp, s.stamp == stamp, now - s.loadedAt < Self.maximumAge else { return nil }
+            return .some(s.byHash[hash])
+        }
+    }
+
     /// The live account holding `token`, or nil (unknown or revoked).
     public func account(token: String) throws -> Account? {
         let hash = AccountToken.hash(token)
@@ -55,11 +70,7 @@ public final class AccountCache: Sendable {
         // they are read leaves a newer stamp, and the next request reads again.
         let stamp = Stamp.of(ledger.accountsStampPath)
         let now = MonotonicClock.nanoseconds()
-        let cached: Account?? = snapshot.withLock { s in
-            guard let stamp, s.stamp == stamp, now - s.loadedAt < Self.maximumAge else { return nil }
-            return .some(s.byHash[hash])
-        }
-        if let cached { return cached }
+        if let cached = lookUp(hash, stamp: stamp, now: now) { return cached }
         var byHash: [String: Account] = [:]
         for account in try ledger.accounts() where account.revokedAt == nil { byHash[account.tokenSHA256] = account }
         let table = byHash

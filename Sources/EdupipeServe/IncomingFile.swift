@@ -72,11 +72,11 @@ final class IncomingFile: @unchecked Sendable {
         bytes += chunk.count
     }
 
-    /// Syncs the file once the whole body has come (it stays open: an
-    /// unnamed file lives as long as its descriptor).
-    func finish() throws {
+    /// Ends the body's SHA-256 once the whole body has come. The file stays
+    /// open (an unnamed file lives as long as its descriptor); it is synced
+    /// with the uploads around it (`GroupSync`) only if it is to be stored.
+    func finish() {
         sha256 = encodeHex(Array(hasher.finalize()))
-        guard fsync(fd) == 0 else { throw EdupipeError.system("cannot sync the upload to disk") }
     }
 
     /// Closes the file and removes its temporary name if it has one (an
@@ -98,14 +98,6 @@ final class IncomingFile: @unchecked Sendable {
         var removed = 0
         for name in names where name.hasSuffix(".part") && unlink(dir + "/" + name) == 0 { removed += 1 }
         return removed
-    }
-
-    /// Syncs a folder, so that a name made or removed in it is on disk.
-    static func syncFolder(_ path: String) -> Bool {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return fsync(fd) == 0
     }
 }
 

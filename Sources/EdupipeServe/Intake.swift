@@ -26,6 +26,8 @@ final class Intake: Sendable {
     /// The same with a dry run's lower limit on decompressed bytes.
     private let dryRunValidators: [Language: SubmissionValidator]
     private let stripes: [Stripe]
+    /// Stored uploads are made durable together (`GroupSync`).
+    let durable: GroupSync
 
     /// One lock per stripe of (county, dataset, period): the check that a
     /// name is free, the rename and the receipt are one step for a group,
@@ -34,8 +36,9 @@ final class Intake: Sendable {
         let lock = Mutex(())
     }
 
-    init(setup: Setup, inbox: String, ledger: Ledger, rescanSeconds: Int64 = 60, dryRunLimit: Int = 64 << 20) {
+    init(setup: Setup, inbox: String, ledger: Ledger, rescanSeconds: Int64 = 60, dryRunLimit: Int = 64 << 20) throws {
         self.setup = setup
+        durable = try GroupSync(folder: inbox, start: Offload.start)
         self.inbox = inbox
         self.ledger = ledger
         accounts = AccountCache(ledger: ledger)
@@ -74,6 +77,18 @@ final class Intake: Sendable {
         do { found = try accounts.account(token: token) } catch {
             throw Refusal(status: 503, code: "E_LEDGER", zh: "账户库暂时无法读取，请稍后再试", en: "the account ledger cannot be read now: try again later")
         }
+        return try caller(found)
+    }
+
+    /// The same answered from the accounts in memory alone, or nil when the
+    /// table must be read again from the ledger (`authenticate`, blocking).
+    func cachedCaller(token: String?) -> Result<Caller, Refusal>? {
+        guard let token, !token.isEmpty else { return .failure(.noToken) }
+        guard let found = accounts.cachedAccount(token: token) else { return nil }
+        do throws(Refusal) { return .success(try caller(found)) } catch { return .failure(error) }
+    }
+
+    private func caller(_ found: Account?) throws(Refusal) -> Caller {
         guard let account = found else { throw .badToken }
         if account.unit == Registry.nationalCode { return Caller(account: account, unitName: "全国", level: "national") }
         guard let unit = setup.registry.units[account.unit] else {
@@ -137,34 +152,106 @@ final class Intake: Sendable {
         var facts = UploadFacts()
     }
 
-    /// Validates, decides and (unless `dryRun`) stores a finished upload,
-    /// then records its receipt; the receipt is returned only once the file,
-    /// its folder and the ledger row are on disk.
-    func commit(_ file: IncomingFile, at placement: Placement, dryRun: Bool, caller: Caller, language: Language,
-                receivedAt: Int64, audit: RequestRecord, started: Int64) -> Outcome {
+    /// A finished upload's verdict, before anything is decided or stored.
+    struct Checked: Sendable {
+        var report: FileReport
+        /// Decompressed bytes validation read (what the meter charges).
+        var work: Int
+    }
+
+    /// Validates a finished upload (blocking: run it off the event loops).
+    /// The records' digest only matters when another file has the same
+    /// revision (section 2's duplicates and conflicts): rare, so the upload
+    /// is read without it, and again with it under the lock only then.
+    func check(_ file: IncomingFile, at placement: Placement, dryRun: Bool, language: Language) -> Checked {
+        let report = checker(dryRun: dryRun, language: language)
+            .validate(path: file.path, displayPath: placement.fileName, digest: others(of: placement).sharing(placement.name.revision))
+        return Checked(report: report, work: report.contentBytes)
+    }
+
+    private func checker(dryRun: Bool, language: Language) -> SubmissionValidator {
+        dryRun ? (dryRunValidators[language] ?? validator(language)) : validator(language)
+    }
+
+    /// Decides and (unless `dryRun`) stores a checked upload, then records
+    /// its receipt; the receipt is returned only once the file, its name
+    /// and the ledger row are on disk. The blocking steps run on `Offload`;
+    /// the syncs are grouped with other uploads' (`GroupSync`).
+    func commit(_ file: IncomingFile, checked: Checked, at placement: Placement, dryRun: Bool, caller: Caller, language: Language,
+                receivedAt: Int64, audit: RequestRecord, started: Int64) async -> Outcome {
         defer { file.discard() }
-        // The records' digest only matters when another file has the same
-        // revision (section 2's duplicates and conflicts): rare, so the
-        // upload is read without it, and again with it only then.
-        let checker = dryRun ? (dryRunValidators[language] ?? validator(language)) : validator(language)
-        var report = checker.validate(path: file.path, displayPath: placement.fileName,
-                                      digest: others(of: placement).sharing(placement.name.revision))
-        var work = report.contentBytes
+        // The bytes on disk before any name is given to them: a power cut
+        // must never leave a short file under a name the clerk cannot send
+        // again.
+        if !dryRun, !(await durable.sync()) {
+            return Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件未能同步到磁盘",
+                                                      en: "the file could not be synced to disk").json(language), work: checked.work)
+        }
+        let decided = await Offload.run {
+            self.decide(file, checked: checked, at: placement, dryRun: dryRun, language: language, receivedAt: receivedAt)
+        }
+        guard case .stored(var outcome) = decided else {
+            if case .answered(let outcome) = decided { return outcome }
+            return Outcome(status: 500, body: "")
+        }
+        // The name (and any folder made for it) on disk, then the receipt.
+        guard await durable.sync() else {
+            return Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件夹未能同步到磁盘",
+                                                      en: "the inbox folder could not be synced to disk").json(language), work: outcome.work)
+        }
+        var row = audit
+        row.status = outcome.status
+        row.file = outcome.facts
+        row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
+        let receipt = StoredReceipt(path: placement.path, sha256: file.sha256, receivedAt: receivedAt, body: outcome.body)
+        let ledger = self.ledger
+        let request = row
+        let recorded = await Offload.run {
+            Result { try ledger.recordUpload(request, receipt: receipt, accountID: caller.account.id) }
+        }
+        if case .failure(let error) = recorded {
+            // The file is in the inbox and the night will read it; only
+            // the receipt could not be kept. Say so rather than pretend.
+            outcome = Outcome(status: 500, body: Refusal(status: 500, code: "E_LEDGER",
+                                                         zh: "文件已保存，但回执未能写入账本：请稍后用同一文件重试以取得回执（\(error)）",
+                                                         en: "the file was stored but its receipt could not be recorded: send the same file again for the receipt (\(error))").json(language),
+                              work: outcome.work)
+        }
+        return outcome
+    }
+
+    /// What the locked step made of an upload: an answer (a dry run, a
+    /// repeat, a refusal), or a file linked into the inbox whose receipt
+    /// waits for the name to be synced.
+    private enum Decided: Sendable {
+        case answered(Outcome)
+        case stored(Outcome)
+    }
+
+    /// Under the group's lock: the check that the name is free, the
+    /// decision, the receipt's text and the link are one step for a group
+    /// (county, dataset, period), while uploads of other groups go on.
+    private func decide(_ file: IncomingFile, checked: Checked, at placement: Placement, dryRun: Bool, language: Language,
+                        receivedAt: Int64) -> Decided {
+        var report = checked.report
+        var work = checked.work
         let stripe = stripes[Int(UInt(bitPattern: placement.group.hashValue) % UInt(stripes.count))]
         return stripe.lock.withLock { _ in
             do {
                 try index.refreshIfStale(now: receivedAt)
             } catch {
-                return Outcome(status: 503, body: Refusal(status: 503, code: "E_INBOX", zh: "收件箱暂时无法读取，请稍后再试",
-                                                          en: "the inbox cannot be read now: try again later").json(language))
+                return .answered(Outcome(status: 503, body: Refusal(status: 503, code: "E_INBOX", zh: "收件箱暂时无法读取，请稍后再试",
+                                                                    en: "the inbox cannot be read now: try again later").json(language), work: work))
             }
             if let existing = existingFile(placement) {
-                return answerForExisting(existing, file: file, placement: placement, language: language)
+                var outcome = answerForExisting(existing, file: file, placement: placement, language: language)
+                outcome.work = work
+                return .answered(outcome)
             }
             // Again under the lock: another upload of the group may have come.
             let group = others(of: placement)
             if group.sharing(placement.name.revision) && report.isValid && report.contentDigest == nil {
-                report = checker.validate(path: file.path, displayPath: placement.fileName, digest: true)
+                report = checker(dryRun: dryRun, language: language).validate(path: file.path, displayPath: placement.fileName, digest: true)
                 work += report.contentBytes
             }
             let others = group.members.compactMap { m in
@@ -190,33 +277,18 @@ final class Intake: Sendable {
                                   receivedAt: receivedAt, stored: !dryRun, dryRun: dryRun, report: report, standing: standing,
                                   language: language, quality: flags)
             outcome.body = receipt.json
-            if dryRun { return outcome }
+            if dryRun { return .answered(outcome) }
             do {
-                try store(file, at: placement)
+                try link(file, at: placement)
             } catch let refusal as Refusal {
-                return Outcome(status: refusal.status, body: refusal.json(language))
+                return .answered(Outcome(status: refusal.status, body: refusal.json(language), work: work))
             } catch {
-                return Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件未能保存：\(error)",
-                                                          en: "the file could not be stored: \(error)").json(language))
+                return .answered(Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件未能保存：\(error)",
+                                                                    en: "the file could not be stored: \(error)").json(language), work: work))
             }
             verdicts.remember(placement.path, report: report)
             index.add(InboxIndex.Member(path: placement.path, name: placement.name), fileName: placement.fileName)
-            var row = audit
-            row.status = outcome.status
-            row.file = outcome.facts
-            row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
-            do {
-                try ledger.recordUpload(row, receipt: StoredReceipt(path: placement.path, sha256: file.sha256,
-                                                                    receivedAt: receivedAt, body: outcome.body),
-                                        accountID: caller.account.id)
-            } catch {
-                // The file is in the inbox and the night will read it; only
-                // the receipt could not be kept. Say so rather than pretend.
-                return Outcome(status: 500, body: Refusal(status: 500, code: "E_LEDGER",
-                                                          zh: "文件已保存，但回执未能写入账本：请稍后用同一文件重试以取得回执（\(error)）",
-                                                          en: "the file was stored but its receipt could not be recorded: send the same file again for the receipt (\(error))").json(language))
-            }
-            return outcome
+            return .stored(outcome)
         }
     }
 
@@ -277,12 +349,13 @@ final class Intake: Sendable {
                        facts: UploadFacts(path: path, acceptance: "name_taken"))
     }
 
-    /// Moves a finished upload to its place: a link (which never replaces
-    /// a file, unlike rename), then the folder synced.
-    private func store(_ file: IncomingFile, at placement: Placement) throws {
+    /// Gives a finished upload its name in the inbox, making its folders
+    /// as needed: a link, which never replaces a file (unlike rename). The
+    /// caller syncs the name (`GroupSync`) before it promises anything.
+    private func link(_ file: IncomingFile, at placement: Placement) throws {
         let target = inbox + "/" + placement.path
         let directory = String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)])
-        let made = try makeDirectories(directory, mode: 0o777)
+        _ = try makeDirectories(directory, mode: 0o777)
         if file.link(to: target) != 0 {
             let why = String(cString: strerror(errno))
             if errno == EEXIST {
@@ -290,14 +363,6 @@ final class Intake: Sendable {
                               en: "a file of this name was stored by another request a moment ago: send it again to see which")
             }
             throw Refusal(status: 500, code: "E_STORE", zh: "文件未能保存：\(why)", en: "the file could not be stored: \(why)")
-        }
-        var synced = IncomingFile.syncFolder(directory)
-        for folder in made.reversed() {
-            let parent = String(folder[..<(folder.lastIndex(of: "/") ?? folder.endIndex)])
-            synced = IncomingFile.syncFolder(parent) && synced
-        }
-        guard synced else {
-            throw Refusal(status: 500, code: "E_STORE", zh: "文件夹未能同步到磁盘", en: "the inbox folder could not be synced to disk")
         }
     }
 }

@@ -47,6 +47,12 @@ enum Offload {
         return p
     }()
 
+    /// Runs `work` on the pool without waiting for it (the grouped syncs'
+    /// loop). The pool never shuts down; were it to, the work runs anyway.
+    static func start(_ work: @escaping @Sendable () -> Void) {
+        pool.submit { _ in work() }
+    }
+
     static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         // The pool runs until the process ends; `runIfActive` fails only
         // on a pool shut down, which this one never is.

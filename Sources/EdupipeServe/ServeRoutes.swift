@@ -86,8 +86,15 @@ struct ServeRoutes: Sendable {
     /// The caller; throws the refusal (401, 403) as the response.
     private func signedIn(_ request: Request, _ context: ServeContext) async throws(Refused) -> Caller {
         let token = request.headers.bearer?.token
-        let result: Result<Caller, Refusal> = await Offload.run { [intake] in
-            do throws(Refusal) { return .success(try intake.authenticate(token: token)) } catch { return .failure(error) }
+        // The accounts in memory answer nearly always; the ledger is read
+        // (blocking, off the event loops) only when they must be reloaded.
+        let result: Result<Caller, Refusal>
+        if let cached = intake.cachedCaller(token: token) {
+            result = cached
+        } else {
+            result = await Offload.run { [intake] in
+                do throws(Refusal) { return .success(try intake.authenticate(token: token)) } catch { return .failure(error) }
+            }
         }
         switch result {
         case .success(let c):
@@ -218,6 +225,7 @@ struct ServeRoutes: Sendable {
         // of them with the fsync: a small file costs one hop.
         var pending = ByteBuffer()
         var received = 0
+        var checked: Intake.Checked?
         do {
             for try await chunk in request.body {
                 received += chunk.readableBytes
@@ -242,8 +250,16 @@ struct ServeRoutes: Sendable {
                     throw Refused(response: Self.refusal(Self.tooSlow(minimumRate), language))
                 }
             }
+            // The last chunk, the digest and the verdict in one hop.
             let batch = pending
-            try await Offload.run { Result { try file.write(Array(batch.readableBytesView)); try file.finish() } }.get()
+            let intake = self.intake
+            checked = try await Offload.run {
+                Result {
+                    try file.write(Array(batch.readableBytesView))
+                    file.finish()
+                    return file.bytes == 0 ? nil : intake.check(file, at: placement, dryRun: dryRun, language: language)
+                }
+            }.get()
         } catch let refused as Refused {
             throw refused
         } catch {
@@ -258,17 +274,15 @@ struct ServeRoutes: Sendable {
                                                          zh: "上传未完成：连接中断或请求体不完整", en: "the upload did not finish: the body was cut short or malformed"),
                                                  language))
         }
-        if file.bytes == 0 {
+        guard let checked else {
             file.discard()
             return Self.refusal(Self.emptyBody, language)
         }
         let audit = RequestRecord(at: receivedAt, accountID: c.account.id, unit: c.unit, method: "PUT",
                                   target: AuditMiddleware.target(request), status: 0,
                                   milliseconds: 0)
-        let intake = self.intake
-        let outcome = await Offload.run {
-            intake.commit(file, at: placement, dryRun: dryRun, caller: c, language: language, receivedAt: receivedAt, audit: audit, started: started)
-        }
+        let outcome = await intake.commit(file, checked: checked, at: placement, dryRun: dryRun, caller: c, language: language,
+                                          receivedAt: receivedAt, audit: audit, started: started)
         work = outcome.work
         context.audit.update {
             $0.file = outcome.facts

@@ -64,7 +64,7 @@ public enum Server {
         StateFiles.restrict(options.stateDirectory)
         let environment = options.environment
         let clock: @Sendable () -> Int64 = { LedgerTime.now(environment: environment) }
-        let intake = Intake(setup: setup, inbox: options.inbox, ledger: ledger, rescanSeconds: options.rescanSeconds,
+        let intake = try Intake(setup: setup, inbox: options.inbox, ledger: ledger, rescanSeconds: options.rescanSeconds,
                             dryRunLimit: options.meter.dryRunLimit)
         try intake.index.rescan(now: clock())
 

@@ -56,6 +56,26 @@ import GRDB
         #expect(try cache.account(token: token) == nil)
         #expect(try cache.account(token: "edp_" + String(repeating: "0", count: 64)) == nil)
     }
+
+    /// What the server's event loops ask first: the table in memory answers
+    /// while its stamp is the ledger's, and asks for a reload (nil) as soon
+    /// as `edupipe accounts` changes anything.
+    @Test func theTableInMemoryAnswersOnlyWhileItIsCurrent() throws {
+        let state = Fixtures.tempDirectory("account-cache-fast")
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let server = try Ledger(directory: state, durable: true)
+        let cache = AccountCache(ledger: server)
+        let cli = try Ledger(directory: state)
+        let (account, token) = try cli.addAccount(unit: "420000", name: "湖北", at: 1_670_000_000)
+        #expect(cache.cachedAccount(token: token) == nil)
+        #expect(try cache.account(token: token)?.id == account.id)
+        #expect(cache.cachedAccount(token: token)??.id == account.id)
+        #expect(cache.cachedAccount(token: "edp_unknown").map { $0 == nil } == true)
+        #expect(try cli.revokeAccount(id: account.id, at: 1_670_000_100))
+        #expect(cache.cachedAccount(token: token) == nil)
+        #expect(try cache.account(token: token) == nil)
+        #expect(cache.cachedAccount(token: token).map { $0 == nil } == true)
+    }
 }
 
 /// Results written by concurrent iterations.
