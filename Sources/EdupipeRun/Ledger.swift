@@ -30,11 +30,7 @@ public final class Ledger: Sendable {
         configuration.busyMode = .timeout(30)
         // The ledger is written once per run: a small page cache is enough
         // and keeps the run's peak memory low.
-        // synchronous=NORMAL in WAL mode: a killed process loses nothing
-        // committed, and a power cut at worst the last run's record, never
-        // consistency; it saves an fsync per transaction.
-        let synchronous = durable ? "FULL" : "NORMAL"
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -512; PRAGMA synchronous = \(synchronous)") }
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -512") }
         // SQLite takes an empty file for a new database: a ledger cut to
         // zero bytes would silently start a new history. An empty file is
         // also what a first run killed at once leaves; the marker, written
@@ -47,6 +43,14 @@ public final class Ledger: Sendable {
         do {
             try makeDirectories(directory)
             pool = try DatabasePool(path: path, configuration: configuration)
+            // synchronous=NORMAL in WAL mode for runs: a killed process
+            // loses nothing committed, and a power cut at worst the last
+            // run's record, never consistency; it saves an fsync per
+            // transaction. FULL for the server, whose receipts promise the
+            // disk. Set on the writer once the pool is open: GRDB's WAL
+            // set-up sets NORMAL after `prepareDatabase`, so a FULL set
+            // there was undone and receipts were not synced at commit.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "NORMAL")") }
             try LedgerSchema.migrator.migrate(pool)
             group = GroupCommit(pool: pool)
         } catch {

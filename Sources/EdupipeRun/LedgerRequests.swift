@@ -99,7 +99,19 @@ extension Ledger {
     /// disk (the serve ledger syncs each commit). A receipt already there
     /// for `path` is kept: the first wins.
     public func recordUpload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?) throws {
-        try group.write { db in
+        try group.write(Self.upload(request, receipt: receipt, accountID: accountID))
+    }
+
+    /// The same for a server's upload, suspended rather than blocked while
+    /// it waits; `start` gives the commits a thread that may block when
+    /// nobody else is making them.
+    public func recordUpload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?,
+                             start: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) async throws {
+        try await group.write(Self.upload(request, receipt: receipt, accountID: accountID), start: start)
+    }
+
+    private static func upload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?) -> (Database) throws -> Void {
+        { db in
             try db.execute(sql: "INSERT OR IGNORE INTO receipt (path, sha256, received_at, account_id, body) VALUES (?, ?, ?, ?, ?)",
                            arguments: [receipt.path, receipt.sha256, receipt.receivedAt, accountID, receipt.body])
             try db.execute(sql: RequestRecord.insert, arguments: request.arguments)

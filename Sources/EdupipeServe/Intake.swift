@@ -204,12 +204,9 @@ final class Intake: Sendable {
         row.file = outcome.facts
         row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
         let receipt = StoredReceipt(path: placement.path, sha256: file.sha256, receivedAt: receivedAt, body: outcome.body)
-        let ledger = self.ledger
-        let request = row
-        let recorded = await Offload.run {
-            Result { try ledger.recordUpload(request, receipt: receipt, accountID: caller.account.id) }
-        }
-        if case .failure(let error) = recorded {
+        do {
+            try await ledger.recordUpload(row, receipt: receipt, accountID: caller.account.id, start: Offload.start)
+        } catch {
             // The file is in the inbox and the night will read it; only
             // the receipt could not be kept. Say so rather than pretend.
             outcome = Outcome(status: 500, body: Refusal(status: 500, code: "E_LEDGER",

@@ -39,6 +39,65 @@ import GRDB
         #expect(requests == 16)
     }
 
+    /// The server's ledger syncs every commit (FULL); a run's does not
+    /// (NORMAL). GRDB's WAL set-up used to undo FULL silently.
+    @Test func theServersLedgerSyncsEveryCommit() throws {
+        let state = Fixtures.tempDirectory("ledger-synchronous")
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let server = try Ledger(directory: state, durable: true)
+        #expect(try server.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+        let run = try Ledger(directory: state)
+        #expect(try run.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+    }
+
+    /// Uploads waiting suspended and a request waiting blocked share the
+    /// commits: every write is on disk when it returns, and a failure
+    /// fails alone.
+    @Test func suspendedAndBlockedWritersShareCommits() async throws {
+        let state = Fixtures.tempDirectory("group-commit-async")
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let ledger = try Ledger(directory: state, durable: true)
+        let start: @Sendable (@escaping @Sendable () -> Void) -> Void = { work in Thread.detachNewThread(work) }
+        let row = RequestRecord(at: 1_670_000_000, accountID: nil, unit: "000000", method: "PUT", target: "/api/v1/files/x",
+                                status: 201, milliseconds: 1)
+        let results = await withTaskGroup(of: (Int, Bool).self) { group in
+            for i in 0..<24 {
+                group.addTask {
+                    do {
+                        if i == 23 {
+                            try await ledger.group.write({ db in try db.execute(sql: "INSERT INTO no_such_table VALUES (1)") }, start: start)
+                        } else if i % 8 == 7 {
+                            // A blocked writer among them (the audit's rows).
+                            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                                Thread.detachNewThread {
+                                    do { try ledger.record(row); c.resume() } catch { c.resume(throwing: error) }
+                                }
+                            }
+                        } else {
+                            let path = "hubei/420102/420102_class_size_2022-autumn_r\(i).csv"
+                            try await ledger.recordUpload(row, receipt: StoredReceipt(path: path, sha256: String(repeating: "a", count: 64),
+                                                                                     receivedAt: 1_670_000_000, body: "{}"),
+                                                          accountID: nil, start: start)
+                        }
+                        return (i, true)
+                    } catch {
+                        return (i, false)
+                    }
+                }
+            }
+            var all = [Bool](repeating: false, count: 24)
+            for await (i, ok) in group { all[i] = ok }
+            return all
+        }
+        #expect(results == [Bool](repeating: true, count: 23) + [false])
+        let other = try Ledger(directory: state)
+        for i in 0..<23 where i % 8 != 7 {
+            #expect(try other.receipt(path: "hubei/420102/420102_class_size_2022-autumn_r\(i).csv") != nil)
+        }
+        let requests = try await other.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM request") }
+        #expect(requests == 23)
+    }
+
     /// The server's table of accounts follows what `edupipe accounts` does
     /// in another process at once: a new account is known on its first
     /// request, a revoked one refused on the next.
