@@ -91,7 +91,9 @@ public struct StoredReceipt: Sendable, Equatable {
 extension Ledger {
     /// Records a request (committed with the other requests of the moment).
     public func record(_ request: RequestRecord) throws {
-        try group.write { db in try db.execute(sql: RequestRecord.insert, arguments: request.arguments) }
+        // Cached statements: parsing the SQL again for every request was a
+        // tenth of the server's time in SQLite.
+        try group.write { db in try db.cachedStatement(sql: RequestRecord.insert).execute(arguments: request.arguments) }
     }
 
     /// Records a stored upload's receipt and its request in one savepoint
@@ -112,9 +114,9 @@ extension Ledger {
 
     private static func upload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?) -> (Database) throws -> Void {
         { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO receipt (path, sha256, received_at, account_id, body) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [receipt.path, receipt.sha256, receipt.receivedAt, accountID, receipt.body])
-            try db.execute(sql: RequestRecord.insert, arguments: request.arguments)
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO receipt (path, sha256, received_at, account_id, body) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [receipt.path, receipt.sha256, receipt.receivedAt, accountID, receipt.body])
+            try db.cachedStatement(sql: RequestRecord.insert).execute(arguments: request.arguments)
         }
     }
 
