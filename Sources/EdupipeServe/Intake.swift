@@ -40,7 +40,7 @@ final class Intake: Sendable {
 
     init(setup: Setup, inbox: String, ledger: Ledger, rescanSeconds: Int64 = 60, dryRunLimit: Int = 64 << 20) throws {
         self.setup = setup
-        durable = try GroupSync(folder: inbox, start: Offload.start)
+        durable = try GroupSync(folder: inbox, start: Offload.lead)
         self.inbox = inbox
         self.ledger = ledger
         accounts = AccountCache(ledger: ledger)
@@ -207,7 +207,7 @@ final class Intake: Sendable {
         row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
         let receipt = StoredReceipt(path: placement.path, sha256: file.sha256, receivedAt: receivedAt, body: outcome.body)
         do {
-            try await ledger.recordUpload(row, receipt: receipt, accountID: caller.account.id, start: Offload.start)
+            try await ledger.recordUpload(row, receipt: receipt, accountID: caller.account.id, start: Offload.lead)
         } catch {
             // The file is in the inbox and the night will read it; only
             // the receipt could not be kept. Say so rather than pretend.

@@ -36,20 +36,27 @@ final class AuditNote: Sendable {
     var current: Details { details.withLock { $0 } }
 }
 
-/// Blocking work (validation, fsync, SQLite) off the server's event loops
-/// and Swift's cooperative threads: a fixed pool of threads, more than the
-/// cores, because much of the work waits on the disk (fsync), not the CPU.
+/// Blocking work (validation, the inbox's files, SQLite) off the server's
+/// event loops and Swift's cooperative threads: a fixed pool of threads.
+/// Uploads wait for their syncs and commits suspended, not on a thread;
+/// only the loops that make the grouped syncs and commits (`GroupSync`,
+/// `GroupCommit`) wait on the disk here, for everyone, and only while
+/// someone is waiting. So the pool is sized for the CPU: two threads a core
+/// (at least four, so that the two loops never hold all of them). Four a
+/// core, as when every upload waited for its own fsyncs here, only took
+/// turns on the cores: a fifth more CPU in switches and contention on the
+/// bench's uploads.
 enum Offload {
-    static let threads = 4 * WorkerPool.coreCount
+    static let threads = max(4, 2 * WorkerPool.coreCount)
     private static let pool: NIOThreadPool = {
         let p = NIOThreadPool(numberOfThreads: threads)
         p.start()
         return p
     }()
 
-    /// Runs `work` on the pool without waiting for it (the grouped syncs'
-    /// loop). The pool never shuts down; were it to, the work runs anyway.
-    static func start(_ work: @escaping @Sendable () -> Void) {
+    /// Runs a grouped sync's or commit's loop on the pool without waiting
+    /// for it. The pool never shuts down; were it to, the work runs anyway.
+    static func lead(_ work: @escaping @Sendable () -> Void) {
         pool.submit { _ in work() }
     }
 
