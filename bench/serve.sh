@@ -87,9 +87,12 @@ edupipe_run() { # i: a national account, an empty inbox and state
 }
 
 PAIRS=${PAIRS:-3}
+# Each server starts on a file system with nothing left to write: edupipe's
+# grouped syncs (syncfs) would otherwise also write out what nginx, or the
+# run before, left in the page cache.
 for i in $(seq 1 "$PAIRS"); do
-  nginx_run "$i"
-  edupipe_run "$i"
+  sync; nginx_run "$i"
+  sync; edupipe_run "$i"
 done
 echo
 echo "== one pair in full =="

@@ -354,13 +354,17 @@ final class Intake: Sendable {
     private func link(_ file: IncomingFile, at placement: Placement) throws {
         let target = inbox + "/" + placement.path
         let directory = String(target[..<(target.lastIndex(of: "/") ?? target.endIndex)])
-        if access(directory, F_OK) != 0 {
-            // One folder made at a time: concurrent mkdirs in one province's
-            // folder spin on its lock in the kernel (a sixth of the
-            // server's time on the bench's uploads in name order).
+        var linked = file.link(to: target)
+        if linked != 0 && errno == ENOENT {
+            // The county's first file: its folder is made, then the link
+            // is tried again. One folder made at a time: concurrent mkdirs
+            // in one province's folder spin on its lock in the kernel (a
+            // sixth of the server's time on the bench's uploads in name
+            // order).
             _ = try folders.withLock { _ in try makeDirectories(directory, mode: 0o777) }
+            linked = file.link(to: target)
         }
-        if file.link(to: target) != 0 {
+        if linked != 0 {
             let why = String(cString: strerror(errno))
             if errno == EEXIST {
                 throw Refusal(status: 409, code: "E_NAME_TAKEN", zh: "同名文件刚刚被另一请求上传：请重新提交以查看结果",
