@@ -78,16 +78,23 @@ final class GroupCommit: @unchecked Sendable {
     /// nothing is queued.
     func write(_ work: @escaping (Database) throws -> Void, start: @escaping Start) async throws {
         try await withCheckedThrowingContinuation { (waiting: CheckedContinuation<Void, any Error>) in
-            let ticket = Ticket(work, resume: { error in
+            write(work, start: start) { error in
                 if let error { waiting.resume(throwing: error) } else { waiting.resume() }
-            }, start: start)
-            condition.lock()
-            queue.append(ticket)
-            let lead = !leading
-            leading = true
-            condition.unlock()
-            if lead { start { self.commitWhileQueued() } }
+            }
         }
+    }
+
+    /// The same without waiting at all: `done` gets the write's error, or
+    /// nil once its commit is on disk, on the committing thread.
+    func write(_ work: @escaping (Database) throws -> Void, start: @escaping Start,
+               then done: @escaping @Sendable ((any Error)?) -> Void) {
+        let ticket = Ticket(work, resume: done, start: start)
+        condition.lock()
+        queue.append(ticket)
+        let lead = !leading
+        leading = true
+        condition.unlock()
+        if lead { start { self.commitWhileQueued() } }
     }
 
     /// Leads until nothing is queued.

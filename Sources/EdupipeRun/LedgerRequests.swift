@@ -112,6 +112,14 @@ extension Ledger {
         try await group.write(Self.upload(request, receipt: receipt, accountID: accountID), start: start)
     }
 
+    /// The same without waiting: `done` gets the error, or nil once both are
+    /// on disk, on the thread that committed them.
+    public func recordUpload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?,
+                             start: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void,
+                             then done: @escaping @Sendable ((any Error)?) -> Void) {
+        group.write(Self.upload(request, receipt: receipt, accountID: accountID), start: start, then: done)
+    }
+
     private static func upload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?) -> (Database) throws -> Void {
         { db in
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO receipt (path, sha256, received_at, account_id, body) VALUES (?, ?, ?, ?, ?)")

@@ -24,7 +24,7 @@ import EdupipeSupport
 /// grouping, paid in latency only while something else writes a lot.
 final class GroupSync: Sendable {
     private struct State {
-        var waiting: [CheckedContinuation<Bool, Never>] = []
+        var waiting: [@Sendable (Bool) -> Void] = []
         var running = false
         var syncs = 0
     }
@@ -62,13 +62,22 @@ final class GroupSync: Sendable {
     /// or false when the sync that was to carry it failed.
     func sync() async -> Bool {
         await withCheckedContinuation { (asked: CheckedContinuation<Bool, Never>) in
-            let lead = state.withLock { s in
-                s.waiting.append(asked)
-                defer { s.running = true }
-                return !s.running
-            }
-            if lead { start { self.syncWhileAsked() } }
+            afterSync { asked.resume(returning: $0) }
         }
+    }
+
+    /// Calls `next` with the sync's answer once everything written before
+    /// this call is on disk, on the syncing thread, before the next sync
+    /// begins: what `next` writes and asks to sync then (`afterSync` again)
+    /// goes with that next sync. `next` must be short: every sync waits
+    /// for it.
+    func afterSync(_ next: @escaping @Sendable (Bool) -> Void) {
+        let lead = state.withLock { s in
+            s.waiting.append(next)
+            defer { s.running = true }
+            return !s.running
+        }
+        if lead { start { self.syncWhileAsked() } }
     }
 
     /// Syncs until nobody waits: each sync carries exactly the uploads that
@@ -84,7 +93,7 @@ final class GroupSync: Sendable {
             if batch.isEmpty { return }
             let synced = syncOnce()
             state.withLock { $0.syncs += 1 }
-            for asked in batch { asked.resume(returning: synced) }
+            for next in batch { next(synced) }
         }
     }
 

@@ -159,16 +159,21 @@ final class Intake: Sendable {
         var report: FileReport
         /// Decompressed bytes validation read (what the meter charges).
         var work: Int
+        /// The inbox could not be listed again when its index was due.
+        var inboxUnreadable = false
     }
 
-    /// Validates a finished upload (blocking: run it off the event loops).
-    /// The records' digest only matters when another file has the same
-    /// revision (section 2's duplicates and conflicts): rare, so the upload
-    /// is read without it, and again with it under the lock only then.
-    func check(_ file: IncomingFile, at placement: Placement, dryRun: Bool, language: Language) -> Checked {
+    /// Validates a finished upload (blocking: run it off the event loops),
+    /// and lists the inbox again first if the index is due (here, not in
+    /// the locked step, which runs on the syncing thread). The records'
+    /// digest only matters when another file has the same revision
+    /// (section 2's duplicates and conflicts): rare, so the upload is read
+    /// without it, and again with it under the lock only then.
+    func check(_ file: IncomingFile, at placement: Placement, dryRun: Bool, language: Language, receivedAt: Int64) -> Checked {
+        let unreadable = (try? index.refreshIfStale(now: receivedAt)) == nil
         let report = checker(dryRun: dryRun, language: language)
             .validate(path: file.path, displayPath: placement.fileName, digest: others(of: placement).sharing(placement.name.revision))
-        return Checked(report: report, work: report.contentBytes)
+        return Checked(report: report, work: report.contentBytes, inboxUnreadable: unreadable)
     }
 
     private func checker(dryRun: Bool, language: Language) -> SubmissionValidator {
@@ -177,46 +182,68 @@ final class Intake: Sendable {
 
     /// Decides and (unless `dryRun`) stores a checked upload, then records
     /// its receipt; the receipt is returned only once the file, its name
-    /// and the ledger row are on disk. The blocking steps run on `Offload`;
-    /// the syncs are grouped with other uploads' (`GroupSync`).
+    /// and the ledger row are on disk. The upload waits once, suspended:
+    /// the locked step and the link run on the syncing thread between the
+    /// sync of the upload's bytes and the sync of its name (`GroupSync`),
+    /// and the ledger's row goes to the group commit from there.
     func commit(_ file: IncomingFile, checked: Checked, at placement: Placement, dryRun: Bool, caller: Caller, language: Language,
                 receivedAt: Int64, audit: RequestRecord, started: Int64) async -> Outcome {
         defer { file.discard() }
-        // The bytes on disk before any name is given to them: a power cut
-        // must never leave a short file under a name the clerk cannot send
-        // again.
-        if !dryRun, !(await durable.sync()) {
-            return Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件未能同步到磁盘",
-                                                      en: "the file could not be synced to disk").json(language), work: checked.work)
+        if checked.inboxUnreadable {
+            return Outcome(status: 503, body: Refusal(status: 503, code: "E_INBOX", zh: "收件箱暂时无法读取，请稍后再试",
+                                                      en: "the inbox cannot be read now: try again later").json(language), work: checked.work)
         }
-        let decided = await Offload.run {
-            self.decide(file, checked: checked, at: placement, dryRun: dryRun, language: language, receivedAt: receivedAt)
+        if dryRun {
+            let decided = await Offload.run {
+                self.decide(file, checked: checked, at: placement, dryRun: true, language: language, receivedAt: receivedAt)
+            }
+            switch decided {
+            case .answered(let outcome), .stored(let outcome): return outcome
+            }
         }
-        guard case .stored(var outcome) = decided else {
-            if case .answered(let outcome) = decided { return outcome }
-            return Outcome(status: 500, body: "")
+        return await withCheckedContinuation { (done: CheckedContinuation<Outcome, Never>) in
+            // The bytes on disk before any name is given to them: a power
+            // cut must never leave a short file under a name the clerk
+            // cannot send again.
+            durable.afterSync { synced in
+                guard synced else {
+                    done.resume(returning: Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件未能同步到磁盘",
+                                                                              en: "the file could not be synced to disk").json(language),
+                                                   work: checked.work))
+                    return
+                }
+                let decided = self.decide(file, checked: checked, at: placement, dryRun: false, language: language, receivedAt: receivedAt)
+                guard case .stored(let outcome) = decided else {
+                    if case .answered(let outcome) = decided { done.resume(returning: outcome) }
+                    return
+                }
+                // The name (and any folder made for it) on disk, then the
+                // receipt.
+                self.durable.afterSync { synced in
+                    guard synced else {
+                        done.resume(returning: Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件夹未能同步到磁盘",
+                                                                                  en: "the inbox folder could not be synced to disk").json(language),
+                                                       work: outcome.work))
+                        return
+                    }
+                    var row = audit
+                    row.status = outcome.status
+                    row.file = outcome.facts
+                    row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
+                    let receipt = StoredReceipt(path: placement.path, sha256: file.sha256, receivedAt: receivedAt, body: outcome.body)
+                    self.ledger.recordUpload(row, receipt: receipt, accountID: caller.account.id, start: Offload.lead) { error in
+                        guard let error else { return done.resume(returning: outcome) }
+                        // The file is in the inbox and the night will read
+                        // it; only the receipt could not be kept. Say so
+                        // rather than pretend.
+                        done.resume(returning: Outcome(status: 500, body: Refusal(status: 500, code: "E_LEDGER",
+                                                                                  zh: "文件已保存，但回执未能写入账本：请稍后用同一文件重试以取得回执（\(error)）",
+                                                                                  en: "the file was stored but its receipt could not be recorded: send the same file again for the receipt (\(error))").json(language),
+                                                       work: outcome.work))
+                    }
+                }
+            }
         }
-        // The name (and any folder made for it) on disk, then the receipt.
-        guard await durable.sync() else {
-            return Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件夹未能同步到磁盘",
-                                                      en: "the inbox folder could not be synced to disk").json(language), work: outcome.work)
-        }
-        var row = audit
-        row.status = outcome.status
-        row.file = outcome.facts
-        row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
-        let receipt = StoredReceipt(path: placement.path, sha256: file.sha256, receivedAt: receivedAt, body: outcome.body)
-        do {
-            try await ledger.recordUpload(row, receipt: receipt, accountID: caller.account.id, start: Offload.lead)
-        } catch {
-            // The file is in the inbox and the night will read it; only
-            // the receipt could not be kept. Say so rather than pretend.
-            outcome = Outcome(status: 500, body: Refusal(status: 500, code: "E_LEDGER",
-                                                         zh: "文件已保存，但回执未能写入账本：请稍后用同一文件重试以取得回执（\(error)）",
-                                                         en: "the file was stored but its receipt could not be recorded: send the same file again for the receipt (\(error))").json(language),
-                              work: outcome.work)
-        }
-        return outcome
     }
 
     /// What the locked step made of an upload: an answer (a dry run, a
@@ -236,12 +263,6 @@ final class Intake: Sendable {
         var work = checked.work
         let stripe = stripes[Int(UInt(bitPattern: placement.group.hashValue) % UInt(stripes.count))]
         return stripe.lock.withLock { _ in
-            do {
-                try index.refreshIfStale(now: receivedAt)
-            } catch {
-                return .answered(Outcome(status: 503, body: Refusal(status: 503, code: "E_INBOX", zh: "收件箱暂时无法读取，请稍后再试",
-                                                                    en: "the inbox cannot be read now: try again later").json(language), work: work))
-            }
             if let existing = existingFile(placement) {
                 var outcome = answerForExisting(existing, file: file, placement: placement, language: language)
                 outcome.work = work

@@ -257,7 +257,7 @@ struct ServeRoutes: Sendable {
                 Result {
                     try file.write(Array(batch.readableBytesView))
                     file.finish()
-                    return file.bytes == 0 ? nil : intake.check(file, at: placement, dryRun: dryRun, language: language)
+                    return file.bytes == 0 ? nil : intake.check(file, at: placement, dryRun: dryRun, language: language, receivedAt: receivedAt)
                 }
             }.get()
         } catch let refused as Refused {

@@ -435,6 +435,39 @@ import Glibc
         #expect(provinces.filter { $0["dataset"] as? String == "class_size" }.compactMap { $0["reporting"] as? Int }.reduce(0, +) == 200)
     }
 
+    /// Four revisions of one county's file, each sent twice, all in flight
+    /// at once: one group, decided one upload at a time between the syncs.
+    /// Each name is stored once (201) and its twin gets the first's answer
+    /// (200); the receipts agree on which file is in force at the end.
+    @Test func oneGroupAtOnce() throws {
+        let s = try ServeHarness()
+        let token = try s.account("000000")
+        try s.start()
+        let county = Fixtures.registry.counties[0]
+        var connections: [(revision: Int, connection: ServeHarness.Connection)] = []
+        for revision in [1, 2, 3, 4, 1, 2, 3, 4] {
+            let connection = try ServeHarness.Connection(port: s.port)
+            let body = Self.classFile(county, students: 40 + revision, rows: 3)
+            try connection.send(s.head("PUT", "/api/v1/files/\(county)_class_size_2022-autumn_r\(revision).csv", token: token,
+                                       length: body.count) + body)
+            connections.append((revision, connection))
+        }
+        var statuses: [Int: [Int]] = [:]
+        for (revision, c) in connections {
+            statuses[revision, default: []].append((try? c.reply().status) ?? 0)
+            c.close()
+        }
+        for revision in 1...4 { #expect(statuses[revision]?.sorted() == [200, 201], "r\(revision)") }
+        #expect(s.inboxFiles().map { $0.split(separator: "/").last.map(String.init) ?? "" }
+            == (1...4).map { "\(county)_class_size_2022-autumn_r\($0).csv" })
+        // Sent again now, r4's receipt is the one stored and says it is in force.
+        let body = Self.classFile(county, students: 44, rows: 3)
+        let again = try s.request("PUT", "/api/v1/files/\(county)_class_size_2022-autumn_r4.csv", token: token, body: body)
+        #expect(again.status == 200)
+        let acceptance = again.json["acceptance"] as? [String: Any]
+        #expect(acceptance?["status"] as? String == "in_force")
+    }
+
     /// A resident ID never reaches a log, the ledger or a reply, wherever
     /// it is put: in the name, in a header cell, in a value.
     @Test func noResidentIDInLogsLedgerOrReplies() throws {
