@@ -180,67 +180,62 @@ final class Intake: Sendable {
         dryRun ? (dryRunValidators[language] ?? validator(language)) : validator(language)
     }
 
-    /// Decides and (unless `dryRun`) stores a checked upload, then records
-    /// its receipt; the receipt is returned only once the file, its name
-    /// and the ledger row are on disk. The upload waits once, suspended:
+    /// Decides and (unless `dryRun`) stores a checked upload, records its
+    /// receipt, and calls `finish` with the answer once the file, its name
+    /// and the ledger row are on disk (the upload's file closed first).
+    /// Called on a thread that may block (`Offload`); it never waits there:
     /// the locked step and the link run on the syncing thread between the
     /// sync of the upload's bytes and the sync of its name (`GroupSync`),
-    /// and the ledger's row goes to the group commit from there.
+    /// and the ledger's row goes to the group commit from there, whose
+    /// thread calls `finish`. A dry run is decided here and never synced.
     func commit(_ file: IncomingFile, checked: Checked, at placement: Placement, dryRun: Bool, caller: Caller, language: Language,
-                receivedAt: Int64, audit: RequestRecord, started: Int64) async -> Outcome {
-        defer { file.discard() }
+                receivedAt: Int64, audit: RequestRecord, started: Int64, then finish: @escaping @Sendable (Outcome) -> Void) {
+        let done: @Sendable (Outcome) -> Void = { outcome in
+            file.discard()
+            finish(outcome)
+        }
         if checked.inboxUnreadable {
-            return Outcome(status: 503, body: Refusal(status: 503, code: "E_INBOX", zh: "收件箱暂时无法读取，请稍后再试",
-                                                      en: "the inbox cannot be read now: try again later").json(language), work: checked.work)
+            return done(Outcome(status: 503, body: Refusal(status: 503, code: "E_INBOX", zh: "收件箱暂时无法读取，请稍后再试",
+                                                           en: "the inbox cannot be read now: try again later").json(language), work: checked.work))
         }
         if dryRun {
-            let decided = await Offload.run {
-                self.decide(file, checked: checked, at: placement, dryRun: true, language: language, receivedAt: receivedAt)
-            }
-            switch decided {
-            case .answered(let outcome), .stored(let outcome): return outcome
+            switch decide(file, checked: checked, at: placement, dryRun: true, language: language, receivedAt: receivedAt) {
+            case .answered(let outcome), .stored(let outcome): return done(outcome)
             }
         }
-        return await withCheckedContinuation { (done: CheckedContinuation<Outcome, Never>) in
-            // The bytes on disk before any name is given to them: a power
-            // cut must never leave a short file under a name the clerk
-            // cannot send again.
-            durable.afterSync { synced in
+        // The bytes on disk before any name is given to them: a power cut
+        // must never leave a short file under a name the clerk cannot send
+        // again.
+        durable.afterSync { synced in
+            guard synced else {
+                return done(Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件未能同步到磁盘",
+                                                               en: "the file could not be synced to disk").json(language), work: checked.work))
+            }
+            let decided = self.decide(file, checked: checked, at: placement, dryRun: false, language: language, receivedAt: receivedAt)
+            guard case .stored(let outcome) = decided else {
+                if case .answered(let outcome) = decided { done(outcome) }
+                return
+            }
+            // The name (and any folder made for it) on disk, then the receipt.
+            self.durable.afterSync { synced in
                 guard synced else {
-                    done.resume(returning: Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件未能同步到磁盘",
-                                                                              en: "the file could not be synced to disk").json(language),
-                                                   work: checked.work))
-                    return
+                    return done(Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件夹未能同步到磁盘",
+                                                                   en: "the inbox folder could not be synced to disk").json(language), work: outcome.work))
                 }
-                let decided = self.decide(file, checked: checked, at: placement, dryRun: false, language: language, receivedAt: receivedAt)
-                guard case .stored(let outcome) = decided else {
-                    if case .answered(let outcome) = decided { done.resume(returning: outcome) }
-                    return
-                }
-                // The name (and any folder made for it) on disk, then the
-                // receipt.
-                self.durable.afterSync { synced in
-                    guard synced else {
-                        done.resume(returning: Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件夹未能同步到磁盘",
-                                                                                  en: "the inbox folder could not be synced to disk").json(language),
-                                                       work: outcome.work))
-                        return
-                    }
-                    var row = audit
-                    row.status = outcome.status
-                    row.file = outcome.facts
-                    row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
-                    let receipt = StoredReceipt(path: placement.path, sha256: file.sha256, receivedAt: receivedAt, body: outcome.body)
-                    self.ledger.recordUpload(row, receipt: receipt, accountID: caller.account.id, start: Offload.lead) { error in
-                        guard let error else { return done.resume(returning: outcome) }
-                        // The file is in the inbox and the night will read
-                        // it; only the receipt could not be kept. Say so
-                        // rather than pretend.
-                        done.resume(returning: Outcome(status: 500, body: Refusal(status: 500, code: "E_LEDGER",
-                                                                                  zh: "文件已保存，但回执未能写入账本：请稍后用同一文件重试以取得回执（\(error)）",
-                                                                                  en: "the file was stored but its receipt could not be recorded: send the same file again for the receipt (\(error))").json(language),
-                                                       work: outcome.work))
-                    }
+                var row = audit
+                row.status = outcome.status
+                row.file = outcome.facts
+                row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
+                let receipt = StoredReceipt(path: placement.path, sha256: file.sha256, receivedAt: receivedAt, body: outcome.body)
+                self.ledger.recordUpload(row, receipt: receipt, accountID: caller.account.id, start: Offload.lead) { error in
+                    guard let error else { return done(outcome) }
+                    // The file is in the inbox and the night will read it;
+                    // only the receipt could not be kept. Say so rather
+                    // than pretend.
+                    done(Outcome(status: 500, body: Refusal(status: 500, code: "E_LEDGER",
+                                                            zh: "文件已保存，但回执未能写入账本：请稍后用同一文件重试以取得回执（\(error)）",
+                                                            en: "the file was stored but its receipt could not be recorded: send the same file again for the receipt (\(error))").json(language),
+                                 work: outcome.work))
                 }
             }
         }

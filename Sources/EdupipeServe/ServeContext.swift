@@ -60,6 +60,15 @@ enum Offload {
         pool.submit { _ in work() }
     }
 
+    /// Runs `work` on the pool and resumes once `work` calls its completion,
+    /// which it may hand on to another thread (an upload's syncs and commit):
+    /// the caller waits once, however many threads the work passes through.
+    static func run<T: Sendable>(_ work: @escaping @Sendable (_ done: @escaping @Sendable (T) -> Void) -> Void) async -> T {
+        await withCheckedContinuation { (waiting: CheckedContinuation<T, Never>) in
+            pool.submit { _ in work { waiting.resume(returning: $0) } }
+        }
+    }
+
     static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         // The pool runs until the process ends; `runIfActive` fails only
         // on a pool shut down, which this one never is.

@@ -221,11 +221,15 @@ struct ServeRoutes: Sendable {
         let bodyStarted = MonotonicClock.nanoseconds()
         var lastChunk = bodyStarted
         // Chunks gather in memory up to a megabyte and are written off the
-        // event loops and Swift's cooperative threads (`Offload`), the last
-        // of them with the fsync: a small file costs one hop.
+        // event loops and Swift's cooperative threads (`Offload`); the last
+        // of them goes with the validation and the rest of the upload's
+        // way (`Intake.commit`): after its body, a small file waits once.
         var pending = ByteBuffer()
         var received = 0
-        var checked: Intake.Checked?
+        let audit = RequestRecord(at: receivedAt, accountID: c.account.id, unit: c.unit, method: "PUT",
+                                  target: AuditMiddleware.target(request), status: 0,
+                                  milliseconds: 0)
+        let outcome: Intake.Outcome?
         do {
             for try await chunk in request.body {
                 received += chunk.readableBytes
@@ -250,15 +254,22 @@ struct ServeRoutes: Sendable {
                     throw Refused(response: Self.refusal(Self.tooSlow(minimumRate), language))
                 }
             }
-            // The last chunk, the digest and the verdict in one hop.
+            // The last chunk, the digest, the verdict, and the upload's way
+            // on from there (the syncs, the locked step, the ledger): one
+            // wait. Nil for an empty body.
             let batch = pending
             let intake = self.intake
-            checked = try await Offload.run {
-                Result {
+            outcome = try await Offload.run { (done: @escaping @Sendable (Result<Intake.Outcome?, any Error>) -> Void) in
+                do {
                     try file.write(Array(batch.readableBytesView))
-                    file.finish()
-                    return file.bytes == 0 ? nil : intake.check(file, at: placement, dryRun: dryRun, language: language, receivedAt: receivedAt)
+                } catch {
+                    return done(.failure(error))
                 }
+                file.finish()
+                guard file.bytes > 0 else { return done(.success(nil)) }
+                let checked = intake.check(file, at: placement, dryRun: dryRun, language: language, receivedAt: receivedAt)
+                intake.commit(file, checked: checked, at: placement, dryRun: dryRun, caller: c, language: language,
+                              receivedAt: receivedAt, audit: audit, started: started) { done(.success($0)) }
             }.get()
         } catch let refused as Refused {
             throw refused
@@ -274,15 +285,10 @@ struct ServeRoutes: Sendable {
                                                          zh: "上传未完成：连接中断或请求体不完整", en: "the upload did not finish: the body was cut short or malformed"),
                                                  language))
         }
-        guard let checked else {
+        guard let outcome else {
             file.discard()
             return Self.refusal(Self.emptyBody, language)
         }
-        let audit = RequestRecord(at: receivedAt, accountID: c.account.id, unit: c.unit, method: "PUT",
-                                  target: AuditMiddleware.target(request), status: 0,
-                                  milliseconds: 0)
-        let outcome = await intake.commit(file, checked: checked, at: placement, dryRun: dryRun, caller: c, language: language,
-                                          receivedAt: receivedAt, audit: audit, started: started)
         work = outcome.work
         context.audit.update {
             $0.file = outcome.facts
