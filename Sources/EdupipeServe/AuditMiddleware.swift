@@ -20,9 +20,12 @@ struct AuditMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: ServeContext, next: (Request, ServeContext) async throws -> Response) async throws -> Response {
         let started = MonotonicClock.nanoseconds()
         var status = 500
+        var context = context
+        context.auditTarget = Self.target(request)
+        let target = context.auditTarget
         defer {
             let ms = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
-            write(request: request, note: context.audit.current, status: status, milliseconds: ms)
+            write(request: request, target: target, note: context.audit.current, status: status, milliseconds: ms)
         }
         do {
             let response = try await next(request, context)
@@ -34,8 +37,7 @@ struct AuditMiddleware: RouterMiddleware {
         }
     }
 
-    private func write(request: Request, note: AuditNote.Details, status: Int, milliseconds: Int) {
-        let target = Self.target(request)
+    private func write(request: Request, target: String, note: AuditNote.Details, status: Int, milliseconds: Int) {
         var metadata: Logger.Metadata = [
             "method": "\(request.method.rawValue)", "target": "\(target)", "status": "\(status)", "ms": "\(milliseconds)",
         ]

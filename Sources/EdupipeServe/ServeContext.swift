@@ -13,6 +13,9 @@ struct ServeContext: RequestContext {
     let audit = AuditNote()
     /// The connection, for the `100 Continue` an upload releases.
     let channel: any Channel
+    /// The request's target as the audit keeps it (`AuditMiddleware.target`),
+    /// worked out once by the audit middleware for itself and the handlers.
+    var auditTarget = ""
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -227,7 +227,7 @@ struct ServeRoutes: Sendable {
         var pending = ByteBuffer()
         var received = 0
         let audit = RequestRecord(at: receivedAt, accountID: c.account.id, unit: c.unit, method: "PUT",
-                                  target: AuditMiddleware.target(request), status: 0,
+                                  target: context.auditTarget, status: 0,
                                   milliseconds: 0)
         let outcome: Intake.Outcome?
         do {
