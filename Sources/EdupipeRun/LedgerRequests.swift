@@ -89,24 +89,21 @@ public struct StoredReceipt: Sendable, Equatable {
 }
 
 extension Ledger {
-    /// Records a request (committed with the other requests of the moment).
-    public func record(_ request: RequestRecord) throws {
-        // Cached statements: parsing the SQL again for every request was a
-        // tenth of the server's time in SQLite.
-        try group.write { db in try db.cachedStatement(sql: RequestRecord.insert).execute(arguments: request.arguments) }
+    /// Records a request (committed with the other requests of the moment,
+    /// `GroupCommit`); returns once it is on disk. `start` gives the
+    /// commits a thread that may block when nobody else is making them.
+    public func record(_ request: RequestRecord, start: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) async throws {
+        try await group.write(Self.request(request), start: start)
+    }
+
+    private static func request(_ request: RequestRecord) -> (Database) throws -> Void {
+        { db in try db.cachedStatement(sql: RequestRecord.insert).execute(arguments: request.arguments) }
     }
 
     /// Records a stored upload's receipt and its request in one savepoint
     /// of a group commit (`GroupCommit`): once this returns, both are on
     /// disk (the serve ledger syncs each commit). A receipt already there
-    /// for `path` is kept: the first wins.
-    public func recordUpload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?) throws {
-        try group.write(Self.upload(request, receipt: receipt, accountID: accountID))
-    }
-
-    /// The same for a server's upload, suspended rather than blocked while
-    /// it waits; `start` gives the commits a thread that may block when
-    /// nobody else is making them.
+    /// for `path` is kept: the first wins. `start` as for `record`.
     public func recordUpload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?,
                              start: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) async throws {
         try await group.write(Self.upload(request, receipt: receipt, accountID: accountID), start: start)

@@ -19,25 +19,31 @@ struct AuditMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: ServeContext, next: (Request, ServeContext) async throws -> Response) async throws -> Response {
         let started = MonotonicClock.nanoseconds()
-        var status = 500
         var context = context
         context.auditTarget = Self.target(request)
         let target = context.auditTarget
-        defer {
+        let note = context.audit
+        func audit(_ status: Int) async {
             let ms = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
-            write(request: request, target: target, note: context.audit.current, status: status, milliseconds: ms)
+            await write(request: request, target: target, note: note.current, status: status, milliseconds: ms)
         }
         do {
             let response = try await next(request, context)
-            status = Int(response.status.code)
+            await audit(Int(response.status.code))
             return response
         } catch let error as any HTTPResponseError {
-            status = Int(error.status.code)
+            await audit(Int(error.status.code))
+            throw error
+        } catch {
+            await audit(500)
             throw error
         }
     }
 
-    private func write(request: Request, target: String, note: AuditNote.Details, status: Int, milliseconds: Int) {
+    /// The log line, and the ledger's row unless the upload wrote it with
+    /// its receipt; the row's commit is waited for suspended, not on one of
+    /// Swift's cooperative threads.
+    private func write(request: Request, target: String, note: AuditNote.Details, status: Int, milliseconds: Int) async {
         var metadata: Logger.Metadata = [
             "method": "\(request.method.rawValue)", "target": "\(target)", "status": "\(status)", "ms": "\(milliseconds)",
         ]
@@ -57,7 +63,7 @@ struct AuditMiddleware: RouterMiddleware {
         row.file.path = file.path.map(ResidentIDMask.scrub)
         row.dryRun = note.dryRun
         do {
-            try ledger.record(row)
+            try await ledger.record(row, start: Offload.lead)
         } catch {
             logger.error("the ledger did not take the request's row: \(error)")
         }

@@ -6,39 +6,6 @@ import GRDB
 /// What `edupipe serve` keeps in the ledger under load: uploads committed
 /// together, and accounts read from memory with revocation at once.
 @Suite struct ServeLedgerTests {
-    /// Sixteen uploads at once: every receipt is on disk when its call
-    /// returns; a write that fails fails alone, the others commit.
-    @Test func concurrentWritesCommitTogetherAndAFailureFailsAlone() throws {
-        let state = Fixtures.tempDirectory("group-commit")
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let ledger = try Ledger(directory: state, durable: true)
-        let outcomes = Outcomes(count: 17)
-        DispatchQueue.concurrentPerform(iterations: 17) { i in
-            do {
-                if i == 16 {
-                    try ledger.group.write { db in try db.execute(sql: "INSERT INTO no_such_table VALUES (1)") }
-                } else {
-                    let path = "hubei/420102/420102_class_size_2022-autumn_r\(i).csv"
-                    try ledger.recordUpload(RequestRecord(at: 1_670_000_000, accountID: nil, unit: "000000", method: "PUT", target: "/api/v1/files/x",
-                                                          status: 201, milliseconds: 1),
-                                            receipt: StoredReceipt(path: path, sha256: String(repeating: "a", count: 64), receivedAt: 1_670_000_000, body: "{}"),
-                                            accountID: nil)
-                }
-                outcomes.set(i, true)
-            } catch {
-                outcomes.set(i, false)
-            }
-        }
-        #expect(outcomes.all == [Bool](repeating: true, count: 16) + [false])
-        // Read by another connection, as a later process would.
-        let other = try Ledger(directory: state)
-        for i in 0..<16 {
-            #expect(try other.receipt(path: "hubei/420102/420102_class_size_2022-autumn_r\(i).csv") != nil)
-        }
-        let requests = try other.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM request") }
-        #expect(requests == 16)
-    }
-
     /// The server's ledger syncs every commit (FULL); a run's does not
     /// (NORMAL). GRDB's WAL set-up used to undo FULL silently.
     @Test func theServersLedgerSyncsEveryCommit() throws {
@@ -50,10 +17,9 @@ import GRDB
         #expect(try run.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
     }
 
-    /// Uploads waiting suspended and a request waiting blocked share the
-    /// commits: every write is on disk when it returns, and a failure
-    /// fails alone.
-    @Test func suspendedAndBlockedWritersShareCommits() async throws {
+    /// Uploads and other requests at once share the commits: every write
+    /// is on disk when it returns, and a failure fails alone.
+    @Test func concurrentWritesCommitTogetherAndAFailureFailsAlone() async throws {
         let state = Fixtures.tempDirectory("group-commit-async")
         defer { try? FileManager.default.removeItem(atPath: state) }
         let ledger = try Ledger(directory: state, durable: true)
@@ -67,12 +33,8 @@ import GRDB
                         if i == 23 {
                             try await ledger.group.write({ db in try db.execute(sql: "INSERT INTO no_such_table VALUES (1)") }, start: start)
                         } else if i % 8 == 7 {
-                            // A blocked writer among them (the audit's rows).
-                            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                                Thread.detachNewThread {
-                                    do { try ledger.record(row); c.resume() } catch { c.resume(throwing: error) }
-                                }
-                            }
+                            // Another request's row among them (the audit's).
+                            try await ledger.record(row, start: start)
                         } else {
                             let path = "hubei/420102/420102_class_size_2022-autumn_r\(i).csv"
                             try await ledger.recordUpload(row, receipt: StoredReceipt(path: path, sha256: String(repeating: "a", count: 64),
@@ -137,11 +99,3 @@ import GRDB
     }
 }
 
-/// Results written by concurrent iterations.
-private final class Outcomes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Bool?]
-    init(count: Int) { values = [Bool?](repeating: nil, count: count) }
-    func set(_ i: Int, _ v: Bool) { lock.withLock { values[i] = v } }
-    var all: [Bool] { lock.withLock { values.map { $0 ?? false } } }
-}
