@@ -11,9 +11,11 @@ import GRDB
 /// under load a commit simply carries several requests. A write that fails
 /// rolls back its own savepoint and fails alone; a commit that fails fails
 /// them all.
+/// Runs a closure on a thread that may block, without waiting for it: where
+/// the server's grouped commits and syncs make their loops (`Offload.lead`).
+public typealias StartBlocking = @Sendable (@escaping @Sendable () -> Void) -> Void
+
 final class GroupCommit: @unchecked Sendable {
-    /// Where the commits may be made: a thread that may block.
-    typealias Start = @Sendable (@escaping @Sendable () -> Void) -> Void
 
     /// One queued write and what to tell its writer.
     private final class Ticket {
@@ -36,7 +38,7 @@ final class GroupCommit: @unchecked Sendable {
     /// Queues `work` and returns once its commit is on disk; when nobody
     /// leads, the commits are made on `start`'s thread, batch after batch,
     /// until nothing is queued.
-    func write(_ work: @escaping (Database) throws -> Void, start: @escaping Start) async throws {
+    func write(_ work: @escaping (Database) throws -> Void, start: @escaping StartBlocking) async throws {
         try await withCheckedThrowingContinuation { (waiting: CheckedContinuation<Void, any Error>) in
             write(work, start: start) { error in
                 if let error { waiting.resume(throwing: error) } else { waiting.resume() }
@@ -46,7 +48,7 @@ final class GroupCommit: @unchecked Sendable {
 
     /// The same without waiting at all: `done` gets the write's error, or
     /// nil once its commit is on disk, on the committing thread.
-    func write(_ work: @escaping (Database) throws -> Void, start: @escaping Start,
+    func write(_ work: @escaping (Database) throws -> Void, start: @escaping StartBlocking,
                then done: @escaping @Sendable ((any Error)?) -> Void) {
         lock.lock()
         queue.append(Ticket(work, done: done))

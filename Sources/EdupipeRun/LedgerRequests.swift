@@ -92,7 +92,7 @@ extension Ledger {
     /// Records a request (committed with the other requests of the moment,
     /// `GroupCommit`); returns once it is on disk. `start` gives the
     /// commits a thread that may block when nobody else is making them.
-    public func record(_ request: RequestRecord, start: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) async throws {
+    public func record(_ request: RequestRecord, start: @escaping StartBlocking) async throws {
         try await group.write(Self.request(request), start: start)
     }
 
@@ -101,18 +101,12 @@ extension Ledger {
     }
 
     /// Records a stored upload's receipt and its request in one savepoint
-    /// of a group commit (`GroupCommit`): once this returns, both are on
-    /// disk (the serve ledger syncs each commit). A receipt already there
+    /// of a group commit (`GroupCommit`), without waiting: `done` gets the
+    /// error, or nil once both are on disk (the serve ledger syncs each
+    /// commit), on the thread that committed them. A receipt already there
     /// for `path` is kept: the first wins. `start` as for `record`.
     public func recordUpload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?,
-                             start: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) async throws {
-        try await group.write(Self.upload(request, receipt: receipt, accountID: accountID), start: start)
-    }
-
-    /// The same without waiting: `done` gets the error, or nil once both are
-    /// on disk, on the thread that committed them.
-    public func recordUpload(_ request: RequestRecord, receipt: StoredReceipt, accountID: Int64?,
-                             start: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void,
+                             start: @escaping StartBlocking,
                              then done: @escaping @Sendable ((any Error)?) -> Void) {
         group.write(Self.upload(request, receipt: receipt, accountID: accountID), start: start, then: done)
     }

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import SystemLinux
 import EdupipeSupport
+import EdupipeRun
 
 /// Makes what concurrent uploads wrote durable together: one `syncfs(2)` of
 /// the inbox's file system serves every upload that asked before it began,
@@ -33,17 +34,17 @@ final class GroupSync: Sendable {
     /// One sync: true when it succeeded.
     private let syncOnce: @Sendable () -> Bool
     /// Where the syncs are made: a thread that may block.
-    private let start: @Sendable (@escaping @Sendable () -> Void) -> Void
+    private let start: StartBlocking
 
     /// Syncs the file system that holds `folder`; `start` runs the syncing
     /// loop on a thread that may block (the server's `Offload` pool).
-    convenience init(folder: String, start: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) throws {
+    convenience init(folder: String, start: @escaping StartBlocking) throws {
         let folder = try OpenFolder(folder)
         self.init(sync: { syncfs(folder.fd) == 0 }, start: start)
     }
 
     /// Makes each sync with `sync` (tests give one they can hold and fail).
-    init(sync: @escaping @Sendable () -> Bool, start: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) {
+    init(sync: @escaping @Sendable () -> Bool, start: @escaping StartBlocking) {
         syncOnce = sync
         self.start = start
     }
@@ -58,16 +59,8 @@ final class GroupSync: Sendable {
         deinit { close(fd) }
     }
 
-    /// Returns once everything written before the call is on disk: true,
-    /// or false when the sync that was to carry it failed.
-    func sync() async -> Bool {
-        await withCheckedContinuation { (asked: CheckedContinuation<Bool, Never>) in
-            afterSync { asked.resume(returning: $0) }
-        }
-    }
-
-    /// Calls `next` with the sync's answer once everything written before
-    /// this call is on disk, on the syncing thread, before the next sync
+    /// Calls `next` with the sync's answer (false when it failed) once
+    /// everything written before this call is on disk, on the syncing thread, before the next sync
     /// begins: what `next` writes and asks to sync then (`afterSync` again)
     /// goes with that next sync. `next` must be short: every sync waits
     /// for it.

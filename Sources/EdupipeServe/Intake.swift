@@ -29,7 +29,7 @@ final class Intake: Sendable {
     /// Held while folders are made (`link`).
     private let folders = Mutex(())
     /// Stored uploads are made durable together (`GroupSync`).
-    let durable: GroupSync
+    private let durable: GroupSync
 
     /// One lock per stripe of (county, dataset, period): the check that a
     /// name is free, the rename and the receipt are one step for a group,
@@ -157,10 +157,10 @@ final class Intake: Sendable {
     /// A finished upload's verdict, before anything is decided or stored.
     struct Checked: Sendable {
         var report: FileReport
-        /// Decompressed bytes validation read (what the meter charges).
-        var work: Int
         /// The inbox could not be listed again when its index was due.
         var inboxUnreadable = false
+        /// Decompressed bytes validation read (what the meter charges).
+        var work: Int { report.contentBytes }
     }
 
     /// Validates a finished upload (blocking: run it off the event loops),
@@ -173,7 +173,7 @@ final class Intake: Sendable {
         let unreadable = (try? index.refreshIfStale(now: receivedAt)) == nil
         let report = checker(dryRun: dryRun, language: language)
             .validate(path: file.path, displayPath: placement.fileName, digest: others(of: placement).sharing(placement.name.revision))
-        return Checked(report: report, work: report.contentBytes, inboxUnreadable: unreadable)
+        return Checked(report: report, inboxUnreadable: unreadable)
     }
 
     private func checker(dryRun: Bool, language: Language) -> SubmissionValidator {
@@ -211,32 +211,38 @@ final class Intake: Sendable {
                 return done(Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件未能同步到磁盘",
                                                                en: "the file could not be synced to disk").json(language), work: checked.work))
             }
-            let decided = self.decide(file, checked: checked, at: placement, dryRun: false, language: language, receivedAt: receivedAt)
-            guard case .stored(let outcome) = decided else {
-                if case .answered(let outcome) = decided { done(outcome) }
-                return
+            switch self.decide(file, checked: checked, at: placement, dryRun: false, language: language, receivedAt: receivedAt) {
+            case .answered(let outcome): done(outcome)
+            case .stored(let outcome): self.record(file, outcome: outcome, at: placement, caller: caller, language: language,
+                                                   receivedAt: receivedAt, audit: audit, started: started, then: done)
             }
-            // The name (and any folder made for it) on disk, then the receipt.
-            self.durable.afterSync { synced in
-                guard synced else {
-                    return done(Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件夹未能同步到磁盘",
-                                                                   en: "the inbox folder could not be synced to disk").json(language), work: outcome.work))
-                }
-                var row = audit
-                row.status = outcome.status
-                row.file = outcome.facts
-                row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
-                let receipt = StoredReceipt(path: placement.path, sha256: file.sha256, receivedAt: receivedAt, body: outcome.body)
-                self.ledger.recordUpload(row, receipt: receipt, accountID: caller.account.id, start: Offload.lead) { error in
-                    guard let error else { return done(outcome) }
-                    // The file is in the inbox and the night will read it;
-                    // only the receipt could not be kept. Say so rather
-                    // than pretend.
-                    done(Outcome(status: 500, body: Refusal(status: 500, code: "E_LEDGER",
-                                                            zh: "文件已保存，但回执未能写入账本：请稍后用同一文件重试以取得回执（\(error)）",
-                                                            en: "the file was stored but its receipt could not be recorded: send the same file again for the receipt (\(error))").json(language),
-                                 work: outcome.work))
-                }
+        }
+    }
+
+    /// The last steps of a stored upload, from the syncing thread: its name
+    /// (and any folder made for it) on disk, then its receipt and request
+    /// row in the ledger.
+    private func record(_ file: IncomingFile, outcome: Outcome, at placement: Placement, caller: Caller, language: Language,
+                        receivedAt: Int64, audit: RequestRecord, started: Int64, then done: @escaping @Sendable (Outcome) -> Void) {
+        durable.afterSync { synced in
+            guard synced else {
+                return done(Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件夹未能同步到磁盘",
+                                                               en: "the inbox folder could not be synced to disk").json(language), work: outcome.work))
+            }
+            var row = audit
+            row.status = outcome.status
+            row.file = outcome.facts
+            row.milliseconds = Int((MonotonicClock.nanoseconds() - started) / 1_000_000)
+            let receipt = StoredReceipt(path: placement.path, sha256: file.sha256, receivedAt: receivedAt, body: outcome.body)
+            self.ledger.recordUpload(row, receipt: receipt, accountID: caller.account.id, start: Offload.lead) { error in
+                guard let error else { return done(outcome) }
+                // The file is in the inbox and the night will read it;
+                // only the receipt could not be kept. Say so rather
+                // than pretend.
+                done(Outcome(status: 500, body: Refusal(status: 500, code: "E_LEDGER",
+                                                        zh: "文件已保存，但回执未能写入账本：请稍后用同一文件重试以取得回执（\(error)）",
+                                                        en: "the file was stored but its receipt could not be recorded: send the same file again for the receipt (\(error))").json(language),
+                             work: outcome.work))
             }
         }
     }

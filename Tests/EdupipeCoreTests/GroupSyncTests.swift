@@ -3,6 +3,15 @@ import Synchronization
 import Testing
 @testable import EdupipeServe
 
+extension GroupSync {
+    /// Waits, suspended, for the sync that carries this call's writes.
+    func sync() async -> Bool {
+        await withCheckedContinuation { (asked: CheckedContinuation<Bool, Never>) in
+            afterSync { asked.resume(returning: $0) }
+        }
+    }
+}
+
 /// The server's grouped syncs (`GroupSync`): one sync carries every upload
 /// that asked before it began, and never one that asked after.
 @Suite struct GroupSyncTests {

@@ -23,7 +23,7 @@ import GRDB
         let state = Fixtures.tempDirectory("group-commit-async")
         defer { try? FileManager.default.removeItem(atPath: state) }
         let ledger = try Ledger(directory: state, durable: true)
-        let start: @Sendable (@escaping @Sendable () -> Void) -> Void = { work in Thread.detachNewThread(work) }
+        let start: StartBlocking = { work in Thread.detachNewThread(work) }
         let row = RequestRecord(at: 1_670_000_000, accountID: nil, unit: "000000", method: "PUT", target: "/api/v1/files/x",
                                 status: 201, milliseconds: 1)
         let results = await withTaskGroup(of: (Int, Bool).self) { group in
@@ -37,9 +37,12 @@ import GRDB
                             try await ledger.record(row, start: start)
                         } else {
                             let path = "hubei/420102/420102_class_size_2022-autumn_r\(i).csv"
-                            try await ledger.recordUpload(row, receipt: StoredReceipt(path: path, sha256: String(repeating: "a", count: 64),
-                                                                                     receivedAt: 1_670_000_000, body: "{}"),
-                                                          accountID: nil, start: start)
+                            let receipt = StoredReceipt(path: path, sha256: String(repeating: "a", count: 64), receivedAt: 1_670_000_000, body: "{}")
+                            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                                ledger.recordUpload(row, receipt: receipt, accountID: nil, start: start) { error in
+                                    if let error { c.resume(throwing: error) } else { c.resume() }
+                                }
+                            }
                         }
                         return (i, true)
                     } catch {
