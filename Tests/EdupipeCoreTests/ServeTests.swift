@@ -203,6 +203,29 @@ import Glibc
         #expect(s.inboxFiles() == ["420000/420102/\(name)"])
     }
 
+    /// A file an operator copied into the inbox after the server listed it
+    /// (the index does not know it for a minute): the upload's link finds
+    /// it, and it is answered as a file found before, never replaced.
+    @Test func aFileCopiedInIsNeverOverwrittenEither() throws {
+        let s = try ServeHarness()
+        let token = try s.account("420102")
+        try s.start()
+        // The first upload lists the inbox; the copy comes after.
+        #expect(try s.put("420102_class_size_2022-autumn.csv", Self.classFile("420102"), token: token).status == 201)
+        let name = "420102_class_size_2022-spring.csv"
+        let copied = Self.classFile("420102", students: 30)
+        try Data(copied).write(to: URL(fileURLWithPath: s.inbox + "/420000/420102/" + name))
+        let same = try s.put(name, copied, token: token)
+        #expect(same.status == 200)
+        #expect(same.json["error"] as? String == "ALREADY_STORED")
+        let other = try s.put(name, Self.classFile("420102", students: 31), token: token)
+        #expect(other.status == 409)
+        #expect(other.json["error"] as? String == "E_NAME_TAKEN")
+        #expect((other.json["message"] as? String)?.contains("420102_class_size_2022-spring_r2.csv") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: s.inbox + "/420000/420102/" + name)) == Data(copied))
+        #expect(s.inboxFiles() == ["420000/420102/420102_class_size_2022-autumn.csv", "420000/420102/\(name)"])
+    }
+
     /// What acceptance will do, as the inbox stands: in force, superseding,
     /// superseded, duplicate, revision conflict, rejected keeping the file
     /// in force.
