@@ -15,6 +15,8 @@ struct AuditMiddleware: RouterMiddleware {
     typealias Context = ServeContext
     let ledger: Ledger
     let logger: Logger
+    /// The log file's lines, written without the logger when there is one.
+    let lines: JSONLines?
     let clock: @Sendable () -> Int64
 
     func handle(_ request: Request, context: ServeContext, next: (Request, ServeContext) async throws -> Response) async throws -> Response {
@@ -44,18 +46,27 @@ struct AuditMiddleware: RouterMiddleware {
     /// its receipt; the row's commit is waited for suspended, not on one of
     /// Swift's cooperative threads.
     private func write(request: Request, target: String, note: AuditNote.Details, status: Int, milliseconds: Int) async {
-        var metadata: Logger.Metadata = [
-            "method": "\(request.method.rawValue)", "target": "\(target)", "status": "\(status)", "ms": "\(milliseconds)",
-        ]
-        if let a = note.account { metadata["account"] = "\(a.id)"; metadata["unit"] = "\(a.unit)" }
         let file = note.file
-        if let p = file.path { metadata["path"] = "\(ResidentIDMask.scrub(p))" }
-        if let b = file.bytes { metadata["bytes"] = "\(b)" }
-        if let v = file.verdict { metadata["verdict"] = "\(v)" }
-        if let a = file.acceptance { metadata["acceptance"] = "\(a)" }
-        if let e = file.firstError { metadata["first_error"] = "\(e)" }
-        if note.dryRun { metadata["dry_run"] = "1" }
-        logger.info("request", metadata: metadata)
+        // In the order of their keys, as the logger's handler sorts them.
+        var fields: [(key: String, value: String)] = []
+        fields.reserveCapacity(12)
+        if let a = note.account { fields.append(("account", String(a.id))) }
+        if let a = file.acceptance { fields.append(("acceptance", a)) }
+        if let b = file.bytes { fields.append(("bytes", String(b))) }
+        if note.dryRun { fields.append(("dry_run", "1")) }
+        if let e = file.firstError { fields.append(("first_error", e)) }
+        fields.append(("method", request.method.rawValue))
+        fields.append(("ms", String(milliseconds)))
+        if let p = file.path { fields.append(("path", ResidentIDMask.scrub(p))) }
+        fields.append(("status", String(status)))
+        fields.append(("target", target))
+        if let a = note.account { fields.append(("unit", a.unit)) }
+        if let v = file.verdict { fields.append(("verdict", v)) }
+        if let lines {
+            lines.write("request", fields: fields)
+        } else {
+            logger.info("request", metadata: Logger.Metadata(uniqueKeysWithValues: fields.map { ($0.key, .string($0.value)) }))
+        }
         guard !note.recorded else { return }
         var row = RequestRecord(at: clock(), accountID: note.account?.id, unit: note.account?.unit, method: request.method.rawValue,
                                 target: target, status: status, milliseconds: milliseconds)

@@ -40,6 +40,9 @@ public enum Server {
         public var umask = 0o027
         public var environment: [String: String] = [:]
         public var logger = RunLogging.silent
+        /// The log file's lines, for the line per request (`RunLogging.logs`);
+        /// without it those lines go through `logger`.
+        public var requestLines: JSONLines?
 
         public init(inbox: String, stateDirectory: String) {
             self.inbox = inbox
@@ -69,7 +72,7 @@ public enum Server {
         try intake.index.rescan(now: clock())
 
         let router = Router(context: ServeContext.self)
-        router.add(middleware: AuditMiddleware(ledger: ledger, logger: log, clock: clock))
+        router.add(middleware: AuditMiddleware(ledger: ledger, logger: log, lines: options.requestLines, clock: clock))
         router.add(middleware: SecurityHeaders(tls: options.tlsCertificate != nil))
         let meter = Meter(limits: options.meter, clock: { MonotonicClock.seconds() })
         ServeRoutes(intake: intake, clock: clock, meter: meter, idleTimeout: options.idleTimeout,

@@ -54,6 +54,33 @@ import Glibc
         #expect(Self.mode(s.inbox + "/420000/420102") == 0o750)
     }
 
+    /// The line per request is written without swift-log, and reads as the
+    /// logger's lines do: time, level, message, then the fields by key.
+    @Test func theRequestLineReadsAsTheLoggersLines() throws {
+        let s = try ServeHarness()
+        let token = try s.account("420102")
+        try s.start()
+        #expect(try s.put(Self.name, Self.classFile(rows: 1), token: token).status == 201)
+        #expect(try s.put("420102_class_size_2023-spring.csv", Array("county_code\n420102\n".utf8), token: token,
+                          query: "?dry_run=1").status == 200)
+        s.stop()
+        let lines = try String(contentsOfFile: s.state + "/edupipe.log.jsonl", encoding: .utf8).split(separator: "\n")
+        func keys(_ line: Substring) -> [String] {
+            line.matches(of: /"([a-z_]+)":/).map { String($0.output.1) }
+        }
+        let stored = lines.filter { $0.contains("\"target\":\"/api/v1/files/\(Self.name)\"") }
+        #expect(stored.count == 1)
+        #expect(stored.first.map(keys) == ["time", "level", "message", "account", "acceptance", "bytes", "method", "ms", "path",
+                                           "status", "target", "unit", "verdict"])
+        #expect(stored.first?.contains("\"level\":\"info\",\"message\":\"request\"") == true)
+        #expect(stored.first?.contains("\"status\":\"201\"") == true)
+        #expect(stored.first?.contains("\"unit\":\"420102\",\"verdict\":\"accepted\"}") == true)
+        let dry = lines.filter { $0.contains("2023-spring") }
+        #expect(dry.count == 1)
+        #expect(dry.first.map(keys) == ["time", "level", "message", "account", "acceptance", "bytes", "dry_run", "first_error",
+                                        "method", "ms", "path", "status", "target", "unit", "verdict"])
+    }
+
     /// Finding 11: headers on every reply; no inline code but the page's own.
     @Test func headersOnEveryReply() throws {
         let s = try ServeHarness()

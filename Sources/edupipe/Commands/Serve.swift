@@ -90,7 +90,9 @@ struct Serve: ParsableCommand {
         options.minimumRate = minRate
         options.umask = Int(umask, radix: 8) ?? 0o027
         if let now = getenv("EDUPIPE_NOW") { options.environment["EDUPIPE_NOW"] = String(cString: now) }
-        options.logger = RunLogging.logger(stderrLevel: .notice, stateDirectory: state, fileLevel: .info)
+        let logs = RunLogging.logs(stderrLevel: .notice, stateDirectory: state, fileLevel: .info)
+        options.logger = logs.logger
+        options.requestLines = logs.lines
         let scheme = tlsCert == nil ? "http" : "https"
         let done = DispatchSemaphore(value: 0)
         let failure = Mutex<String?>(nil)
