@@ -105,6 +105,10 @@ final class LimitedSource: ByteSource, ContentCounting {
 /// A file opened read-only: the inbox is never written, moved or deleted.
 public final class FileSource: ByteSource {
     private let fd: Int32
+    /// Where the next read starts, for a source over another's descriptor
+    /// (read with `pread`, never moving that descriptor's offset); -1 for
+    /// a file this source opened, read with `read`.
+    private var position = -1
     public let path: String
     /// Bytes read so far from the file itself (compressed, if it is).
     public private(set) var bytesRead = 0
@@ -122,7 +126,11 @@ public final class FileSource: ByteSource {
     public init(raw: RawPath, display: String, digesting: Bool = false) throws(InputError) {
         self.path = display
         if digesting { hasher = SHA256() }
-        let fd = SystemIO.withCString(raw.bytes) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+        fd = try Self.regularFile(SystemIO.withCString(raw.bytes) { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }, display)
+    }
+
+    /// `fd` if it is open on a regular file; else it is closed and why is thrown.
+    private static func regularFile(_ fd: Int32, _ display: String) throws(InputError) -> Int32 {
         if fd < 0 {
             throw .io("cannot open \(display): \(String(cString: strerror(errno)))")
         }
@@ -131,7 +139,18 @@ public final class FileSource: ByteSource {
             close(fd)
             throw .io("cannot read \(display): it is not a regular file (a folder, a device or a pipe)")
         }
-        self.fd = fd
+        return fd
+    }
+
+    /// Reads the file behind `descriptor` from its first byte, through a
+    /// descriptor of its own: `edupipe serve` reads an upload through the
+    /// descriptor it was written with, instead of opening it again by a
+    /// path.
+    public init(descriptor: Int32, display: String, digesting: Bool = false) throws(InputError) {
+        self.path = display
+        if digesting { hasher = SHA256() }
+        fd = try Self.regularFile(fcntl(descriptor, F_DUPFD_CLOEXEC, 0), display)
+        position = 0
     }
 
     deinit { close(fd) }
@@ -139,8 +158,9 @@ public final class FileSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
-            let n = Glibc.read(fd, base, buffer.count)
+            let n = position < 0 ? Glibc.read(fd, base, buffer.count) : pread(fd, base, buffer.count, off_t(position))
             if n >= 0 {
+                if position >= 0 { position += n }
                 bytesRead += n
                 if n > 0 { hasher?.update(bufferPointer: UnsafeRawBufferPointer(start: base, count: n)) }
                 return n

@@ -37,7 +37,11 @@ final class FileVerdicts: Sendable {
     static func stamp(_ path: String) -> (size: Int, modified: Int64)? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        return (Int(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+        return stamp(st)
+    }
+
+    private static func stamp(_ st: stat) -> (size: Int, modified: Int64) {
+        (Int(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
     }
 
     /// The verdict on the inbox file at `path`, validating it when it is new
@@ -52,10 +56,15 @@ final class FileVerdicts: Sendable {
         return remember(path, report: report)
     }
 
-    /// Remembers a report just made of the file at `path`.
+    /// Remembers a report just made of the file at `path`, stamped through
+    /// `descriptor` when the caller has the file open (an upload just
+    /// linked: the same file, without a walk of its path).
     @discardableResult
-    func remember(_ path: String, report: FileReport) -> Verdict? {
-        guard let s = Self.stamp(root + "/" + path) else { return nil }
+    func remember(_ path: String, report: FileReport, descriptor: Int32? = nil) -> Verdict? {
+        var st = stat()
+        let s: (size: Int, modified: Int64)?
+        if let descriptor, fstat(descriptor, &st) == 0 { s = Self.stamp(st) } else { s = Self.stamp(root + "/" + path) }
+        guard let s else { return nil }
         let v = Verdict(size: s.size, modified: s.modified, isValid: report.isValid, digest: report.contentDigest,
                         records: report.records, totals: report.totals)
         cache.withLock { $0[path] = v }

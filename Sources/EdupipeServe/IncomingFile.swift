@@ -24,12 +24,15 @@ final class IncomingFile: @unchecked Sendable {
     /// Swift module does not export.
     static let tmpfileFlag: Int32 = 0o20000000 | O_DIRECTORY
 
-    /// What opens the file for reading (the validator): `/proc/self/fd/N`
-    /// for an unnamed file, else its name.
+    /// What links an unnamed file into the inbox: `/proc/self/fd/N`;
+    /// else the file's name.
     let path: String
     /// The named temporary, when `O_TMPFILE` was refused.
     private let named: String?
-    private var fd: Int32
+    /// Open for reading too: the validator reads the upload through it
+    /// (`SubmissionValidator.validate(descriptor:)`), which spares each
+    /// upload an open of `/proc/self/fd/N` and its walk through `/proc`.
+    private(set) var fd: Int32
     private var hasher = SHA256()
     private(set) var bytes = 0
     private(set) var sha256 = ""
@@ -38,7 +41,7 @@ final class IncomingFile: @unchecked Sendable {
 
     init(inboxRoot: String) throws {
         let dir = inboxRoot + "/" + Self.folder
-        let unnamed = open(dir, Self.tmpfileFlag | O_WRONLY | O_CLOEXEC, 0o666)
+        let unnamed = open(dir, Self.tmpfileFlag | O_RDWR | O_CLOEXEC, 0o666)
         if unnamed >= 0 {
             fd = unnamed
             named = nil
@@ -47,7 +50,7 @@ final class IncomingFile: @unchecked Sendable {
         }
         var generator = SystemRandomNumberGenerator()
         let name = dir + "/\(getpid())-\(Self.counter.next())-\(UInt32.random(in: 0...UInt32.max, using: &generator)).part"
-        fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw EdupipeError.system("cannot write in the inbox's upload folder") }
         named = name
         path = name

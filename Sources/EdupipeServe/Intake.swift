@@ -172,7 +172,7 @@ final class Intake: Sendable {
     func check(_ file: IncomingFile, at placement: Placement, dryRun: Bool, language: Language, receivedAt: Int64) -> Checked {
         let unreadable = (try? index.refreshIfStale(now: receivedAt)) == nil
         let report = checker(dryRun: dryRun, language: language)
-            .validate(path: file.path, displayPath: placement.fileName, digest: others(of: placement).sharing(placement.name.revision))
+            .validate(descriptor: file.fd, displayPath: placement.fileName, digest: others(of: placement).sharing(placement.name.revision))
         return Checked(report: report, inboxUnreadable: unreadable)
     }
 
@@ -272,7 +272,7 @@ final class Intake: Sendable {
             // Again under the lock: another upload of the group may have come.
             let group = others(of: placement)
             if group.sharing(placement.name.revision) && report.isValid && report.contentDigest == nil {
-                report = checker(dryRun: dryRun, language: language).validate(path: file.path, displayPath: placement.fileName, digest: true)
+                report = checker(dryRun: dryRun, language: language).validate(descriptor: file.fd, displayPath: placement.fileName, digest: true)
                 work += report.contentBytes
             }
             let others = group.members.compactMap { m in
@@ -313,7 +313,7 @@ final class Intake: Sendable {
                 return .answered(Outcome(status: 500, body: Refusal(status: 500, code: "E_STORE", zh: "文件未能保存：\(error)",
                                                                     en: "the file could not be stored: \(error)").json(language), work: work))
             }
-            verdicts.remember(placement.path, report: report)
+            verdicts.remember(placement.path, report: report, descriptor: file.fd)
             index.add(InboxIndex.Member(path: placement.path, name: placement.name), fileName: placement.fileName)
             return .stored(outcome)
         }

@@ -25,10 +25,33 @@ public struct SubmissionValidator: Sendable {
         validate(raw: RawPath(path), displayPath: displayPath, digest: digest, identify: identify)
     }
 
+    /// Validates the file behind an open descriptor (readable), from its
+    /// first byte; the descriptor's own offset is left as it is.
+    public func validate(descriptor: Int32, displayPath: String, digest: Bool = false) -> FileReport {
+        validate(.descriptor(descriptor), displayPath: displayPath, problem: nil, digest: digest, identify: false)
+    }
+
     /// Validates the file at `raw` (any bytes: see `RawPath`). `problem`
     /// says why it cannot be read when listing the inbox found that out.
     public func validate(raw path: RawPath, displayPath: String, problem: String? = nil,
                          digest: Bool = false, identify: Bool = false) -> FileReport {
+        validate(.path(path), displayPath: displayPath, problem: problem, digest: digest, identify: identify)
+    }
+
+    /// Where a file's bytes are opened from (as often as reading it takes).
+    private enum Origin {
+        case path(RawPath)
+        case descriptor(Int32)
+    }
+
+    private static func source(_ origin: Origin, display: String, digesting: Bool) throws(InputError) -> FileSource {
+        switch origin {
+        case .path(let path): try FileSource(raw: path, display: display, digesting: digesting)
+        case .descriptor(let fd): try FileSource(descriptor: fd, display: display, digesting: digesting)
+        }
+    }
+
+    private func validate(_ path: Origin, displayPath: String, problem: String?, digest: Bool, identify: Bool) -> FileReport {
         #if EDUPIPE_FAILPOINTS
         Failpoint.reading(displayPath)
         #endif
@@ -39,7 +62,7 @@ public struct SubmissionValidator: Sendable {
         }
         var report = checkName(displayPath: displayPath)
         guard let name = report.name else {
-            if identify { report.file = (try? FileSource(raw: path, display: displayPath, digesting: true))?.finishDigest() }
+            if identify { report.file = (try? Self.source(path, display: displayPath, digesting: true))?.finishDigest() }
             return report
         }
         switch name.format {
@@ -81,16 +104,16 @@ public struct SubmissionValidator: Sendable {
     }
 
     /// Opens the file, or records why it cannot be read.
-    private func open(_ path: RawPath, identify: Bool, into report: inout FileReport) -> FileSource? {
+    private func open(_ origin: Origin, identify: Bool, into report: inout FileReport) -> FileSource? {
         do {
-            return try FileSource(raw: path, display: report.path, digesting: identify)
+            return try Self.source(origin, display: report.path, digesting: identify)
         } catch {
             report.log.setFatal(error, config.messages, config.language)
             return nil
         }
     }
 
-    private func readCSV(path: RawPath, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
+    private func readCSV(path: Origin, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
         for encoding in [TextSource.Encoding.utf8, .gb18030] {
             report.log.resetContent()
             guard let file = open(path, identify: identify, into: &report) else { return }
@@ -110,7 +133,7 @@ public struct SubmissionValidator: Sendable {
     /// declines (anything else, and every error) is read again from the
     /// start through libxml2, with fresh rules, so nothing of the first
     /// reading stays.
-    private func readXML(path: RawPath, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
+    private func readXML(path: Origin, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
         for flat in [true, false] {
             guard let file = open(path, identify: identify, into: &report) else { return }
             let xml = XMLSubmission(rules: rules(name, log: report.log, digest: digest), name: name)

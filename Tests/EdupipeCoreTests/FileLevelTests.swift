@@ -1,4 +1,7 @@
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import EdupipeInput
 @testable import EdupipeStandard
 
@@ -162,5 +165,54 @@ import Testing
         let r = Fixtures.validate("110199_class_size_2022-autumn.csv.gz", bytes)
         #expect(r.log.firstError == .unknownCounty)
         #expect(r.codes.prefix(2) == ["E_UNKNOWN_COUNTY", "E_GZIP"])
+    }
+}
+
+/// `edupipe serve` reads an upload through the descriptor it wrote it
+/// with: the same report as reading the file by its path, in every form
+/// that opens the file more than once (GB18030 after UTF-8 failed, XML
+/// that the flat reader declines), and the descriptor's offset untouched.
+@Suite struct DescriptorReadingTests {
+    static let files: [(name: String, bytes: [UInt8])] = [
+        ("110101_class_size_2022-autumn.csv.gz",
+         Fixtures.gzip(Array(Samples.csv(Samples.classHeader, ["110101,1111010001,primary,1,1-01,45",
+                                                               "110101,1111010001,primary,2,2-01,x"]).utf8))),
+        ("110101_after_school_2022-autumn.csv",
+         Fixtures.gb18030(Samples.csv(Samples.afterHeader, ["110101,1111010001,第一小学,primary,800,是,700,5,120,是"]))),
+        ("110101_class_size_2022-autumn.xml",
+         Array(Samples.xml("class_size", ["<record county_code=\"110101\" school_id=\"1111010001\" stage=\"primary\" grade=\"1\" class_id=\"1-01\" students=\"45\"/><!-- a comment -->",
+                                           "<record county_code=\"110101\" school_id=\"1111010001\" stage=\"primary\" grade=\"9\" class_id=\"1-02\" students=\"45\"/>"]).utf8)),
+        ("110101_class_size_2022-autumn_r2.csv.gz", Array(Fixtures.gzip(Array("county_code\n".utf8)).dropLast(6))),
+    ]
+
+    @Test(arguments: 0..<4)
+    func theSameReportAsByPath(index: Int) throws {
+        let (name, bytes) = Self.files[index]
+        let dir = Fixtures.tempDirectory("d")
+        Fixtures.write(bytes, to: dir + "/" + name)
+        let byPath = Fixtures.validator().validate(path: dir + "/" + name, displayPath: name, digest: true)
+        let fd = open(dir + "/" + name, O_RDWR | O_APPEND)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let end = lseek(fd, 0, SEEK_END)
+        let byDescriptor = Fixtures.validator().validate(descriptor: fd, displayPath: name, digest: true)
+        #expect(lseek(fd, 0, SEEK_CUR) == end)
+        #expect(byDescriptor.triples == byPath.triples)
+        #expect(!byPath.triples.isEmpty || byPath.isValid)
+        #expect(byDescriptor.isValid == byPath.isValid)
+        #expect(byDescriptor.encoding == byPath.encoding)
+        #expect(byDescriptor.records == byPath.records)
+        #expect(byDescriptor.totals == byPath.totals)
+        #expect(byDescriptor.contentDigest == byPath.contentDigest)
+        #expect(byDescriptor.log.all.map(\.message) == byPath.log.all.map(\.message))
+    }
+
+    /// What each file is, so that the comparison above compares something.
+    @Test func theFilesAreWhatTheyShouldBe() throws {
+        let reports = Self.files.map { Fixtures.validate($0.name, $0.bytes) }
+        #expect(reports[0].triples == [Triple("E_TYPE", 3, "students")])
+        #expect(reports[1].isValid && reports[1].encoding == "GB18030")
+        #expect(reports[2].triples.map(\.code) == ["E_RANGE"])
+        #expect(reports[3].log.firstError == .gzip)
     }
 }

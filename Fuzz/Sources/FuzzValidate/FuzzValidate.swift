@@ -8,7 +8,10 @@ import Glibc
 import FuzzDriver
 
 /// Whole-file validation, as `edupipe validate` does it: the first byte
-/// picks the dataset, the form (csv or xml) and whether the name says .gz;
+/// picks the dataset, the form (csv or xml) and whether the name says .gz,
+/// whether the file is read again through a descriptor (as `edupipe
+/// serve` reads an upload) and compared, with the records' digest, and
+/// with the file's own hash;
 /// the rest is written to a file under /dev/shm and validated with the
 /// shipped registry's county 110101 and a small record limit.
 /// The shipped plan, found from this file's place in the repository.
@@ -58,6 +61,22 @@ public func fuzzValidate(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let report = SubmissionValidator(registry: setup.registry, config: setup.config)
         .validate(path: path, displayPath: name, digest: control & 0x80 != 0, identify: control & 0x40 != 0)
     precondition(report.isValid == (report.log.errorCount == 0))
+    // Bit 5: read again through a descriptor open for writing too, as
+    // `edupipe serve` reads an upload; the same report, the offset kept.
+    if control & 0x20 != 0 {
+        let rw = open(path, O_RDWR | O_APPEND)
+        guard rw >= 0 else { return 0 }
+        defer { close(rw) }
+        let end = lseek(rw, 0, SEEK_END)
+        let again = SubmissionValidator(registry: setup.registry, config: setup.config)
+            .validate(descriptor: rw, displayPath: name, digest: control & 0x80 != 0)
+        precondition(lseek(rw, 0, SEEK_CUR) == end, "reading moved the descriptor's offset")
+        precondition(again.isValid == report.isValid && again.records == report.records && again.encoding == report.encoding
+                     && again.contentDigest == report.contentDigest, "a descriptor read differs from the path's")
+        precondition(again.log.all.map { "\($0.code.rawValue) \($0.line ?? 0) \($0.column ?? "") \($0.message)" }
+                     == report.log.all.map { "\($0.code.rawValue) \($0.line ?? 0) \($0.column ?? "") \($0.message)" },
+                     "a descriptor read's issues differ from the path's")
+    }
     for issue in report.log.all {
         var text = Array(issue.message.utf8)
         precondition(!ResidentIDMask.scrub(bytes: &text), "an issue message holds a full resident ID")
