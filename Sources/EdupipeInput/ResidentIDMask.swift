@@ -22,28 +22,10 @@ public enum ResidentIDMask {
     /// when it holds none, which is nearly always.
     public static func scrub(_ text: String) -> String {
         // Nearly no text holds 17 digits in a row: find that out without
-        // copying it. A full-width digit is three bytes, EF BC 90-99.
-        var run = 0
-        var longEnough = false
-        var wide = 0
-        for b in text.utf8 {
-            if isDigit(b) {
-                run += 1
-            } else if wide == 0 && b == 0xEF {
-                wide = 1
-                continue
-            } else if wide == 1 && b == 0xBC {
-                wide = 2
-                continue
-            } else if wide == 2 && b >= 0x90 && b <= 0x99 {
-                run += 1
-            } else {
-                run = 0
-            }
-            wide = 0
-            if run == 17 { longEnough = true; break }
-        }
-        guard longEnough else { return text }
+        // copying it, on the string's own storage when it has one (through
+        // the view's iterator this was 3% of the upload service's time).
+        let utf8 = text.utf8
+        guard utf8.withContiguousStorageIfAvailable(hasSeventeenDigits) ?? hasSeventeenDigits(utf8) else { return text }
         var scalars = Array(text.unicodeScalars)
         guard scrub(scalars: &scalars) else { return text }
         var out = String.UnicodeScalarView()
@@ -156,6 +138,32 @@ public enum ResidentIDMask {
 
     @inline(__always)
     private static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+
+    /// Whether 17 digits stand in a row, ASCII or full-width (three bytes,
+    /// EF BC 90-99) mixed.
+    @inline(__always)
+    private static func hasSeventeenDigits(_ bytes: some Sequence<UInt8>) -> Bool {
+        var run = 0
+        var wide = 0
+        for b in bytes {
+            if isDigit(b) {
+                run += 1
+            } else if wide == 0 && b == 0xEF {
+                wide = 1
+                continue
+            } else if wide == 1 && b == 0xBC {
+                wide = 2
+                continue
+            } else if wide == 2 && b >= 0x90 && b <= 0x99 {
+                run += 1
+            } else {
+                run = 0
+            }
+            wide = 0
+            if run == 17 { return true }
+        }
+        return false
+    }
 }
 
 /// Prepares any text taken from a file for a message, a header, a receipt,

@@ -62,6 +62,11 @@ public func fuzzName(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     precondition(masked.count <= bytes.count && characters(masked) == characters(bytes))
     var again = masked
     precondition(!ResidentIDMask.scrub(bytes: &again), "a masked text still holds an ID")
+    // The text form (what receipts and log lines pass) masks as the bytes
+    // do, its quick look for 17 digits included.
+    if let text = String(validating: bytes, as: UTF8.self) {
+        precondition(Array(ResidentIDMask.scrub(text).utf8) == masked, "the text and byte masks differ")
+    }
     _ = Inbox.isSkipped(bytes: bytes)
     // An upload's name from a URL: whatever it decodes to is one plain name.
     if let upload = UploadName.decode(Substring(String(decoding: bytes, as: UTF8.self))) {
