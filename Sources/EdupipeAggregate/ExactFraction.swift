@@ -173,51 +173,6 @@ struct BigNatural: Comparable, Sendable {
     }
 }
 
-/// Fixed-width arithmetic for the common case of `ExactFraction`'s
-/// comparison: 128-bit values as (high, low) and their 256-bit products as
-/// four 64-bit limbs, least significant first.
-enum Wide {
-    typealias U128 = (hi: UInt64, lo: UInt64)
-    typealias U256 = (UInt64, UInt64, UInt64, UInt64)
-
-    static func product(_ a: U128, _ b: U128) -> U256 {
-        let ll = a.lo.multipliedFullWidth(by: b.lo)
-        let lh = a.lo.multipliedFullWidth(by: b.hi)
-        let hl = a.hi.multipliedFullWidth(by: b.lo)
-        let hh = a.hi.multipliedFullWidth(by: b.hi)
-        // Limb 1: ll.high + lh.low + hl.low; its carries go to limb 2.
-        var (r1, c1) = ll.high.addingReportingOverflow(lh.low)
-        var carry: UInt64 = c1 ? 1 : 0
-        (r1, c1) = r1.addingReportingOverflow(hl.low)
-        carry += c1 ? 1 : 0
-        // Limb 2: lh.high + hl.high + hh.low + carry; carries to limb 3.
-        var (r2, c2) = lh.high.addingReportingOverflow(hl.high)
-        var carry2: UInt64 = c2 ? 1 : 0
-        (r2, c2) = r2.addingReportingOverflow(hh.low)
-        carry2 += c2 ? 1 : 0
-        (r2, c2) = r2.addingReportingOverflow(carry)
-        carry2 += c2 ? 1 : 0
-        // Limb 3 cannot overflow: the product of two 128-bit values fits 256 bits.
-        let r3 = hh.high &+ carry2
-        return (ll.low, r1, r2, r3)
-    }
-
-    static func less(_ a: U256, _ b: U256) -> Bool {
-        if a.3 != b.3 { return a.3 < b.3 }
-        if a.2 != b.2 { return a.2 < b.2 }
-        if a.1 != b.1 { return a.1 < b.1 }
-        return a.0 < b.0
-    }
-}
-
-extension BigNatural {
-    /// The value as (high, low) 64-bit halves, when it fits 128 bits.
-    var wide: Wide.U128? {
-        guard large == nil else { return nil }
-        return (UInt64(truncatingIfNeeded: small >> 64), UInt64(truncatingIfNeeded: small))
-    }
-}
-
 /// A non-negative fraction kept exactly (numerator and a positive
 /// denominator, never reduced: only compared, added, halved and subtracted).
 struct ExactFraction: Comparable, Sendable {
@@ -239,9 +194,7 @@ struct ExactFraction: Comparable, Sendable {
         // bits: their cross products are compared in 256 bits on the stack.
         // A median's sort made two heap products per comparison, and the
         // outlier check was a twentieth of a national night, on one thread.
-        if let an = a.numerator.wide, let bd = b.denominator.wide, let bn = b.numerator.wide, let ad = a.denominator.wide {
-            return Wide.less(Wide.product(an, bd), Wide.product(bn, ad))
-        }
+        if let x = Plain(a), let y = Plain(b) { return Plain.less(x, y) }
         return slowLess(a, b)
     }
 
@@ -285,24 +238,37 @@ struct ExactFraction: Comparable, Sendable {
         var plain: [Plain] = []
         plain.reserveCapacity(n)
         for v in values {
-            guard let num = v.numerator.inline, let den = v.denominator.inline else { break }
-            plain.append(Plain(numerator: num, denominator: den))
+            guard let p = Plain(v) else { break }
+            plain.append(p)
         }
         if plain.count == n {
             plain.sort(by: Plain.less)
-            func fraction(_ p: Plain) -> ExactFraction {
-                ExactFraction(numerator: BigNatural(small: p.numerator), denominator: BigNatural(small: p.denominator))
-            }
-            return n % 2 == 1 ? fraction(plain[n / 2]) : mean(fraction(plain[n / 2 - 1]), fraction(plain[n / 2]))
+            return n % 2 == 1 ? plain[n / 2].fraction : mean(plain[n / 2 - 1].fraction, plain[n / 2].fraction)
         }
         let sorted = values.sorted()
         return n % 2 == 1 ? sorted[n / 2] : mean(sorted[n / 2 - 1], sorted[n / 2])
     }
 
-    /// A fraction whose parts fit 128 bits, for sorting.
-    private struct Plain {
+    /// A fraction whose parts fit 128 bits: compared by its 256-bit cross
+    /// products, and sorted without the references a `BigNatural` carries.
+    struct Plain {
         let numerator: UInt128
         let denominator: UInt128
+
+        init(numerator: UInt128, denominator: UInt128) {
+            self.numerator = numerator
+            self.denominator = denominator
+        }
+
+        /// Nil when a part needs more than 128 bits.
+        init?(_ f: ExactFraction) {
+            guard let n = f.numerator.inline, let d = f.denominator.inline else { return nil }
+            self.init(numerator: n, denominator: d)
+        }
+
+        var fraction: ExactFraction {
+            ExactFraction(numerator: BigNatural(small: numerator), denominator: BigNatural(small: denominator))
+        }
 
         static func less(_ a: Plain, _ b: Plain) -> Bool {
             let x = a.numerator.multipliedFullWidth(by: b.denominator)

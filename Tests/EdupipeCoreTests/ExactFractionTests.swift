@@ -38,12 +38,30 @@ import Testing
         #expect(x < huge && !(huge < x))
     }
 
+    /// The fixed-width comparison where its 256-bit cross products are at
+    /// their largest, carry across 64 and 128 bits, or are decided by their
+    /// high half alone; each case also against the arbitrary-size one.
     @Test func productsAtTheTopOf256Bits() {
-        let top = Wide.product((.max, .max), (.max, .max))
-        // (2^128 - 1)^2 = 2^256 - 2^129 + 1.
-        #expect(top == (1, 0, .max - 1, .max))
-        #expect(Wide.product((0, 1 << 63), (0, 2)) == (0, 1, 0, 0))
-        #expect(Wide.less((5, 0, 0, 1), (0, 0, 0, 2)) && !Wide.less((0, 0, 0, 2), (5, 0, 0, 1)))
+        typealias Plain = ExactFraction.Plain
+        let top = UInt128.max
+        func less(_ a: (UInt128, UInt128), _ b: (UInt128, UInt128)) -> Bool {
+            let x = Plain(numerator: a.0, denominator: a.1), y = Plain(numerator: b.0, denominator: b.1)
+            #expect(Plain.less(x, y) == ExactFraction.slowLess(x.fraction, y.fraction), "\(a) < \(b)")
+            return Plain.less(x, y)
+        }
+        // (2^128 - 1)^2 on both sides: equal, neither is less.
+        #expect(!less((top, top), (top, top)))
+        // (2^128 - 2)(2^128 - 1) against (2^128 - 1)^2.
+        #expect(less((top - 1, top), (top, top)) && !less((top, top), (top - 1, top)))
+        // 2^63 * 2 = 2^64 on both sides: the carry into the second limb.
+        #expect(!less((1 << 63, 1), (1 << 64, 2)) && !less((1 << 64, 2), (1 << 63, 1)))
+        // 2^127 * 2 = 2^128 on both sides: the carry into the high half;
+        // one less on one side and it is less.
+        #expect(!less((1 << 127, 2), (1 << 127, 2)))
+        #expect(less(((1 << 127) - 1, 2), (1 << 127, 2)) && !less((1 << 127, 2), ((1 << 127) - 1, 2)))
+        // 2^128 (high half 1, low half 0) against 2^128 - 1 (high half 0,
+        // low half all ones): the high half decides.
+        #expect(less((top, 2), (1 << 127, 1)) && !less((1 << 127, 1), (top, 2)))
     }
 
     /// The limbs-only arithmetic `BigNatural` used for every value before
