@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 
+/// Runs a closure on a thread that may block, without waiting for it: where
+/// the server's grouped commits and syncs make their loops (`Offload.lead`).
+public typealias StartBlocking = @Sendable (@escaping @Sendable () -> Void) -> Void
+
 /// Commits the writes of concurrent requests together: the first writer
 /// to find no commit in progress starts a leader on a thread that may
 /// block, which takes every write queued so far, runs each in a savepoint
@@ -11,12 +15,7 @@ import GRDB
 /// under load a commit simply carries several requests. A write that fails
 /// rolls back its own savepoint and fails alone; a commit that fails fails
 /// them all.
-/// Runs a closure on a thread that may block, without waiting for it: where
-/// the server's grouped commits and syncs make their loops (`Offload.lead`).
-public typealias StartBlocking = @Sendable (@escaping @Sendable () -> Void) -> Void
-
 final class GroupCommit: @unchecked Sendable {
-
     /// One queued write and what to tell its writer.
     private final class Ticket {
         let work: (Database) throws -> Void

@@ -60,10 +60,10 @@ final class GroupSync: Sendable {
     }
 
     /// Calls `next` with the sync's answer (false when it failed) once
-    /// everything written before this call is on disk, on the syncing thread, before the next sync
-    /// begins: what `next` writes and asks to sync then (`afterSync` again)
-    /// goes with that next sync. `next` must be short: every sync waits
-    /// for it.
+    /// everything written before this call is on disk, on the syncing
+    /// thread, before the next sync begins: what `next` writes and asks to
+    /// sync then (`afterSync` again) goes with that next sync. `next` must
+    /// be short: every sync waits for it.
     func afterSync(_ next: @escaping @Sendable (Bool) -> Void) {
         let lead = state.withLock { s in
             s.waiting.append(next)

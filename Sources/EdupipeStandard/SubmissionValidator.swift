@@ -51,7 +51,7 @@ public struct SubmissionValidator: Sendable {
         }
     }
 
-    private func validate(_ path: Origin, displayPath: String, problem: String?, digest: Bool, identify: Bool) -> FileReport {
+    private func validate(_ origin: Origin, displayPath: String, problem: String?, digest: Bool, identify: Bool) -> FileReport {
         #if EDUPIPE_FAILPOINTS
         Failpoint.reading(displayPath)
         #endif
@@ -62,12 +62,12 @@ public struct SubmissionValidator: Sendable {
         }
         var report = checkName(displayPath: displayPath)
         guard let name = report.name else {
-            if identify { report.file = (try? Self.source(path, display: displayPath, digesting: true))?.finishDigest() }
+            if identify { report.file = (try? Self.source(origin, display: displayPath, digesting: true))?.finishDigest() }
             return report
         }
         switch name.format {
-        case .csv: readCSV(path: path, name: name, digest: digest, identify: identify, into: &report)
-        case .xml: readXML(path: path, name: name, digest: digest, identify: identify, into: &report)
+        case .csv: readCSV(origin, name: name, digest: digest, identify: identify, into: &report)
+        case .xml: readXML(origin, name: name, digest: digest, identify: identify, into: &report)
         }
         return report
     }
@@ -113,10 +113,10 @@ public struct SubmissionValidator: Sendable {
         }
     }
 
-    private func readCSV(path: Origin, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
+    private func readCSV(_ origin: Origin, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
         for encoding in [TextSource.Encoding.utf8, .gb18030] {
             report.log.resetContent()
-            guard let file = open(path, identify: identify, into: &report) else { return }
+            guard let file = open(origin, identify: identify, into: &report) else { return }
             var rules = rules(name, log: report.log, digest: digest)
             let outcome = CSVSubmission(maxRecordBytes: config.maxRecordBytes)
                 .read(file: file, encoding: encoding, limit: config.maxDecompressedBytes, into: &rules)
@@ -133,9 +133,9 @@ public struct SubmissionValidator: Sendable {
     /// declines (anything else, and every error) is read again from the
     /// start through libxml2, with fresh rules, so nothing of the first
     /// reading stays.
-    private func readXML(path: Origin, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
+    private func readXML(_ origin: Origin, name: SubmissionName, digest: Bool, identify: Bool, into report: inout FileReport) {
         for flat in [true, false] {
-            guard let file = open(path, identify: identify, into: &report) else { return }
+            guard let file = open(origin, identify: identify, into: &report) else { return }
             let xml = XMLSubmission(rules: rules(name, log: report.log, digest: digest), name: name)
             if flat {
                 guard xml.readFlat(file: file, limit: config.maxDecompressedBytes) else { continue }
