@@ -31,15 +31,17 @@ struct CSVSubmission {
         }
         defer { rules.contentBytes = (content as? ContentCounting)?.contentBytes ?? 0 }
         var headerRead = false
-        var columns: [String] = []
+        // Column position to schema field, -1 for an unknown column.
+        var mapping: [Int] = []
+        // The shown names of unknown columns; a known column is shown by its
+        // field's name, prepared only when a message needs it.
+        var unknownColumns: [Int: String] = [:]
         do {
             guard try reader.next() else {
                 rules.checker.log.add(Issue(.header, line: 1, say(rules, "file.no_header", [.columns: schema.fields.map(\.name).joined(separator: ",")])))
                 return .badHeader
             }
             headerRead = true
-            // Column position to schema field, -1 for an unknown column.
-            var mapping: [Int] = []
             var seen = Array(repeating: false, count: schema.fields.count)
             // Unknown column names seen so far: a repeated name is E_HEADER
             // whether or not the column is known (section 6).
@@ -47,11 +49,12 @@ struct CSVSubmission {
             var headerOK = true
             for i in 0..<reader.fieldCount {
                 let raw = Bytes.trim(reader.field(i))
-                // A header cell can be anything (a record, when the header
-                // row is missing): at most 40 characters of it are shown.
-                let columnName = ShownText.prepare(Bytes.string(raw))
-                columns.append(columnName)
                 guard let index = schema.index(of: raw) else {
+                    // A header cell can be anything (a record, when the
+                    // header row is missing): at most 40 characters of it
+                    // are shown.
+                    let columnName = ShownText.prepare(Bytes.string(raw))
+                    unknownColumns[i] = columnName
                     mapping.append(-1)
                     if !unknownNames.insert(Array(raw)).inserted {
                         headerOK = false
@@ -64,6 +67,7 @@ struct CSVSubmission {
                     continue
                 }
                 if seen[index] {
+                    let columnName = ShownText.prepare(schema.fields[index].name)
                     headerOK = false
                     rules.checker.log.add(Issue(.header, line: reader.recordLine, column: columnName,
                         say(rules, "file.repeated_column", [.column: columnName])))
@@ -117,13 +121,13 @@ struct CSVSubmission {
             case .input(let inputError):
                 rules.checker.log.setFatal(inputError, rules.checker.messages, rules.checker.language)
             case .unterminatedQuote(let line, let field):
-                rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
+                rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, mapping, unknownColumns, schema, headerRead),
                     say(rules, "file.unterminated_quote", [.line: String(line)])))
             case .textAfterQuote(let line, let field):
-                rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
+                rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, mapping, unknownColumns, schema, headerRead),
                     say(rules, "file.text_after_quote", [.line: String(line)])))
             case .bareCarriageReturn(let line, let field):
-                rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, columns, headerRead),
+                rules.checker.log.setFatal(Issue(.csvSyntax, line: line, column: column(field, mapping, unknownColumns, schema, headerRead),
                     say(rules, "file.bare_cr", [.line: String(line)])))
             case .recordTooLong(let line, let limit):
                 rules.checker.log.setFatal(Issue(.csvSyntax, line: line, say(rules, "file.record_too_long", [.line: String(line), .limit: String(limit)])))
@@ -137,7 +141,11 @@ struct CSVSubmission {
         rules.checker.messages.say(key, rules.checker.language, values)
     }
 
-    private func column(_ field: Int, _ columns: [String], _ headerRead: Bool) -> String? {
-        headerRead && field < columns.count ? columns[field] : nil
+    /// The shown name of the column at position `field`, if the header was read.
+    private func column(_ field: Int, _ mapping: [Int], _ unknown: [Int: String], _ schema: DatasetPlan,
+                        _ headerRead: Bool) -> String? {
+        guard headerRead && field < mapping.count else { return nil }
+        let index = mapping[field]
+        return index >= 0 ? ShownText.prepare(schema.fields[index].name) : unknown[field]
     }
 }

@@ -125,6 +125,11 @@ import Glibc
         #expect(Fixtures.validate("110101_class_size_2022-autumn.csv", open).triples == [Triple("E_CSV_SYNTAX", 2, "class_id")])
         let after = Samples.classHeader + "\n110101,1111010001,primary,1,\"1-01\"x,45\n"
         #expect(Fixtures.validate("110101_class_size_2022-autumn.csv", after).triples == [Triple("E_CSV_SYNTAX", 2, "class_id")])
+        // In a column the schema does not know, the column is named as the
+        // header wrote it (shown, not looked up).
+        let unknown = Samples.classHeader + ",备注\n110101,1111010001,primary,1,1-01,45,\"x\n"
+        #expect(Fixtures.validate("110101_class_size_2022-autumn.csv", unknown).triples
+            == [Triple("E_CSV_SYNTAX", 2, "备注"), Triple("W_UNKNOWN_COLUMN", 1, "备注")])
     }
 
     @Test func headerProblems() {
