@@ -5,6 +5,10 @@
 public struct Digest256: Sendable, Hashable, Comparable {
     public let words: (UInt64, UInt64, UInt64, UInt64)
 
+    /// Four big-endian words, as a hash function computed them.
+    @inlinable
+    public init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
+
     /// The first 32 bytes (fewer are padded with zeros).
     @inlinable
     public init(_ bytes: some Sequence<UInt8>) {
