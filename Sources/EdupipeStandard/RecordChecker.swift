@@ -25,12 +25,12 @@ package struct RecordChecker {
     /// The six ASCII bytes of `fileCounty`, loaded as one number.
     let fileCountyBytes: UInt64
 
-    package init(log: IssueLog, fileCounty: String, plan: DatasetPlan, config: CompiledPlan) {
+    package init(log: IssueLog, fileCounty: String, plan: DatasetPlan, messages: TypeMessages, language: Language) {
         self.log = log
         self.fileCounty = fileCounty
         self.plan = plan
-        messages = config.messages
-        language = config.language
+        self.messages = messages
+        self.language = language
         fileCountyNumber = UInt64(fileCounty)
         fileCountyBytes = ValueParsers.sixBytes(Array(fileCounty.utf8)) ?? .max
     }

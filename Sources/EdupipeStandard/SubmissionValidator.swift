@@ -163,8 +163,9 @@ public struct SubmissionValidator: Sendable {
     /// The checks of the file's dataset, reporting into `log`.
     private func rules(_ name: SubmissionName, log: IssueLog, digest: Bool) -> RecordRules {
         let plan = config.plan(of: name.dataset)
-        return RecordRules(plan: plan, checker: RecordChecker(log: log, fileCounty: name.county, plan: plan, config: config),
-                           digest: digest)
+        let checker = RecordChecker(log: log, fileCounty: name.county, plan: plan,
+                                    messages: config.messages, language: config.language)
+        return RecordRules(plan: plan, checker: checker, digest: digest)
     }
 
     private func finish(_ rules: inout RecordRules, headerFound: Bool, into report: inout FileReport) {

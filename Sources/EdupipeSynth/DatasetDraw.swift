@@ -30,7 +30,8 @@ struct DatasetDraw {
         var noisy = SynthRandom(seed: county.seed ^ 0x401_5E ^ UInt64(plan.dataset.index), stream: UInt64(county.code) ?? 0)
         let sums = agreements()
         var rules = RecordRules(plan: plan, checker: RecordChecker(log: IssueLog(listLimit: 1), fileCounty: county.code, plan: plan,
-                                                                   config: county.config), digest: false, checksKeys: false)
+                                                                   messages: county.config.messages, language: county.config.language),
+                                digest: false, checksKeys: false)
         var keys = Set<[String]>()
         var out = Drawn()
         var linkedIDs: [String] = []

@@ -81,7 +81,11 @@ public struct CompiledPlan: Sendable {
 
 /// The messages of the value types (section 1.6), for every dataset: what
 /// is said when a value is missing, not of its type, or out of its range.
-public struct TypeMessages: Sendable {
+///
+/// A class: every file's record checker holds the plan's one copy (as a
+/// struct of two dictionaries and a dozen templates, each file's copy cost
+/// about forty reference counts, on memory both workers share).
+public final class TypeMessages: Sendable {
     /// Missing, per type.
     let required: [FieldSpec.Kind: MessageTemplate]
     /// Not of its type, per type.
@@ -99,6 +103,25 @@ public struct TypeMessages: Sendable {
     let fullWidth: MessageTemplate
     /// The file-level messages, by key (`file.no_header`...).
     let file: [String: MessageTemplate]
+
+    init(required: [FieldSpec.Kind: MessageTemplate], invalid: [FieldSpec.Kind: MessageTemplate], range: MessageTemplate,
+         countyMismatch: MessageTemplate, checksum: MessageTemplate, birthDate: MessageTemplate, tooLong: MessageTemplate,
+         tooShort: MessageTemplate, scientific: MessageTemplate, decimal: MessageTemplate, serialDate: MessageTemplate,
+         fullWidth: MessageTemplate, file: [String: MessageTemplate]) {
+        self.required = required
+        self.invalid = invalid
+        self.range = range
+        self.countyMismatch = countyMismatch
+        self.checksum = checksum
+        self.birthDate = birthDate
+        self.tooLong = tooLong
+        self.tooShort = tooShort
+        self.scientific = scientific
+        self.decimal = decimal
+        self.serialDate = serialDate
+        self.fullWidth = fullWidth
+        self.file = file
+    }
 
     /// A file-level message in `language`, its placeholders from `values`.
     func say(_ key: String, _ language: Language, _ values: [MessageTemplate.Special: String]) -> String {
