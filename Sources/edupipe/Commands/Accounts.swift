@@ -9,12 +9,14 @@ import EdupipeSupport
 
 struct Accounts: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "accounts",
         abstract: "Accounts of `edupipe serve`: add (prints the token once), list, revoke.",
         subcommands: [Add.self, List.self, Revoke.self]
     )
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Make an account for a unit of the registry and print its token, which is shown this once.",
             discussion: "A county's account uploads and reads its own files; a prefecture's or province's, those of its counties; 000000, every county's. Exit status: 0 made; 1 the ledger cannot be written; 2 usage error."
         )
@@ -45,7 +47,7 @@ struct Accounts: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every account: id, unit, name, when made, when revoked.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every account: id, unit, name, when made, when revoked.")
         @Option(help: "State folder holding the ledger.")
         var state: String = ".edupipe"
         @OptionGroup var plan: PlanOptions
@@ -71,7 +73,7 @@ struct Accounts: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke an account: its token stops working at once.",
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke an account: its token stops working at once.",
                                                         discussion: "Exit status: 0 revoked; 1 no such live account, or the ledger cannot be written.")
         @Argument(help: "The account's id (see `accounts list`).")
         var id: Int64

@@ -8,6 +8,7 @@ import EdupipeSupport
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Rebuild the workbook, report or tables of a finished run from its outputs.",
         discussion: """
         Reads <out>/<period>/indicators.csv, <out>/submissions.csv and <out>/errors.csv (the inbox is \\

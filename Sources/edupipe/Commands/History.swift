@@ -7,6 +7,7 @@ import EdupipeSupport
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "history",
         abstract: "Recent runs from the run ledger: outcome, files by status, what changed; and the uploads to `edupipe serve`.",
         discussion: "Exit status: 0 shown; 1 no ledger or an unreadable one; 2 usage error."
     )

@@ -9,12 +9,14 @@ import EdupipeOutput
 /// `edupipe plan check|show|doc`: for the people who write plans.
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "plan",
         abstract: "Check a plan file, show what it declares, or write the county format guide from it.",
         subcommands: [Check.self, Show.self, Doc.self]
     )
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check a plan file: every name resolved, every condition type-checked.",
             discussion: "Exit status: 0 the plan is right, 1 it has a mistake (printed with its line and column), 2 usage error."
         )
@@ -40,7 +42,7 @@ struct Plan: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a plan's datasets, fields, rules, measures, indicators and targets as tables.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a plan's datasets, fields, rules, measures, indicators and targets as tables.")
 
         @OptionGroup var plan: PlanOptions
 
@@ -52,6 +54,7 @@ struct Plan: ParsableCommand {
 
     struct Doc: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "doc",
             abstract: "Write the county format guide from the plan, as Markdown and as one HTML page.",
             discussion: "Writes <out>/format.<lang>.md and <out>/format.<lang>.html."
         )
@@ -80,6 +83,7 @@ struct Plan: ParsableCommand {
 /// `edupipe template DATASET`: an empty file with the header, for Excel or WPS.
 struct Template: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "template",
         abstract: "Write an empty submission file with the dataset's header, ready for Excel or WPS.",
         discussion: "UTF-8 CSV starts with a BOM, so Excel opens it as UTF-8. Without --out, the file goes to standard output."
     )

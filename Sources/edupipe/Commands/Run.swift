@@ -9,6 +9,7 @@ import EdupipeRun
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "The nightly job: validate the inbox, apply the acceptance rules, write indicator tables.",
         discussion: """
         Exit status: 0 the run completed (rejected files are data, reported); 1 it could not \

@@ -10,6 +10,7 @@ import EdupipeSupport
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Receive county uploads over HTTP(S): an immediate verdict, a receipt, status, and a page for clerks.",
         discussion: """
         Accounts are made with `edupipe accounts add`. Uploads are stored in the inbox as the nightly run reads \\

@@ -8,6 +8,7 @@ import EdupipeSupport
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Who has reported, who was late, who is missing: from the run ledger.",
         discussion: """
         Per province and dataset: counties reporting out of expected, late and missing, as of the \\

@@ -8,6 +8,7 @@ import EdupipeSupport
 
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "synth",
         abstract: "Write a realistic synthetic inbox from the registry, deterministic for a seed."
     )
 

@@ -10,6 +10,7 @@ import EdupipeSupport
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check submission files against the standard before uploading them.",
         discussion: "Exit status: 0 every file accepted, 1 any file rejected, 2 usage or configuration error."
     )
