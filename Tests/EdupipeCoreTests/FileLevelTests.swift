@@ -221,3 +221,47 @@ import Glibc
         #expect(reports[3].log.firstError == .gzip)
     }
 }
+
+/// A file source reads to the end it finds: a short read at the size the
+/// file had when opened is its end (no read of nothing after it), and a
+/// file that grew before it was read is read to its new end, by path and
+/// by descriptor, with the digest over exactly the bytes read.
+@Suite struct FileSourceEndTests {
+    func readAll(_ source: FileSource, chunk: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 1)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try source.read(into: buffer)
+            if n == 0 { return out }
+            out += buffer[..<n]
+        }
+    }
+
+    @Test(arguments: [1, 7, 100, 1 << 16])
+    func everyByteInChunksOfAnySize(chunk: Int) throws {
+        let dir = Fixtures.tempDirectory("end")
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        Fixtures.write(bytes, to: dir + "/f")
+        let source = try FileSource(path: dir + "/f", digesting: true)
+        #expect(try readAll(source, chunk: chunk) == bytes)
+        let identity = source.finishDigest()
+        #expect(identity?.size == 1000)
+        #expect(identity == FileIdentity.of(path: dir + "/f"))
+    }
+
+    @Test func aFileThatGrewBeforeItWasReadIsReadToItsNewEnd() throws {
+        let dir = Fixtures.tempDirectory("grew")
+        Fixtures.write(Array("first".utf8), to: dir + "/f")
+        let byPath = try FileSource(path: dir + "/f", digesting: true)
+        let fd = open(dir + "/f", O_RDWR | O_APPEND)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let byDescriptor = try FileSource(descriptor: fd, display: "f", digesting: true)
+        #expect(write(fd, "+more", 5) == 5)
+        #expect(try readAll(byPath, chunk: 1 << 14) == Array("first+more".utf8))
+        #expect(try readAll(byDescriptor, chunk: 3) == Array("first+more".utf8))
+        #expect(byPath.finishDigest()?.size == 10)
+        #expect(byDescriptor.finishDigest() == FileIdentity.of(path: dir + "/f"))
+    }
+}
