@@ -10,8 +10,9 @@ import EdupipeSupport
 /// process first (`CrashIsolation`).
 ///
 /// It lives beside the ledger in the state folder as `in-hand`: one slot per
-/// worker, written in place (`pwrite`, three calls a file, a few thousand
-/// a night), and what is written stays in the page cache for the next run
+/// worker, written in place (`pwrite`, three calls a file: the path and its
+/// length when taken, a zero length when released), and what is written
+/// stays in the page cache for the next run
 /// to read however the process dies. (It was a shared memory map, which
 /// saved those calls at the price of pointer code in a file read once a
 /// night; docs/performance.md, "Layers".) A run that ends,
@@ -24,6 +25,14 @@ final class InHandJournal: @unchecked Sendable {
     private let path: String
     private let fd: Int32
     private let size: Int
+    /// Per worker: whether its slot's length is known to be zero (it was
+    /// released, or never taken), so that taking it need not zero it first.
+    /// Each worker touches only its own.
+    private let empty: [Flag]
+
+    private final class Flag: @unchecked Sendable {
+        var value = true
+    }
 
     /// The paths a dead run had in hand, read before a new journal replaces
     /// the file; empty when the last run ended (no file) or the file is
@@ -48,6 +57,7 @@ final class InHandJournal: @unchecked Sendable {
     init?(directory: String, workers: Int) {
         path = directory + "/" + Self.fileName
         size = max(1, workers) * Self.slotSize
+        empty = (0..<max(1, workers)).map { _ in Flag() }
         fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
         guard ftruncate(fd, off_t(size)) == 0 else {
@@ -69,9 +79,13 @@ final class InHandJournal: @unchecked Sendable {
         guard (worker + 1) * Self.slotSize <= size else { return }
         // The page cache keeps what is written even when the process dies
         // the next moment: the length goes last, so a slot is whole or empty.
+        // A slot whose last release could not be written is zeroed first.
         let slot = worker * Self.slotSize
         let n = min(file.bytes.count, Self.slotSize - 8)
-        try? SystemIO.writeAll(fd, Self.word(0), at: slot, path: path)
+        if !empty[worker].value {
+            try? SystemIO.writeAll(fd, Self.word(0), at: slot, path: path)
+        }
+        empty[worker].value = false
         try? SystemIO.writeAll(fd, file.bytes[..<n], at: slot + 8, path: path)
         try? SystemIO.writeAll(fd, Self.word(n), at: slot, path: path)
     }
@@ -79,7 +93,7 @@ final class InHandJournal: @unchecked Sendable {
     /// Worker `worker` is done with its file.
     func release(_ worker: Int) {
         guard (worker + 1) * Self.slotSize <= size else { return }
-        try? SystemIO.writeAll(fd, Self.word(0), at: worker * Self.slotSize, path: path)
+        empty[worker].value = (try? SystemIO.writeAll(fd, Self.word(0), at: worker * Self.slotSize, path: path)) != nil
     }
 
     /// The run ended without dying: nothing is in hand.

@@ -4,6 +4,7 @@ import Testing
 import Glibc
 #endif
 @testable import EdupipeRun
+import EdupipeInput
 
 /// Hostile input against the release binary: what a whole run does with
 /// files that crash it, folders that overlap, outputs another run holds,
@@ -137,5 +138,29 @@ struct HostileRunTests {
         #expect(everything.contains("110101********0017"))
         #expect(!everything.contains(Self.id))
         #expect(!everything.contains("encoding error"))
+    }
+}
+
+/// The in-hand journal's slots: a path is whole or absent whatever the
+/// order of takes and releases, the zero written first only when the slot's
+/// last release was not.
+@Suite struct InHandJournalTests {
+    @Test func slotsHoldTheFileInHandAndNothingOnceReleased() throws {
+        let dir = Fixtures.tempDirectory("journal")
+        let journal = try #require(InHandJournal(directory: dir, workers: 2))
+        #expect(InHandJournal.leftOver(directory: dir).isEmpty)
+        journal.take(0, RawPath("inbox/a-rather-long-name_class_size_2022-autumn.csv"))
+        journal.take(1, RawPath("inbox/b.csv"))
+        #expect(InHandJournal.leftOver(directory: dir).map(\.display) == ["inbox/a-rather-long-name_class_size_2022-autumn.csv", "inbox/b.csv"])
+        // Taken again without a release: the shorter path replaces the longer whole.
+        journal.take(0, RawPath("inbox/c.csv"))
+        #expect(InHandJournal.leftOver(directory: dir).map(\.display) == ["inbox/c.csv", "inbox/b.csv"])
+        journal.release(0)
+        #expect(InHandJournal.leftOver(directory: dir).map(\.display) == ["inbox/b.csv"])
+        journal.take(0, RawPath("inbox/d.csv"))
+        journal.release(1)
+        #expect(InHandJournal.leftOver(directory: dir).map(\.display) == ["inbox/d.csv"])
+        journal.remove()
+        #expect(InHandJournal.leftOver(directory: dir).isEmpty)
     }
 }
