@@ -227,16 +227,7 @@ import Glibc
 /// file that grew before it was read is read to its new end, by path and
 /// by descriptor, with the digest over exactly the bytes read.
 @Suite struct FileSourceEndTests {
-    func readAll(_ source: FileSource, chunk: Int) throws -> [UInt8] {
-        var out: [UInt8] = []
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 1)
-        defer { buffer.deallocate() }
-        while true {
-            let n = try source.read(into: buffer)
-            if n == 0 { return out }
-            out += buffer[..<n]
-        }
-    }
+    func readAll(_ source: FileSource, chunk: Int) throws -> [UInt8] { try StreamTests().drain(source, chunk: chunk) }
 
     @Test(arguments: [1, 7, 100, 1 << 16])
     func everyByteInChunksOfAnySize(chunk: Int) throws {
