@@ -197,12 +197,14 @@ extension FileSource {
     /// source was not opened with `digesting`, or the rest cannot be read.
     public func finishDigest() -> FileIdentity? {
         guard hasher != nil else { return nil }
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer { scratch.deallocate() }
-        do {
-            while try read(into: scratch) > 0 {}
-        } catch {
-            return nil
+        if !atEnd {
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+            defer { scratch.deallocate() }
+            do {
+                while try read(into: scratch) > 0 {}
+            } catch {
+                return nil
+            }
         }
         guard let digest = hasher?.finalize() else { return nil }
         hasher = nil
