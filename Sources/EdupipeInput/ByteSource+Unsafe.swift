@@ -125,7 +125,7 @@ public final class FileSource: ByteSource {
     /// is hashed in the same pass that validates it.
     private var hasher: SHA256?
     /// The size `fstat` gave when the file was opened.
-    private var sizeAtOpen = 0
+    private let sizeAtOpen: Int
     /// The end was read: a read that came back short at the size the file
     /// had when opened, or that came back empty. Later reads return 0
     /// without asking the kernel (which was a read, and 9,000 system
