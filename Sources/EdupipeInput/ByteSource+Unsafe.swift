@@ -181,8 +181,10 @@ public final class FileSource: ByteSource {
                 bytesRead += n
                 if n > 0 { hasher?.update(bufferPointer: UnsafeRawBufferPointer(start: base, count: n)) }
                 // A regular file's read comes back short only at its end;
-                // one that grew since it was opened is read on to its new end.
-                atEnd = n == 0 || (n < buffer.count && bytesRead >= sizeAtOpen)
+                // one that grew since it was opened is read on to its new
+                // end, and one that said it was empty (as files of the
+                // kernel's own do) is read until a read comes back empty.
+                atEnd = n == 0 || (n < buffer.count && sizeAtOpen > 0 && bytesRead >= sizeAtOpen)
                 return n
             }
             if errno == EINTR { continue }

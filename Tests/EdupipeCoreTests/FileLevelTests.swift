@@ -254,5 +254,18 @@ import Glibc
         #expect(try readAll(byDescriptor, chunk: 3) == Array("first+more".utf8))
         #expect(byPath.finishDigest()?.size == 10)
         #expect(byDescriptor.finishDigest() == FileIdentity.of(path: dir + "/f"))
+        // Empty when opened: its size says nothing of where it ends.
+        Fixtures.write([], to: dir + "/empty")
+        let empty = try FileSource(path: dir + "/empty", digesting: true)
+        let append = open(dir + "/empty", O_WRONLY | O_APPEND)
+        #expect(append >= 0)
+        defer { close(append) }
+        #expect(write(append, "abc", 3) == 3)
+        #expect(try readAll(empty, chunk: 2) == Array("abc".utf8))
+        // The kernel's files say they are empty and come back a page a
+        // read: all of one is read, not its first page.
+        if access("/proc/kallsyms", R_OK) == 0 {
+            #expect(try readAll(FileSource(path: "/proc/kallsyms"), chunk: 1 << 16).count > 1 << 16)
+        }
     }
 }
