@@ -33,7 +33,7 @@ package final class FlatXMLReader {
 
     /// Byte classes, a bit each.
     private static let nameStart: UInt8 = 1, nameByte: UInt8 = 2, textStop: UInt8 = 4, valueStop: UInt8 = 8
-    private static let maxValueBytes = XMLFieldNames.maxValueBytes
+    private static let maxValueBytes = FieldNames.maxValueBytes
     private static let bufferSize = 1 << 16
 
     /// Every byte's classes, made once for every reader (a reader lives for
@@ -54,7 +54,7 @@ package final class FlatXMLReader {
 
     private let delegate: XMLSubmissionDelegate
     private let fieldCount: Int
-    private let names: XMLFieldNames
+    private let names: FieldNames
     private let classes: UnsafePointer<UInt8>
     private let buffer: UnsafeMutableRawBufferPointer
     private let arena: UnsafeMutablePointer<UInt8>
@@ -76,7 +76,7 @@ package final class FlatXMLReader {
         self.delegate = delegate
         let n = fieldNames.count
         fieldCount = n
-        names = XMLFieldNames(fieldNames)
+        names = FieldNames(fieldNames)
         classes = Self.classTable
         buffer = .allocate(byteCount: Self.bufferSize, alignment: 16)
         arenaCapacity = max(1, n) * Self.maxValueBytes
@@ -302,7 +302,7 @@ package final class FlatXMLReader {
         let name = try c.name(classes)
         guard let index = fieldIndex(name) else { throw .decline }
         let repeated = valueLength[index] >= 0
-        if repeated { twice |= XMLFieldNames.bit(index) }
+        if repeated { twice |= FieldNames.bit(index) }
         try c.skipBlanks()
         let b = try c.peek()
         c.p += 1
@@ -389,7 +389,7 @@ package final class FlatXMLReader {
 
     @inline(__always)
     private func fieldIndex(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
-        names.index(of: name, after: &lastField)
+        names.index(of: UnsafeRawBufferPointer(name), after: &lastField)
     }
 
     /// A position in the buffer, and the line feeds passed since the token began.

@@ -77,7 +77,7 @@ package final class XMLSubmissionReader {
     private let fieldStart: UnsafeMutablePointer<Int>
     private let fieldLength: UnsafeMutablePointer<Int>
 
-    private let names: XMLFieldNames
+    private let names: FieldNames
     private let fieldCount: Int
     /// Where records go. A strong reference: calling through it costs
     /// nothing, where an `unowned` one was a strong retain and a release at
@@ -93,10 +93,10 @@ package final class XMLSubmissionReader {
         self.delegate = delegate
         let n = fieldNames.count
         fieldCount = n
-        names = XMLFieldNames(fieldNames)
+        names = FieldNames(fieldNames)
         state = .allocate(capacity: 1)
         state.initialize(to: State())
-        arenaCapacity = max(1, n) * XMLFieldNames.maxValueBytes
+        arenaCapacity = max(1, n) * FieldNames.maxValueBytes
         arena = .allocate(capacity: arenaCapacity)
         fieldStart = .allocate(capacity: n)
         fieldStart.initialize(repeating: 0, count: n)
@@ -221,7 +221,7 @@ package final class XMLSubmissionReader {
 
     /// The schema field named `name` (NUL-terminated, as libxml2 gives it).
     private func fieldIndex(_ name: UnsafePointer<xmlChar>) -> Int? {
-        names.index(of: UnsafeBufferPointer(start: name, count: strlen(name)), after: &state.pointee.lastField)
+        names.index(of: UnsafeRawBufferPointer(start: name, count: strlen(name)), after: &state.pointee.lastField)
     }
 
     private func startElement(_ localname: UnsafePointer<xmlChar>?, _ nbAttributes: Int32,
@@ -256,7 +256,7 @@ package final class XMLSubmissionReader {
                 }
                 if fieldLength[index] >= 0 {
                     // p0:students and p1:students are one field given twice.
-                    state.pointee.twice |= XMLFieldNames.bit(index)
+                    state.pointee.twice |= FieldNames.bit(index)
                     continue
                 }
                 fieldStart[index] = state.pointee.arenaCount
@@ -269,7 +269,7 @@ package final class XMLSubmissionReader {
                 return
             }
             if fieldLength[index] >= 0 {
-                state.pointee.twice |= XMLFieldNames.bit(index)
+                state.pointee.twice |= FieldNames.bit(index)
                 // Keep the first value; the record is rejected anyway.
                 state.pointee.openField = -2
                 return
@@ -280,7 +280,7 @@ package final class XMLSubmissionReader {
         case 4 where state.pointee.openField >= 0:
             // Markup inside a field's value (`<students>4<b/>5</students>`):
             // the value is not text, E_TYPE at the field's place.
-            state.pointee.markup |= XMLFieldNames.bit(state.pointee.openField)
+            state.pointee.markup |= FieldNames.bit(state.pointee.openField)
         case 4 where state.pointee.openField == -2:
             // Inside a repeated field, already an error.
             break
@@ -358,7 +358,7 @@ package final class XMLSubmissionReader {
     /// record and at most `maxValueBytes` long, so the arena (that many
     /// bytes per field) cannot overflow; the capacity check says so again.
     private func append(_ bytes: UnsafeBufferPointer<UInt8>, to field: Int) {
-        let n = min(bytes.count, XMLFieldNames.maxValueBytes - fieldLength[field], arenaCapacity - state.pointee.arenaCount)
+        let n = min(bytes.count, FieldNames.maxValueBytes - fieldLength[field], arenaCapacity - state.pointee.arenaCount)
         guard n > 0, let from = bytes.baseAddress else { return }
         (arena + state.pointee.arenaCount).update(from: from, count: n)
         state.pointee.arenaCount += n
@@ -395,11 +395,12 @@ package final class XMLSubmissionReader {
     }
 }
 
-/// The schema's field names for the XML readers: back to back, with where
-/// each starts (one more entry than fields), since an array of arrays costs
-/// a retain and a release of the inner array at every comparison, six
-/// times a record.
-struct XMLFieldNames {
+/// The schema's field names as bytes: back to back, with where each starts
+/// (one more entry than fields), since an array of arrays costs a retain
+/// and a release of the inner array at every comparison, six times a
+/// record. The XML readers find elements by them; the plan finds a CSV
+/// header's columns (`DatasetPlan.index(of:)`).
+package struct FieldNames {
     /// No value of the standard is longer; both readers cut more (and the
     /// value then fails its check), at the same byte.
     static let maxValueBytes = 4096
@@ -413,7 +414,7 @@ struct XMLFieldNames {
     private let starts: UnsafeMutablePointer<Int>
     let count: Int
 
-    init(_ fieldNames: [String]) {
+    package init(_ fieldNames: [String]) {
         let names = fieldNames.map { Array($0.utf8) }
         count = names.count
         starts = .allocate(capacity: count + 1)
@@ -429,7 +430,7 @@ struct XMLFieldNames {
         starts[count] = at
     }
 
-    func deallocate() {
+    package func deallocate() {
         bytes.deallocate()
         starts.deallocate()
     }
@@ -437,7 +438,7 @@ struct XMLFieldNames {
     /// The field named `name`: the one after `last` first (fields usually
     /// come in schema order), then every field; `last` becomes the match.
     @inline(__always)
-    func index(of name: UnsafeBufferPointer<UInt8>, after last: inout Int) -> Int? {
+    package func index(of name: UnsafeRawBufferPointer, after last: inout Int) -> Int? {
         let next = last + 1
         if next < count && equals(next, name) {
             last = next
@@ -452,7 +453,7 @@ struct XMLFieldNames {
 
     /// Lengths first, then bytes.
     @inline(__always)
-    private func equals(_ field: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    private func equals(_ field: Int, _ name: UnsafeRawBufferPointer) -> Bool {
         let start = starts[field]
         let n = starts[field + 1] - start
         guard n == name.count else { return false }

@@ -51,10 +51,10 @@ public final class DatasetPlan: @unchecked Sendable {
     /// Whether a file with a header and no records is valid.
     public let mayBeEmpty: Bool
     public let fields: [FieldSpec]
-    /// Each field's name as bytes, for the header's columns: compared with
-    /// plain memory, not through `String.UTF8View` (a thousand instructions
-    /// a column, eight columns a file).
-    private let fieldNames: [[UInt8]]
+    /// Each field's name as bytes, for the header's columns: compared as
+    /// bytes, not through `String.UTF8View` (a thousand instructions a
+    /// column, eight columns a file).
+    private let fieldNames: FieldNames
     /// Fields whose values together are unique within a file.
     public let key: [Int]
     public let keyMessage: MessageTemplate?
@@ -109,7 +109,7 @@ public final class DatasetPlan: @unchecked Sendable {
         self.record = record
         self.mayBeEmpty = mayBeEmpty
         self.fields = fields
-        fieldNames = fields.map { Array($0.name.utf8) }
+        fieldNames = FieldNames(fields.map(\.name))
         self.key = key
         self.keyMessage = keyMessage
         self.link = link
@@ -255,6 +255,7 @@ public final class DatasetPlan: @unchecked Sendable {
     }
 
     deinit {
+        fieldNames.deallocate()
         program.deallocate()
         ops.deallocate()
         conditions.deallocate()
@@ -271,9 +272,9 @@ public final class DatasetPlan: @unchecked Sendable {
     /// The index of the field named by these bytes (a header cell or an
     /// XML name), if the dataset has one.
     public func index(of name: UnsafeRawBufferPointer) -> Int? {
-        fieldNames.firstIndex { field in
-            field.count == name.count && field.withUnsafeBytes { $0.elementsEqual(name) }
-        }
+        // From the first field on: the first field with that name.
+        var last = -1
+        return fieldNames.index(of: name, after: &last)
     }
 
     public var requiredNames: [String] { fields.filter(\.required).map(\.name) }
