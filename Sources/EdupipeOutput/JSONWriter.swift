@@ -65,11 +65,4 @@ public struct JSONWriter: ~Copyable {
         self.key(key)
         buffer.append(b ? "true" as StaticString : "false" as StaticString)
     }
-
-    /// `s` as a JSON string, quotes included.
-    public static func quote(_ s: String) -> String {
-        var quoted = TextBuffer(capacity: s.utf8.count + 2)
-        quoted.jsonString(s)
-        return String(decoding: quoted.bytes, as: UTF8.self)
-    }
 }

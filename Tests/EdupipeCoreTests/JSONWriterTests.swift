@@ -23,16 +23,23 @@ import Testing
         return out + "\""
     }
 
+    /// `s` written as a JSON string value.
+    static func quote(_ s: String) -> String {
+        var w = JSONWriter()
+        w.string(nil, s)
+        return w.text
+    }
+
     @Test func quotesAsTheScalarWriterDid() {
         let alphabet: [String] = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) }
             + ["\"", "\\", "a", "7", " ", "中", "文", "😀", "\u{7F}", "\u{2028}", "é", "\u{FFFD}"]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
             let s = (0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
-            #expect(JSONWriter.quote(s) == Self.referenceQuote(s), "\(Array(s.utf8))")
+            #expect(Self.quote(s) == Self.referenceQuote(s), "\(Array(s.utf8))")
         }
-        #expect(JSONWriter.quote("\u{1}\u{1F}\"\\\n\r\t") == "\"\\u0001\\u001f\\\"\\\\\\n\\r\\t\"")
-        #expect(JSONWriter.quote("学校 \"一\"") == "\"学校 \\\"一\\\"\"")
+        #expect(Self.quote("\u{1}\u{1F}\"\\\n\r\t") == "\"\\u0001\\u001f\\\"\\\\\\n\\r\\t\"")
+        #expect(Self.quote("学校 \"一\"") == "\"学校 \\\"一\\\"\"")
     }
 
     @Test func numbersLiteralsAndNesting() {
