@@ -63,11 +63,10 @@ public struct StudentKeys: Sendable {
         block[4] |= (check == 10 ? 0x58 : 0x30 + UInt32(check)) << 16 | 0x8000
         // The message's length in bits: the keyed block and 18 bytes.
         block[15] = (64 + 18) * 8
-        let innerDigest = SHA256Block.compress(inner, block)
-        var second = SIMD16<UInt32>(repeating: 0)
-        for i in 0..<8 { second[i] = innerDigest[i] }
-        second[8] = 0x8000_0000
-        second[15] = (64 + 32) * 8
+        // The outer block: the inner digest, the padding's first byte, and
+        // the length in bits of the keyed block and 32 bytes.
+        let second = SIMD16(lowHalf: SHA256Block.compress(inner, block),
+                            highHalf: SIMD8<UInt32>(0x8000_0000, 0, 0, 0, 0, 0, 0, (64 + 32) * 8))
         let mac = SHA256Block.compress(outer, second)
         func word(_ i: Int) -> UInt64 { UInt64(mac[2 * i]) << 32 | UInt64(mac[2 * i + 1]) }
         return StudentKey(digest: Digest256(words: (word(0), word(1), word(2), word(3))))
