@@ -99,5 +99,11 @@ struct Run: ParsableCommand {
                                                           language: setup.config.language, verbose: verbose))
         }
         if strict && result.submissions.contains(where: { $0.status == .rejected }) { Glibc.exit(3) }
+        // Every output is written and synced, the ledger closed, and what
+        // this process prints goes straight to its descriptors: freeing the
+        // night's records and tables one by one (about 5 ms of a 0.35 s
+        // national night) would only hand the kernel memory it takes back
+        // at exit anyway.
+        Glibc.exit(0)
     }
 }
