@@ -44,16 +44,23 @@ public enum ContentSource {
     static let firstRead = 1 << 14
 
     public static func open(_ raw: ByteSource, limit: Int) throws(InputError) -> ByteSource {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: firstRead, alignment: 16)
-        defer { buffer.deallocate() }
-        var have = 0
-        // At least the two bytes of a gzip magic, unless the file is shorter.
-        while have < 2 {
-            let n = try raw.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[have...]))
-            if n == 0 { break }
-            have += n
+        // Read straight into the array the prefix keeps: no buffer of its
+        // own to copy from. At least the two bytes of a gzip magic, unless
+        // the file is shorter.
+        var failure: InputError?
+        let first = [UInt8](unsafeUninitializedCapacity: firstRead) { buffer, have in
+            let bytes = UnsafeMutableRawBufferPointer(buffer)
+            do throws(InputError) {
+                while have < 2 {
+                    let n = try raw.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[have...]))
+                    if n == 0 { break }
+                    have += n
+                }
+            } catch {
+                failure = error
+            }
         }
-        let first = Array(UnsafeRawBufferPointer(rebasing: buffer[..<have]))
+        if let failure { throw failure }
         let prefixed = PrefixedSource(prefix: first, rest: raw)
         if first.count >= 2 && first[0] == 0x1f && first[1] == 0x8b {
             return try GzipSource(input: prefixed, limit: limit)
